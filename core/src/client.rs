@@ -1,0 +1,295 @@
+//! `ImClient`: the public API of the engine, one method per seed API.
+//!
+//! Every asynchronous method runs on the client's own runtime whatever executor awaits it, so
+//! shells may drive it from any thread. Methods on a client that was not initialised fail with
+//! 33001, methods that need a connection with 30001.
+
+use crate::engine::Engine;
+use crate::enums::{ConnectionStatus, ConversationType, HistoryOrder};
+use crate::error::{code, ImError, ImResult};
+use crate::events::{self, EventQueue};
+use crate::log::Logger;
+use crate::message::{validate_target_id, Message, MessageContent};
+use crate::options::InitOptions;
+use crate::session::Command;
+use crate::store::{self, HistoryQuery, OutgoingMessage};
+use crate::time::now_ms;
+use rand::Rng;
+use serde::Serialize;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::runtime::Runtime;
+use tokio::sync::oneshot;
+
+/// Largest history page (seed: 1–20).
+pub const MAX_HISTORY_COUNT: usize = 20;
+
+/// One page of history (seed: `onSuccess(list, hasMsg)`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    /// Messages in ascending `sentTime` order.
+    pub list: Vec<Message>,
+    /// Whether more messages exist beyond this page in the direction of the query.
+    pub has_more: bool,
+}
+
+struct Running {
+    /// Taken by `destroy`; otherwise shut down in the background on drop.
+    runtime: Option<Runtime>,
+    engine: Arc<Engine>,
+    events: EventQueue,
+}
+
+/// An IM client: create it, `init` it once, then connect. Cloning shares the same client.
+#[derive(Clone, Default)]
+pub struct ImClient {
+    running: Arc<Mutex<Option<Running>>>,
+}
+
+impl ImClient {
+    /// A client that is not initialised yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Initialises the client for `app_key` (seed `init`); allowed once per client.
+    pub fn init(&self, app_key: &str, options: InitOptions) -> ImResult<()> {
+        if app_key.is_empty() || app_key.len() > 64 {
+            return Err(ImError::invalid("appKey must be 1–64 characters"));
+        }
+        options.validate()?;
+        let mut running = self.lock();
+        if running.is_some() {
+            return Err(ImError::invalid("init was already called on this client"));
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("imcore-io")
+            .enable_all()
+            .build()
+            .map_err(|e| ImError::new(code::UNKNOWN, format!("runtime: {e}")))?;
+        let (sender, events) = events::channel(events::DEFAULT_CAPACITY);
+        let log = Logger::new(options.log_level, options.log_to_host.then(|| sender.clone()));
+        let engine = Engine::new(app_key.to_owned(), options, runtime.handle().clone(), sender, log);
+        engine.log.info(format!("initialised for app {app_key}"));
+        *running = Some(Running { runtime: Some(runtime), engine: Arc::new(engine), events });
+        Ok(())
+    }
+
+    /// The event stream of this client (33001 before `init`).
+    pub fn events(&self) -> ImResult<EventQueue> {
+        self.lock().as_ref().map(|r| r.events.clone()).ok_or_else(ImError::not_initialized)
+    }
+
+    /// Runs `task` on the client's runtime (33001 before `init`); shells use it for callbacks.
+    pub fn spawn<F>(&self, task: F) -> ImResult<()>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let handle = self.engine()?.runtime.clone();
+        handle.spawn(task);
+        Ok(())
+    }
+
+    /// Connects with `token` and resolves to the token's user id (seed `connect`).
+    ///
+    /// Fails with 31004 for an incorrect token, 31002 when the server does not know the app key,
+    /// 33006 while another connect is running.
+    pub async fn connect(&self, token: &str) -> ImResult<String> {
+        let engine = self.engine()?;
+        if token.is_empty() || token.len() > 1024 {
+            return Err(ImError::invalid("token must be 1–1024 bytes"));
+        }
+        let first = engine.start(token.to_owned())?;
+        first.await.unwrap_or_else(|_| Err(ImError::new(code::CONNECTION_LOST, "connect was cancelled")))
+    }
+
+    /// Connects again with the identity of the last `connect`, only after `disconnect` (else 35007).
+    pub async fn reconnect(&self) -> ImResult<String> {
+        let engine = self.engine()?;
+        let token = {
+            let state = engine.state();
+            if state.supervisor.is_some() || state.token.is_none() {
+                return Err(ImError::new(35007, "reconnect needs a previous connect and disconnect"));
+            }
+            state.token.clone().expect("checked above")
+        };
+        self.connect(&token).await
+    }
+
+    /// Closes the connection and stops reconnecting; messages keep arriving on the next connect.
+    pub fn disconnect(&self) -> ImResult<()> {
+        let engine = self.engine()?;
+        if engine.stop() {
+            engine.set_status(ConnectionStatus::Disconnected, 0);
+        }
+        Ok(())
+    }
+
+    /// Disconnects and closes the user's database (seed `logout`, used to switch users).
+    pub fn logout(&self) -> ImResult<()> {
+        let engine = self.engine()?;
+        let was_running = engine.stop();
+        {
+            let mut state = engine.state();
+            state.store = None;
+            state.user_id = None;
+            state.token = None;
+        }
+        if was_running {
+            engine.set_status(ConnectionStatus::Disconnected, 0);
+        }
+        Ok(())
+    }
+
+    /// The current connection status (seed `getCurrentConnectionStatus`).
+    pub fn connection_status(&self) -> ImResult<ConnectionStatus> {
+        Ok(self.engine()?.state().status.unwrap_or(ConnectionStatus::Disconnected))
+    }
+
+    /// The connected user's id, if any (seed `getCurrentUserId`).
+    pub fn current_user_id(&self) -> ImResult<Option<String>> {
+        Ok(self.engine()?.state().user_id.clone())
+    }
+
+    /// Sends a message and resolves once the server stored it (seed `sendMessage`).
+    ///
+    /// The message is stored locally first (SENDING), then SENT with the server's `messageUId`
+    /// and `sentTime`, or FAILED with the error: 30001 not connected, 30003 no answer in time,
+    /// 30016 body over 128 KB, 33003 bad parameter.
+    pub async fn send_message(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        content: MessageContent,
+    ) -> ImResult<Message> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        let body = content.encoded()?;
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let (session, store, user_id) = {
+                let state = engine.state();
+                match (&state.session, &state.store, &state.user_id) {
+                    (Some(session), Some(store), Some(user)) => (session.clone(), store.clone(), user.clone()),
+                    _ => return Err(ImError::not_connected()),
+                }
+            };
+            let client_message_id = format!("{:032x}", rand::rng().random::<u128>());
+            let outgoing = OutgoingMessage {
+                conversation_type,
+                target_id: target_id.clone(),
+                sender_user_id: user_id,
+                object_name: content.kind.object_name.to_owned(),
+                content: body.clone(),
+                client_message_id: client_message_id.clone(),
+                local_time: now_ms(),
+            };
+            let message = store.call(move |conn| store::messages::insert_outgoing(conn, &outgoing)).await?;
+            let send = improto::Send {
+                request_id: 0,
+                conversation_type: conversation_type.into(),
+                target_id,
+                object_name: content.kind.object_name.to_owned(),
+                content: body,
+                client_message_id,
+                persisted: content.kind.persisted,
+                counted: content.kind.counted,
+            };
+            let (reply_tx, reply_rx) = oneshot::channel();
+            let outcome = match session.send(Command::Send { send, reply: reply_tx }).await {
+                Err(_) => Err(ImError::not_connected()),
+                Ok(()) => match tokio::time::timeout(engine.options.request_timeout(), reply_rx).await {
+                    Err(_) => Err(ImError::new(code::REQUEST_TIMEOUT, "the server did not acknowledge the message")),
+                    Ok(Err(_)) => Err(ImError::new(code::CONNECTION_LOST, "connection lost before acknowledgement")),
+                    Ok(Ok(ack)) if ack.code != 0 => Err(ImError::new(ack.code, "the server refused the message")),
+                    Ok(Ok(ack)) => Ok(ack),
+                },
+            };
+            let id = message.message_id;
+            match outcome {
+                Ok(ack) => store
+                    .call(move |conn| store::messages::mark_sent(conn, id, &ack.message_uid, ack.sent_time))
+                    .await?
+                    .ok_or_else(|| ImError::new(code::UNKNOWN, "sent message vanished")),
+                Err(e) => {
+                    store.call(move |conn| store::messages::mark_failed(conn, id)).await?;
+                    Err(e)
+                }
+            }
+        })
+        .await
+    }
+
+    /// A page of a conversation's history from the local database (seed `getHistoryMessages`).
+    ///
+    /// `timestamp` 0 means "from the latest"; `count` is 1–20; `order` 0 pages to older
+    /// messages, 1 to newer ones.
+    pub async fn get_history_messages(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        timestamp: i64,
+        count: usize,
+        order: HistoryOrder,
+    ) -> ImResult<HistoryPage> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        if !(1..=MAX_HISTORY_COUNT).contains(&count) {
+            return Err(ImError::invalid(format!("count must be 1–{MAX_HISTORY_COUNT}")));
+        }
+        if timestamp < 0 {
+            return Err(ImError::invalid("timestamp must not be negative"));
+        }
+        let query = HistoryQuery { conversation_type, target_id: target_id.to_owned(), timestamp, count, order };
+        run(&engine.runtime.clone(), async move {
+            let store = engine.state().store.clone().ok_or_else(ImError::not_connected)?;
+            let (list, has_more) = store.call(move |conn| store::messages::history(conn, &query)).await?;
+            Ok(HistoryPage { list, has_more })
+        })
+        .await
+    }
+
+    /// Disconnects, stops the runtime and the database thread; the client may be `init`ed again.
+    pub fn destroy(&self) {
+        let running = self.lock().take();
+        if let Some(mut running) = running {
+            running.engine.stop();
+            running.engine.state().store = None;
+            if let Some(runtime) = running.runtime.take() {
+                runtime.shutdown_timeout(Duration::from_secs(2));
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Running>> {
+        self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn engine(&self) -> ImResult<Arc<Engine>> {
+        self.lock().as_ref().map(|r| Arc::clone(&r.engine)).ok_or_else(ImError::not_initialized)
+    }
+}
+
+/// Runs `task` on the engine's runtime and awaits it from any executor.
+async fn run<T, F>(runtime: &tokio::runtime::Handle, task: F) -> ImResult<T>
+where
+    T: Send + 'static,
+    F: Future<Output = ImResult<T>> + Send + 'static,
+{
+    runtime
+        .spawn(task)
+        .await
+        .unwrap_or_else(|e| Err(ImError::new(code::UNKNOWN, format!("task failed: {e}"))))
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.engine.stop();
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! The running engine of an initialised client: connection supervisor and shared state.
+//!
+//! The supervisor task owns the connection: it resolves navigation, authenticates, opens the
+//! user's database, runs a [`Session`] and, when the connection breaks, reconnects with
+//! jittered exponential backoff until the app disconnects or the server refuses for good.
+
+use crate::enums::ConnectionStatus;
+use crate::error::{code, ImError, ImResult};
+use crate::events::{Event, EventSender};
+use crate::log::Logger;
+use crate::net::{navi, transport};
+use crate::options::InitOptions;
+use crate::session::{self, Command, Session};
+use crate::store::{self, Store};
+use rand::Rng;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+/// Connection-related state, guarded by one mutex that is never held across an await.
+#[derive(Default)]
+pub(crate) struct State {
+    pub status: Option<ConnectionStatus>,
+    pub user_id: Option<String>,
+    /// The token of the current identity, kept for `reconnect`.
+    pub token: Option<String>,
+    pub store: Option<Store>,
+    pub session: Option<mpsc::Sender<Command>>,
+    pub supervisor: Option<JoinHandle<()>>,
+    pub connecting: bool,
+}
+
+/// Everything the engine's tasks share.
+pub(crate) struct Engine {
+    pub app_key: String,
+    pub options: InitOptions,
+    pub device_id: String,
+    pub runtime: Handle,
+    pub events: EventSender,
+    pub log: Logger,
+    state: Mutex<State>,
+}
+
+impl Engine {
+    /// A fresh engine, not connected.
+    pub(crate) fn new(app_key: String, options: InitOptions, runtime: Handle, events: EventSender, log: Logger) -> Self {
+        let device_id = format!("{:032x}", rand::rng().random::<u128>());
+        Engine { app_key, options, device_id, runtime, events, log, state: Mutex::new(State::default()) }
+    }
+
+    /// Locks the state (a panic elsewhere never makes it unusable).
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records and reports a status change.
+    pub(crate) fn set_status(&self, status: ConnectionStatus, code: i32) {
+        self.state().status = Some(status);
+        self.events.emit(Event::ConnectionStatus { status, code });
+    }
+
+    /// Starts connecting with `token`; the answer is the user id, or why the first attempt failed.
+    pub(crate) fn start(self: &Arc<Self>, token: String) -> ImResult<oneshot::Receiver<ImResult<String>>> {
+        let (first_tx, first_rx) = oneshot::channel();
+        let mut state = self.state();
+        if state.connecting {
+            return Err(ImError::new(code::ALREADY_CONNECTING, "connect is already running"));
+        }
+        if let Some(old) = state.supervisor.take() {
+            old.abort();
+        }
+        state.session = None;
+        state.connecting = true;
+        state.token = Some(token.clone());
+        let engine = Arc::clone(self);
+        state.supervisor = Some(self.runtime.spawn(async move { engine.supervise(token, first_tx).await }));
+        drop(state);
+        self.set_status(ConnectionStatus::Connecting, 0);
+        Ok(first_rx)
+    }
+
+    /// Stops the connection and any reconnection at once.
+    pub(crate) fn stop(&self) -> bool {
+        let mut state = self.state();
+        let was_running = state.supervisor.is_some();
+        if let Some(task) = state.supervisor.take() {
+            task.abort();
+        }
+        state.session = None;
+        state.connecting = false;
+        was_running
+    }
+
+    async fn supervise(self: Arc<Self>, token: String, first: oneshot::Sender<ImResult<String>>) {
+        let mut first = Some(first);
+        let mut failures: u32 = 0;
+        loop {
+            match self.establish(&token).await {
+                Ok((session, user_id)) => {
+                    failures = 0;
+                    self.state().connecting = false;
+                    self.set_status(ConnectionStatus::Connected, 0);
+                    if let Some(first) = first.take() {
+                        let _ = first.send(Ok(user_id));
+                    }
+                    let end = session.run().await;
+                    self.state().session = None;
+                    match end {
+                        session::End::Stopped => return,
+                        session::End::ClosedByServer(code, reason) => {
+                            self.log.warn(format!("server closed the connection ({code}): {reason}"));
+                            if let Some(status) = fatal_status(code) {
+                                self.give_up(status, code);
+                                return;
+                            }
+                        }
+                        session::End::Lost(reason) => self.log.info(format!("connection lost: {reason}")),
+                    }
+                    self.state().connecting = true;
+                    self.set_status(ConnectionStatus::NetworkUnavailable, code::CONNECTION_LOST);
+                    self.set_status(ConnectionStatus::Connecting, 0);
+                }
+                Err(e) => {
+                    if let Some(first) = first.take() {
+                        self.give_up(fatal_status(e.code).unwrap_or(ConnectionStatus::Disconnected), e.code);
+                        let _ = first.send(Err(e));
+                        return;
+                    }
+                    if let Some(status) = fatal_status(e.code) {
+                        self.give_up(status, e.code);
+                        return;
+                    }
+                    self.log.info(format!("reconnect attempt failed: {e}"));
+                    failures = failures.saturating_add(1);
+                }
+            }
+            tokio::time::sleep(backoff(failures)).await;
+        }
+    }
+
+    fn give_up(&self, status: ConnectionStatus, code: i32) {
+        {
+            let mut state = self.state();
+            state.connecting = false;
+            state.session = None;
+            state.supervisor = None;
+        }
+        self.set_status(status, code);
+    }
+
+    /// One connection attempt: navigation, WebSocket, authentication, database.
+    async fn establish(self: &Arc<Self>, token: &str) -> ImResult<(Session, String)> {
+        let servers = navi::resolve(self.options.navi_base(), &self.app_key).await?;
+        let mut last_error = ImError::new(code::SOCKET_FAILED, "no server reachable");
+        for url in servers {
+            let mut socket = match transport::open(&url).await {
+                Ok(socket) => socket,
+                Err(e) => {
+                    last_error = e;
+                    continue;
+                }
+            };
+            let connect = improto::Connect {
+                token: token.to_owned(),
+                app_key: self.app_key.clone(),
+                platform: self.options.platform,
+                protocol_version: improto::PROTOCOL_VERSION,
+                device_id: self.device_id.clone(),
+            };
+            let ack = transport::authenticate(&mut socket, connect).await?;
+            let store = self.open_store(&ack.user_id).await?;
+            let (commands_tx, commands_rx) = mpsc::channel(1024);
+            let session =
+                Session::new(socket, commands_rx, store, ack.inbox_seq, self.events.clone(), self.log.clone()).await?;
+            let mut state = self.state();
+            state.user_id = Some(ack.user_id.clone());
+            state.session = Some(commands_tx);
+            return Ok((session, ack.user_id));
+        }
+        Err(last_error)
+    }
+
+    /// The user's database, reusing the open one when the user is unchanged.
+    async fn open_store(&self, user_id: &str) -> ImResult<Store> {
+        {
+            let state = self.state();
+            if let (Some(store), Some(current)) = (&state.store, &state.user_id) {
+                if current == user_id {
+                    return Ok(store.clone());
+                }
+            }
+        }
+        let file = store::database_file(&self.options.db_path, &self.app_key, user_id);
+        let store = Store::open(&file).await?;
+        self.state().store = Some(store.clone());
+        Ok(store)
+    }
+}
+
+/// The status to end in when the server refuses for good (no retry makes sense).
+fn fatal_status(code: i32) -> Option<ConnectionStatus> {
+    match code {
+        code::APP_KEY_REJECTED => Some(ConnectionStatus::AppKeyIncorrect),
+        code::TOKEN_INCORRECT | code::TOKEN_EXPIRED => Some(ConnectionStatus::Disconnected),
+        6 => Some(ConnectionStatus::KickedOfflineByOtherClient),
+        9 => Some(ConnectionStatus::UserBlocked),
+        _ => None,
+    }
+}
+
+/// Jittered exponential backoff: 100 ms doubling up to 5 s, ±50 %.
+fn backoff(failures: u32) -> Duration {
+    let base = 100u64.saturating_mul(1 << failures.min(6)).min(5_000);
+    let jitter = rand::rng().random_range(base / 2..=base + base / 2);
+    Duration::from_millis(jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(0) <= Duration::from_millis(150));
+        assert!(backoff(20) <= Duration::from_millis(7_500));
+        assert!(backoff(20) >= Duration::from_millis(2_500));
+    }
+}

@@ -1,0 +1,80 @@
+//! Errors carry the seed's numeric status codes, so every layer reports the same numbers.
+
+/// Seed status codes used by imcore (see `shared/reference/seed-api.md` §7).
+pub mod code {
+    /// Unknown error.
+    pub const UNKNOWN: i32 = -1;
+    /// Connection unavailable; the engine reconnects by itself.
+    pub const NOT_CONNECTED: i32 = 30001;
+    /// Connection lost while a request was in flight.
+    pub const CONNECTION_LOST: i32 = 30002;
+    /// The server did not answer a request in time.
+    pub const REQUEST_TIMEOUT: i32 = 30003;
+    /// The navigation request failed.
+    pub const NAVI_REQUEST_FAILED: i32 = 30007;
+    /// The navigation answer was not understood.
+    pub const NAVI_RESPONSE_INVALID: i32 = 30008;
+    /// The navigation answer lists no usable server.
+    pub const NAVI_NO_SERVER: i32 = 30009;
+    /// The WebSocket could not be opened or broke.
+    pub const SOCKET_FAILED: i32 = 30010;
+    /// Message body over 128 KB.
+    pub const MESSAGE_TOO_LARGE: i32 = 30016;
+    /// The server did not acknowledge `connect` in time.
+    pub const CONNECT_ACK_TIMEOUT: i32 = 31000;
+    /// The server does not know the app key (outside-seed code, RongCloud 2.x).
+    pub const APP_KEY_REJECTED: i32 = 31002;
+    /// The token is invalid or belongs to another app (outside-seed code, RongCloud 2.x).
+    pub const TOKEN_INCORRECT: i32 = 31004;
+    /// The token has expired (outside-seed code, RongCloud 2.x).
+    pub const TOKEN_EXPIRED: i32 = 31010;
+    /// `init` has not been called.
+    pub const NOT_INITIALIZED: i32 = 33001;
+    /// A parameter is missing or invalid.
+    pub const INVALID_PARAMETER: i32 = 33003;
+    /// `connect` was called while a connection attempt is running.
+    pub const ALREADY_CONNECTING: i32 = 33006;
+    /// The local database could not be opened or written (outside-seed code).
+    pub const DATABASE_ERROR: i32 = 33002;
+}
+
+/// An imcore failure: a seed status code plus a message naming what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ImError {
+    /// The seed status code.
+    pub code: i32,
+    /// Human-readable detail.
+    pub message: String,
+}
+
+impl ImError {
+    /// An error with `code` and a message.
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        ImError { code, message: message.into() }
+    }
+
+    /// 33003: a parameter is missing or invalid.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(code::INVALID_PARAMETER, message)
+    }
+
+    /// 33001: the client is not initialised.
+    pub fn not_initialized() -> Self {
+        Self::new(code::NOT_INITIALIZED, "init has not been called")
+    }
+
+    /// 30001: no connection.
+    pub fn not_connected() -> Self {
+        Self::new(code::NOT_CONNECTED, "not connected")
+    }
+}
+
+impl From<rusqlite::Error> for ImError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImError::new(code::DATABASE_ERROR, format!("database: {e}"))
+    }
+}
+
+/// Result type of the imcore API.
+pub type ImResult<T> = Result<T, ImError>;

@@ -1,0 +1,5 @@
+//! Talking to imserver: navigation, the WebSocket transport, and the inbox sync cursor.
+
+pub(crate) mod inbox;
+pub(crate) mod navi;
+pub(crate) mod transport;

@@ -1,0 +1,42 @@
+//! The per-user SQLite database, owned by one thread of its own.
+//!
+//! Callers send closures to that thread ([`Store::call`]) and await the answer, so no database
+//! work ever runs on a tokio worker, the JS thread or the callback dispatcher.
+
+mod actor;
+pub(crate) mod messages;
+mod schema;
+
+pub(crate) use actor::Store;
+pub(crate) use messages::{HistoryQuery, IncomingMessage, OutgoingMessage};
+
+use std::path::{Path, PathBuf};
+
+/// Where the database of `user_id` under app `app_key` lives inside `db_path`.
+pub(crate) fn database_file(db_path: &Path, app_key: &str, user_id: &str) -> PathBuf {
+    db_path.join(path_component(app_key)).join(path_component(user_id)).join("imcore.db")
+}
+
+/// Makes an id safe as one path component (ids may hold any character).
+fn path_component(id: &str) -> String {
+    let safe = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !id.is_empty();
+    if safe {
+        id.to_owned()
+    } else {
+        let hex: String = id.bytes().map(|b| format!("{b:02x}")).collect();
+        format!("x{hex}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_safe_path_components() {
+        let p = database_file(Path::new("/d"), "key", "../evil/ü");
+        assert!(p.starts_with("/d/key/"));
+        assert_eq!(p.components().count(), 5);
+        assert_eq!(database_file(Path::new("/d"), "k", "alice"), PathBuf::from("/d/k/alice/imcore.db"));
+    }
+}
