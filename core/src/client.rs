@@ -259,7 +259,12 @@ impl ImClient {
             running.engine.stop();
             running.engine.state().store = None;
             if let Some(runtime) = running.runtime.take() {
-                runtime.shutdown_timeout(Duration::from_secs(2));
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    // Blocking inside an async context is not allowed; let it wind down.
+                    runtime.shutdown_background();
+                } else {
+                    runtime.shutdown_timeout(Duration::from_secs(2));
+                }
             }
         }
     }

@@ -1,0 +1,38 @@
+//! `imbench`: one subcommand per scenario; each prints one JSON line with its figures, its
+//! same-run baseline and the ratio.
+
+mod echo;
+mod rtt;
+mod stats;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "imcore benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Subcommand)]
+enum Scenario {
+    /// A sends B a text through imserver; latency until B's listener fires (committed), vs a raw
+    /// WebSocket echo round trip between two processes.
+    Rtt {
+        /// Measured messages.
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+    },
+    /// Internal: the raw tokio-tungstenite echo server used as the `rtt` baseline.
+    #[command(hide = true)]
+    EchoServer,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match cli.scenario {
+        Scenario::Rtt { messages } => runtime.block_on(rtt::run(messages)),
+        Scenario::EchoServer => runtime.block_on(echo::serve()),
+    }
+}

@@ -1,0 +1,76 @@
+//! `imbench rtt`: send-to-listener latency through imserver against a raw WebSocket echo.
+
+use crate::echo::EchoProcess;
+use crate::stats::percentile_us;
+use imcore::{ConversationType, Event, MessageContent};
+use imcore_harness::{Client, ServerProcess};
+use std::time::{Duration, Instant};
+
+const WARM_UP: usize = 200;
+const TEXT: &str = "benchmark message payload 0123456789";
+
+/// Runs the scenario and prints its JSON line.
+pub async fn run(messages: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = ServerProcess::start(&dir.path().join("server"), "bench-app", "bench-secret");
+    let a = Client::connect(&server, &dir.path().join("a"), "alice").await;
+    let b = Client::connect(&server, &dir.path().join("b"), "bob").await;
+    let events = b.im.events().expect("events");
+
+    let mut samples = Vec::with_capacity(messages);
+    for i in 0..WARM_UP + messages {
+        let im = a.im.clone();
+        let start = Instant::now();
+        let sending = tokio::spawn(async move {
+            im.send_message(ConversationType::Private, "bob", MessageContent::text(TEXT)).await
+        });
+        let receiver = events.receiver().clone();
+        let arrived = tokio::task::spawn_blocking(move || loop {
+            match receiver.recv_timeout(Duration::from_secs(10)) {
+                Ok(Event::Message { .. }) => return Instant::now(),
+                Ok(_) => {}
+                Err(e) => panic!("message did not arrive: {e}"),
+            }
+        })
+        .await
+        .expect("listener");
+        sending.await.expect("send task").expect("send");
+        if i >= WARM_UP {
+            samples.push(arrived - start);
+        }
+    }
+
+    let frame_size = improto_frame_size();
+    let echo = EchoProcess::start();
+    echo.round_trips(frame_size, WARM_UP).await;
+    let mut baseline = echo.round_trips(frame_size, messages).await;
+
+    let (p50, p99) = (percentile_us(&mut samples, 50.0), percentile_us(&mut samples, 99.0));
+    let (b50, b99) = (percentile_us(&mut baseline, 50.0), percentile_us(&mut baseline, 99.0));
+    let line = serde_json::json!({
+        "bench": "rtt",
+        "messages": messages,
+        "p50_us": p50.round(),
+        "p99_us": p99.round(),
+        "baseline_p50_us": b50.round(),
+        "baseline_p99_us": b99.round(),
+        "ratio_p50": (p50 / b50 * 100.0).round() / 100.0,
+        "ratio_p99": (p99 / b99 * 100.0).round() / 100.0,
+    });
+    println!("{line}");
+}
+
+/// Size of the `Send` frame carrying the benchmark text, so the baseline echoes as many bytes.
+fn improto_frame_size() -> usize {
+    improto::encode(improto::Body::Send(improto::Send {
+        request_id: 1,
+        conversation_type: 1,
+        target_id: "bob".into(),
+        object_name: "RC:TxtMsg".into(),
+        content: serde_json::json!({ "content": TEXT }).to_string(),
+        client_message_id: "0".repeat(32),
+        persisted: true,
+        counted: true,
+    }))
+    .len()
+}

@@ -1,0 +1,132 @@
+//! Running imserver as a child process and calling its Server API.
+
+use sha1::{Digest, Sha1};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The imserver binary: `$IMSERVER_BIN`, else next to the running test or bench executable.
+pub fn imserver_binary() -> PathBuf {
+    if let Ok(bin) = std::env::var("IMSERVER_BIN") {
+        return PathBuf::from(bin);
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    for dir in exe.ancestors().skip(1).take(3) {
+        let candidate = dir.join("imserver");
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("imserver binary not found next to {}: run `cargo build -p imserver` or set IMSERVER_BIN", exe.display());
+}
+
+/// A running imserver child process; killed on drop.
+pub struct ServerProcess {
+    child: Child,
+    data_dir: PathBuf,
+    /// `127.0.0.1:PORT` it listens on.
+    pub addr: String,
+    /// The app key it serves.
+    pub app_key: String,
+    /// The app secret for Server API signatures.
+    pub app_secret: String,
+}
+
+impl ServerProcess {
+    /// Starts imserver on a free loopback port with `data_dir`, serving the given app.
+    pub fn start(data_dir: &Path, app_key: &str, app_secret: &str) -> ServerProcess {
+        Self::start_on(data_dir, app_key, app_secret, "127.0.0.1:0")
+    }
+
+    /// Starts imserver listening on `listen` (e.g. the address of a previous run).
+    pub fn start_on(data_dir: &Path, app_key: &str, app_secret: &str, listen: &str) -> ServerProcess {
+        let mut child = Command::new(imserver_binary())
+            .args(["--data-dir", &data_dir.to_string_lossy(), "--listen", listen])
+            .args(["--app-key", app_key, "--app-secret", app_secret])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn imserver");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read imserver ready line");
+        let addr = line
+            .split_whitespace()
+            .skip_while(|w| *w != "on")
+            .nth(1)
+            .unwrap_or_else(|| panic!("unexpected imserver ready line: {line:?}"))
+            .to_owned();
+        ServerProcess {
+            child,
+            data_dir: data_dir.to_owned(),
+            addr,
+            app_key: app_key.to_owned(),
+            app_secret: app_secret.to_owned(),
+        }
+    }
+
+    /// The navigation URL clients are initialised with.
+    pub fn navi(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Kills the process (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills the process and starts a new one on the same data dir and port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let mut last_error = None;
+        for _ in 0..50 {
+            match std::panic::catch_unwind(|| {
+                ServerProcess::start_on(&self.data_dir, &self.app_key, &self.app_secret, &self.addr)
+            }) {
+                Ok(mut next) => {
+                    // `next` now holds the killed child; dropping it is harmless.
+                    std::mem::swap(self, &mut next);
+                    return;
+                }
+                Err(e) => last_error = Some(e),
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::panic::resume_unwind(last_error.expect("at least one attempt"));
+    }
+
+    /// Obtains a token for `user_id` through `POST /user/getToken.json`.
+    pub async fn token(&self, user_id: &str) -> String {
+        let nonce = rand::random::<u32>().to_string();
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+            .to_string();
+        let signature = hex::encode(Sha1::digest(format!("{}{nonce}{timestamp}", self.app_secret)));
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/user/getToken.json", self.navi()))
+            .header("App-Key", &self.app_key)
+            .header("Nonce", nonce)
+            .header("Timestamp", timestamp)
+            .header("Signature", signature)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("userId={user_id}&name={user_id}"))
+            .send()
+            .await
+            .expect("getToken request")
+            .json()
+            .await
+            .expect("getToken JSON");
+        assert_eq!(answer["code"], 200, "getToken failed: {answer}");
+        answer["token"].as_str().expect("token string").to_owned()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
