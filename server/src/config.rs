@@ -1,0 +1,90 @@
+//! Command-line and environment configuration.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// How an `imserver` process is configured (`imserver --help` lists every option).
+#[derive(Debug, Clone, Parser)]
+#[command(name = "imserver", version, about = "The reference imcore IM server")]
+pub struct Config {
+    /// Directory holding the SQLite database (`imserver.db`); created if missing.
+    #[arg(long, env = "IMSERVER_DATA_DIR", default_value = "./imserver-data")]
+    pub data_dir: PathBuf,
+
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "IMSERVER_LISTEN", default_value = "127.0.0.1:8700")]
+    pub listen: SocketAddr,
+
+    /// App key served by this instance; without it a persisted development app is used.
+    #[arg(long, env = "IMSERVER_APP_KEY", requires = "app_secret")]
+    pub app_key: Option<String>,
+
+    /// App secret belonging to `--app-key`.
+    #[arg(long, env = "IMSERVER_APP_SECRET", requires = "app_key")]
+    pub app_secret: Option<String>,
+
+    /// Inbox entries older than this many days are purged.
+    #[arg(long, default_value_t = 7)]
+    pub offline_retention_days: u32,
+
+    /// Lifetime of issued tokens, in days.
+    #[arg(long, default_value_t = 30)]
+    pub token_ttl_days: u32,
+
+    /// Largest number of simultaneous WebSocket connections.
+    #[arg(long, default_value_t = 20_000)]
+    pub max_connections: usize,
+
+    /// Log filter for stderr (`info`, `debug`, or a tracing `EnvFilter` directive).
+    #[arg(long, default_value = "info")]
+    pub log_level: String,
+}
+
+impl Config {
+    /// A configuration for `data_dir` with every other option at its default and port 0.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            data_dir: data_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            app_key: None,
+            app_secret: None,
+            offline_retention_days: 7,
+            token_ttl_days: 30,
+            max_connections: 20_000,
+            log_level: "info".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_command_line() {
+        let config = Config::try_parse_from([
+            "imserver",
+            "--data-dir",
+            "/tmp/x",
+            "--listen",
+            "127.0.0.1:0",
+            "--app-key",
+            "k",
+            "--app-secret",
+            "s",
+            "--offline-retention-days",
+            "3",
+        ])
+        .unwrap();
+        assert_eq!(config.listen.port(), 0);
+        assert_eq!(config.app_key.as_deref(), Some("k"));
+        assert_eq!(config.offline_retention_days, 3);
+    }
+
+    #[test]
+    fn needs_key_and_secret_together() {
+        assert!(Config::try_parse_from(["imserver", "--app-key", "k"]).is_err());
+    }
+}

@@ -1,0 +1,83 @@
+//! The Server API response envelope: a JSON object with an integer `code`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+/// Parameter error (missing or invalid).
+pub const PARAMETER_ERROR: i32 = 1002;
+/// Parameter over its length limit.
+pub const PARAMETER_TOO_LONG: i32 = 1005;
+
+/// A failed call: HTTP status plus `{"code":…,"errorMessage":…}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Business code (server-api.md §1.5).
+    pub code: i32,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with an explicit status and code.
+    pub fn new(status: StatusCode, code: i32, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 1001: unknown app key (HTTP 401).
+    pub fn unknown_app_key() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, 1001, "App Key is unknown")
+    }
+
+    /// 1004: signature check failed (HTTP 401).
+    pub fn bad_signature() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, 1004, "signature check failed")
+    }
+
+    /// 1002: a parameter is missing or invalid (HTTP 400).
+    pub fn parameter(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, PARAMETER_ERROR, message)
+    }
+
+    /// 404: unknown path.
+    pub fn not_found(path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            404,
+            format!("unknown API path {path}"),
+        )
+    }
+
+    /// 1000: internal server error (HTTP 500).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            1000,
+            "internal server error",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "code": self.code, "errorMessage": self.message });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// A successful reply: `{"code":200, …fields}` with HTTP 200.
+pub fn ok(fields: Value) -> Response {
+    let mut object = Map::new();
+    object.insert("code".into(), json!(200));
+    if let Value::Object(fields) = fields {
+        object.extend(fields);
+    }
+    (StatusCode::OK, Json(Value::Object(object))).into_response()
+}

@@ -1,0 +1,24 @@
+//! `imserver`, the reference imcore IM server.
+//!
+//! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`) signed as RongCloud's
+//!   server SDKs sign it, and navigation (`/navi.json`);
+//! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
+//!   private messages, receive pushes, pull the inbox;
+//! * SQLite storage with one group-committing writer thread.
+//!
+//! [`run`] starts a server in-process; the `imserver` binary wraps it with a command line.
+
+pub mod apps;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod hub;
+mod server;
+pub mod state;
+pub mod store;
+pub mod uid;
+pub mod ws;
+
+pub use config::Config;
+pub use server::{Ready, ServerError, run};

@@ -1,0 +1,27 @@
+//! State shared by every HTTP request and WebSocket session.
+
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, watch};
+
+use crate::apps::Apps;
+use crate::hub::Hub;
+use crate::store::Store;
+
+/// Everything a request handler or session needs; shared behind an `Arc`.
+pub struct ServerState {
+    /// Apps served.
+    pub apps: Apps,
+    /// The database.
+    pub store: Store,
+    /// Online connections.
+    pub hub: Arc<Hub>,
+    /// Lifetime of issued tokens, in ms.
+    pub token_ttl_ms: i64,
+    /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.
+    pub ws_url: String,
+    /// One permit per allowed simultaneous WebSocket connection.
+    pub connections: Arc<Semaphore>,
+    /// Turns `true` when the server shuts down; sessions then close.
+    pub shutdown: watch::Receiver<bool>,
+}

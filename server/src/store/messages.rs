@@ -1,0 +1,192 @@
+//! Storing a sent message: idempotency, history, and the recipient's inbox, in one job.
+
+use improto::InboxMessage;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Store, StoreError, WriteTx};
+use crate::clock::now_ms;
+use crate::uid::new_message_uid;
+
+/// A validated private message from `sender_id` to `target_id`.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// App both users belong to.
+    pub app_key: String,
+    /// Authenticated sender.
+    pub sender_id: String,
+    /// Conversation type (1 = private).
+    pub conversation_type: i32,
+    /// Recipient user id.
+    pub target_id: String,
+    /// Message type name, e.g. `RC:TxtMsg`.
+    pub object_name: String,
+    /// Content JSON.
+    pub content: String,
+    /// Sender's idempotency key; empty disables the check.
+    pub client_message_id: String,
+    /// Stored in history.
+    pub persisted: bool,
+    /// Counted as unread.
+    pub counted: bool,
+}
+
+/// What storing a message did.
+#[derive(Debug, Clone)]
+pub enum SendOutcome {
+    /// Stored now; `entry` is the recipient's new inbox entry, to be pushed to them.
+    Stored {
+        /// Owner of `entry`.
+        recipient: String,
+        /// The recipient's inbox entry (carries the UID and sent time).
+        entry: InboxMessage,
+    },
+    /// A retry of an earlier send: the first result, nothing stored or delivered again.
+    Duplicate {
+        /// UID given the first time.
+        message_uid: String,
+        /// Sent time given the first time.
+        sent_time: i64,
+    },
+}
+
+impl SendOutcome {
+    /// The message UID to acknowledge.
+    pub fn message_uid(&self) -> &str {
+        match self {
+            SendOutcome::Stored { entry, .. } => &entry.message_uid,
+            SendOutcome::Duplicate { message_uid, .. } => message_uid,
+        }
+    }
+
+    /// The sent time to acknowledge.
+    pub fn sent_time(&self) -> i64 {
+        match self {
+            SendOutcome::Stored { entry, .. } => entry.sent_time,
+            SendOutcome::Duplicate { sent_time, .. } => *sent_time,
+        }
+    }
+}
+
+impl Store {
+    /// Stores `message` (see [`SendOutcome`]); `after_commit` runs on the writer thread right
+    /// after the commit, in commit order, which makes it the place to queue pushes.
+    pub async fn send_message(
+        &self,
+        message: NewMessage,
+        after_commit: impl FnOnce(&SendOutcome) + Send + 'static,
+    ) -> Result<SendOutcome, StoreError> {
+        self.writer
+            .write_then(move |tx| store_message(tx, message), after_commit)
+            .await
+    }
+}
+
+/// The job body of [`Store::send_message`].
+fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
+    if !m.client_message_id.is_empty() {
+        let earlier = tx
+            .conn
+            .query_row(
+                "SELECT message_uid, sent_time FROM sent_requests \
+                 WHERE app_key = ?1 AND sender_id = ?2 AND client_message_id = ?3",
+                params![m.app_key, m.sender_id, m.client_message_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((message_uid, sent_time)) = earlier {
+            return Ok(SendOutcome::Duplicate {
+                message_uid,
+                sent_time,
+            });
+        }
+    }
+    let sent_time = tx.clock.stamp();
+    let message_uid = new_message_uid(sent_time);
+    let now = now_ms();
+    if m.persisted {
+        tx.conn.execute(
+            "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, target_id, \
+             object_name, content, sent_time, counted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                message_uid,
+                m.app_key,
+                m.sender_id,
+                m.conversation_type,
+                m.target_id,
+                m.object_name,
+                m.content,
+                sent_time,
+                m.counted
+            ],
+        )?;
+    }
+    if !m.client_message_id.is_empty() {
+        tx.conn.execute(
+            "INSERT INTO sent_requests (app_key, sender_id, client_message_id, message_uid, \
+             sent_time, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                m.app_key,
+                m.sender_id,
+                m.client_message_id,
+                message_uid,
+                sent_time,
+                now
+            ],
+        )?;
+    }
+    let seq: i64 = tx.conn.query_row(
+        "INSERT INTO inbox_counters (app_key, user_id, last_seq) VALUES (?1, ?2, 1) \
+         ON CONFLICT (app_key, user_id) DO UPDATE SET last_seq = last_seq + 1 \
+         RETURNING last_seq",
+        params![m.app_key, m.target_id],
+        |row| row.get(0),
+    )?;
+    let entry = InboxMessage {
+        seq: seq as u64,
+        message_uid,
+        conversation_type: m.conversation_type,
+        // In a private chat the recipient sees the conversation under the sender's id.
+        target_id: m.sender_id.clone(),
+        sender_user_id: m.sender_id,
+        object_name: m.object_name,
+        content: m.content,
+        sent_time,
+        persisted: m.persisted,
+        counted: m.counted,
+    };
+    tx.conn.execute(
+        "INSERT INTO inbox (app_key, user_id, seq, message_uid, conversation_type, target_id, \
+         sender_id, object_name, content, sent_time, persisted, counted, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            m.app_key,
+            m.target_id,
+            seq,
+            entry.message_uid,
+            entry.conversation_type,
+            entry.target_id,
+            entry.sender_user_id,
+            entry.object_name,
+            entry.content,
+            entry.sent_time,
+            entry.persisted,
+            entry.counted,
+            now
+        ],
+    )?;
+    Ok(SendOutcome::Stored {
+        recipient: m.target_id,
+        entry,
+    })
+}
+
+/// Highest `sent_time` ever stored, so the message clock never goes back across restarts.
+pub(super) fn last_sent_time(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT max(coalesce((SELECT max(sent_time) FROM messages), 0), \
+                    coalesce((SELECT max(sent_time) FROM inbox), 0), \
+                    coalesce((SELECT max(sent_time) FROM sent_requests), 0))",
+        [],
+        |row| row.get(0),
+    )?)
+}

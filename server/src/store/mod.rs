@@ -1,0 +1,97 @@
+//! SQLite storage: one writer thread with group commit, plus a small read pool.
+//!
+//! The database lives at `DATA_DIR/imserver.db`, in WAL mode with `synchronous=NORMAL`.
+
+mod apps;
+mod inbox;
+mod messages;
+mod read_pool;
+mod schema;
+mod users;
+mod writer;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::Connection;
+
+pub use inbox::Pulled;
+pub use messages::{NewMessage, SendOutcome};
+pub use users::UserProfile;
+pub use writer::{WriteTx, Writer};
+
+use crate::clock::SentClock;
+use read_pool::ReadPool;
+
+/// File name of the database inside the data directory.
+pub const DATABASE_FILE: &str = "imserver.db";
+
+/// Number of read-only connections.
+const READERS: usize = 2;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The data directory or a thread could not be set up.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database was written by a newer build.
+    #[error("database schema version {found} is newer than this build knows ({known})")]
+    SchemaTooNew {
+        /// Version found in the database.
+        found: usize,
+        /// Newest version this build knows.
+        known: usize,
+    },
+    /// The batch a write belonged to failed to commit.
+    #[error("commit failed: {0}")]
+    Commit(String),
+    /// The store has shut down (or the writer dropped the job).
+    #[error("the store is closed")]
+    Closed,
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    writer: Arc<Writer>,
+    readers: Arc<ReadPool>,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the database in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join(DATABASE_FILE);
+        let mut conn = Connection::open(&path)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let last_sent_time = messages::last_sent_time(&conn)?;
+        let writer = Writer::start(conn, SentClock::starting_after(last_sent_time))?;
+        let readers = ReadPool::open(&path, READERS)?;
+        Ok(Store {
+            writer: Arc::new(writer),
+            readers: Arc::new(readers),
+        })
+    }
+
+    /// Runs a read on the pool from a blocking task.
+    async fn read<T, R>(&self, read: R) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        R: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || readers.with(read))
+            .await
+            .map_err(|_| StoreError::Closed)?
+    }
+
+    /// Completes the queued writes and stops the writer thread (blocks until it has stopped).
+    pub fn shutdown(&self) {
+        self.writer.stop();
+    }
+}

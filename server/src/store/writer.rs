@@ -1,0 +1,314 @@
+//! The single writer thread, with group commit.
+//!
+//! Every write is a job sent over a channel. The thread takes all pending jobs (up to
+//! [`MAX_BATCH`]), runs each inside its own `SAVEPOINT` of one transaction (a failing job is
+//! rolled back alone), commits once, and only then completes each job in submission order:
+//! first its `after_commit` hook (still on the writer thread, so hooks run in commit order),
+//! then its answer.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::StoreError;
+use crate::clock::SentClock;
+
+/// Most jobs committed together.
+const MAX_BATCH: usize = 1024;
+
+/// What a write job sees: the connection inside the open transaction, and the message clock.
+pub struct WriteTx<'a> {
+    /// Connection with the batch transaction (and the job's savepoint) open.
+    pub conn: &'a Connection,
+    /// Source of strictly increasing message `sent_time`s.
+    pub clock: &'a mut SentClock,
+}
+
+/// Completes a job once the batch outcome is known.
+type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+/// A job after it ran: whether its savepoint is kept, and how to complete it.
+struct Ran {
+    succeeded: bool,
+    finish: Finish,
+}
+
+/// A type-erased write job.
+type Job = Box<dyn FnOnce(&mut WriteTx<'_>) -> Ran + Send>;
+
+/// Messages to the writer thread.
+enum Command {
+    Job(Job),
+    Stop,
+}
+
+/// Handle to the writer thread.
+pub struct Writer {
+    commands: mpsc::Sender<Command>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `conn`, stamping messages with `clock`.
+    pub fn start(conn: Connection, clock: SentClock) -> Result<Self, StoreError> {
+        let (commands, inbox) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("imserver-writer".into())
+            .spawn(move || run(conn, clock, inbox))?;
+        Ok(Writer {
+            commands,
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Runs `work` in the next batch and returns its result once the batch has committed.
+    pub async fn write<T, W>(&self, work: W) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write_then(work, |_| {}).await
+    }
+
+    /// Like [`Writer::write`], and runs `after_commit` on the writer thread right after the
+    /// commit, in commit order relative to other jobs' hooks (and only if the job succeeded).
+    pub async fn write_then<T, W, A>(&self, work: W, after_commit: A) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
+        A: FnOnce(&T) + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |tx| {
+            let result = work(tx);
+            Ran {
+                succeeded: result.is_ok(),
+                finish: Box::new(move |committed| {
+                    let outcome = committed.and(result);
+                    if let Ok(value) = &outcome {
+                        after_commit(value);
+                    }
+                    // The caller may have given up waiting; nothing to do then.
+                    let _ = answer.send(outcome);
+                }),
+            }
+        });
+        self.commands
+            .send(Command::Job(job))
+            .map_err(|_| StoreError::Closed)?;
+        answered.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Finishes the queued jobs, then stops the thread and waits for it.
+    pub fn stop(&self) {
+        let _ = self.commands.send(Command::Stop);
+        let thread = match self.thread.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(thread) = thread
+            && thread.join().is_err()
+        {
+            tracing::error!("writer thread panicked");
+        }
+    }
+}
+
+/// The writer thread's loop: batch, commit, complete.
+fn run(conn: Connection, mut clock: SentClock, commands: mpsc::Receiver<Command>) {
+    while let Ok(Command::Job(first)) = commands.recv() {
+        let mut jobs = vec![first];
+        let mut stop = false;
+        while jobs.len() < MAX_BATCH {
+            match commands.try_recv() {
+                Ok(Command::Job(job)) => jobs.push(job),
+                Ok(Command::Stop) => {
+                    stop = true;
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        run_batch(&conn, &mut clock, jobs);
+        if stop {
+            break;
+        }
+    }
+    tracing::debug!("writer thread stopped");
+}
+
+/// Runs `jobs` in one transaction, each in its own savepoint, then completes them in order.
+fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        tracing::error!(error = %e, "cannot begin write transaction");
+        // Dropping a job drops its answer channel: its caller gets `StoreError::Closed`.
+        drop(jobs);
+        return;
+    }
+    let mut finishes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        finishes.push(run_job(conn, clock, job));
+    }
+    let committed = conn.execute_batch("COMMIT").map_err(|e| {
+        tracing::error!(error = %e, "batch commit failed");
+        let _ = conn.execute_batch("ROLLBACK");
+        StoreError::Commit(e.to_string())
+    });
+    for finish in finishes {
+        let outcome = match &committed {
+            Ok(()) => Ok(()),
+            Err(e) => Err(StoreError::Commit(e.to_string())),
+        };
+        if catch_unwind(AssertUnwindSafe(|| finish(outcome))).is_err() {
+            tracing::error!("a write job's completion panicked");
+        }
+    }
+}
+
+/// Runs one job inside a savepoint, rolling it back alone if it fails or panics.
+fn run_job(conn: &Connection, clock: &mut SentClock, job: Job) -> Finish {
+    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+        tracing::error!(error = %e, "cannot open savepoint");
+        // The dropped job's caller gets `StoreError::Closed`.
+        return Box::new(|_| {});
+    }
+    let ran = catch_unwind(AssertUnwindSafe(|| job(&mut WriteTx { conn, clock })));
+    let end = match &ran {
+        Ok(Ran {
+            succeeded: true, ..
+        }) => "RELEASE job",
+        _ => "ROLLBACK TO job; RELEASE job",
+    };
+    if let Err(e) = conn.execute_batch(end) {
+        tracing::error!(error = %e, "cannot end savepoint");
+    }
+    match ran {
+        Ok(ran) => ran.finish,
+        Err(_) => {
+            tracing::error!("a write job panicked; its changes were rolled back");
+            Box::new(|_| {})
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn writer() -> Arc<Writer> {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (v INTEGER UNIQUE)")
+            .unwrap();
+        Arc::new(Writer::start(conn, SentClock::starting_after(0)).unwrap())
+    }
+
+    fn insert(v: i64) -> impl FnOnce(&mut WriteTx<'_>) -> Result<i64, StoreError> + Send {
+        move |tx| {
+            tx.conn.execute("INSERT INTO t (v) VALUES (?1)", [v])?;
+            Ok(v)
+        }
+    }
+
+    async fn count(writer: &Writer) -> i64 {
+        writer
+            .write(|tx| {
+                Ok(tx
+                    .conn
+                    .query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn commits_pending_jobs_together_and_completes_them_in_order() {
+        let writer = writer();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let blocker = {
+            let writer = writer.clone();
+            tokio::spawn(async move {
+                writer
+                    .write(move |_| {
+                        released.recv().ok();
+                        Ok(())
+                    })
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let ran = Arc::new(AtomicUsize::new(0));
+        let seen_at_commit = Arc::new(Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for v in 0..20 {
+            let (writer, ran, seen) = (writer.clone(), ran.clone(), seen_at_commit.clone());
+            waiting.push(tokio::spawn(async move {
+                let ran_in_job = ran.clone();
+                writer
+                    .write_then(
+                        move |tx| {
+                            ran_in_job.fetch_add(1, Ordering::SeqCst);
+                            insert(v)(tx)
+                        },
+                        move |v| seen.lock().unwrap().push((*v, ran.load(Ordering::SeqCst))),
+                    )
+                    .await
+            }));
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        release.send(()).unwrap();
+        blocker.await.unwrap().unwrap();
+        for (v, handle) in waiting.into_iter().enumerate() {
+            assert_eq!(handle.await.unwrap().unwrap(), v as i64);
+        }
+        let seen = seen_at_commit.lock().unwrap().clone();
+        // Hooks ran in submission order, each after every job of the batch had run.
+        assert_eq!(seen, (0..20).map(|v| (v, 20)).collect::<Vec<_>>());
+        assert_eq!(count(&writer).await, 20);
+        writer.stop();
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_is_rolled_back_alone() {
+        let writer = writer();
+        let (a, b, c) = tokio::join!(
+            writer.write(insert(1)),
+            writer.write(|tx| {
+                insert(2)(tx)?;
+                insert(1)(tx) // violates UNIQUE: this whole job must vanish
+            }),
+            writer.write(insert(3)),
+        );
+        assert_eq!(a.unwrap(), 1);
+        assert!(matches!(b, Err(StoreError::Sqlite(_))));
+        assert_eq!(c.unwrap(), 3);
+        let values: Vec<i64> = writer
+            .write(|tx| {
+                let mut stmt = tx.conn.prepare("SELECT v FROM t ORDER BY v")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(values, vec![1, 3]);
+        writer.stop();
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_does_not_stop_the_writer() {
+        let writer = writer();
+        let panicked = writer.write(|_| -> Result<(), StoreError> { panic!("boom") });
+        assert!(matches!(panicked.await, Err(StoreError::Closed)));
+        assert_eq!(writer.write(insert(7)).await.unwrap(), 7);
+        writer.stop();
+        assert!(matches!(
+            writer.write(insert(8)).await,
+            Err(StoreError::Closed)
+        ));
+    }
+}

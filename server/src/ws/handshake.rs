@@ -1,0 +1,103 @@
+//! The first frame: `Connect`, checked and answered with `ConnectAck`.
+
+use std::time::Duration;
+
+use improto::{Body, Connect, ConnectAck};
+use tokio::sync::mpsc;
+
+use super::codes;
+use super::outbox::Outgoing;
+use super::session::{End, Incoming, read};
+use crate::auth::token::{self, TokenError};
+use crate::clock::now_ms;
+use crate::state::ServerState;
+
+/// How long a new connection may take to send `Connect`.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Who an authenticated connection belongs to.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// App the user belongs to.
+    pub app_key: String,
+    /// Authenticated user.
+    pub user_id: String,
+    /// Client installation id from `Connect` (may be empty).
+    pub device_id: String,
+}
+
+/// Waits for `Connect`, authenticates it and queues the `ConnectAck`.
+pub async fn accept(
+    stream: &mut Incoming,
+    state: &ServerState,
+    queue: &mpsc::Sender<Outgoing>,
+) -> Result<Identity, End> {
+    let connect = tokio::time::timeout(CONNECT_TIMEOUT, async {
+        loop {
+            match read(stream).await? {
+                None => continue,
+                Some(Body::Connect(connect)) => return Ok(connect),
+                Some(_) => return Err(End::protocol_violation("the first frame must be Connect")),
+            }
+        }
+    })
+    .await
+    .map_err(|_| End::close(codes::IDLE_TIMEOUT, 1008, "no Connect within 10 s"))??;
+
+    let identity = match authenticate(state, connect) {
+        Ok(identity) => identity,
+        Err((code, reason)) => {
+            send_ack(queue, code, String::new(), 0).await;
+            return Err(End::close(code, 1008, reason));
+        }
+    };
+    let inbox_seq = state
+        .store
+        .inbox_seq(identity.app_key.clone(), identity.user_id.clone())
+        .await;
+    match inbox_seq {
+        Ok(seq) => {
+            send_ack(queue, codes::OK, identity.user_id.clone(), seq).await;
+            Ok(identity)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read inbox sequence");
+            send_ack(queue, codes::SERVER_UNAVAILABLE, String::new(), 0).await;
+            Err(End::close(
+                codes::SERVER_UNAVAILABLE,
+                1011,
+                "storage unavailable",
+            ))
+        }
+    }
+}
+
+/// Checks the app key and token of `connect`; on failure, the code and reason to reject with.
+fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32, &'static str)> {
+    let Some(app) = state.apps.get(&connect.app_key) else {
+        return Err((codes::UNKNOWN_APP_KEY, "unknown app key"));
+    };
+    match token::verify(&app.key, &app.secret, &connect.token, now_ms()) {
+        Ok(claims) => Ok(Identity {
+            app_key: app.key.clone(),
+            user_id: claims.user_id,
+            device_id: connect.device_id,
+        }),
+        Err(TokenError::Expired) => Err((codes::TOKEN_EXPIRED, "token expired")),
+        Err(TokenError::Malformed | TokenError::BadMac) => {
+            Err((codes::TOKEN_INVALID, "token invalid"))
+        }
+    }
+}
+
+/// Queues a `ConnectAck`.
+async fn send_ack(queue: &mpsc::Sender<Outgoing>, code: i32, user_id: String, inbox_seq: u64) {
+    let ack = ConnectAck {
+        code,
+        user_id,
+        server_time: now_ms(),
+        inbox_seq,
+    };
+    // A failed send means the socket writer is gone; the session ends anyway.
+    let _ = queue.send(Outgoing::frame(Body::ConnectAck(ack))).await;
+}

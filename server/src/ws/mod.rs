@@ -1,0 +1,40 @@
+//! The WebSocket endpoint (`GET /ws`): one session per connection, speaking `improto` frames.
+
+pub mod codes;
+mod handshake;
+pub mod outbox;
+mod requests;
+mod session;
+mod validate;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::http::reply::ApiError;
+use crate::state::ServerState;
+
+/// Upgrades to a WebSocket session, unless the connection limit is reached (HTTP 503).
+pub async fn upgrade(
+    State(state): State<Arc<ServerState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Ok(permit) = state.connections.clone().try_acquire_owned() else {
+        tracing::warn!(%peer, "connection limit reached; refusing WebSocket");
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            1008,
+            "too many connections",
+        )
+        .into_response();
+    };
+    ws.max_message_size(improto::MAX_FRAME_BYTES)
+        .max_frame_size(improto::MAX_FRAME_BYTES)
+        .on_failed_upgrade(move |e| tracing::debug!(%peer, error = %e, "WebSocket upgrade failed"))
+        .on_upgrade(move |socket| session::serve(socket, state, peer, permit))
+}

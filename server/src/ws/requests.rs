@@ -1,0 +1,188 @@
+//! Requests of an authenticated connection: `Send`, `Pull`, `Ack`, `Ping`.
+//!
+//! Storage work runs in its own task (bounded per connection by the caller's permit), so a
+//! connection can have several sends in one group commit; replies go through the outbox.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use improto::{Ack, Body, Delivery, Pong, Pull, SendAck};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+
+use super::codes;
+use super::handshake::Identity;
+use super::outbox::Outgoing;
+use super::session::End;
+use super::validate::reject_send;
+use crate::state::ServerState;
+use crate::store::{NewMessage, SendOutcome};
+
+/// Default `Pull.limit` when the client sends 0.
+const DEFAULT_PULL_LIMIT: usize = 200;
+/// Largest page a `Pull` returns.
+const MAX_PULL_LIMIT: usize = 500;
+
+/// Context for handling one request of a connection.
+pub struct Request {
+    /// Server state.
+    pub state: Arc<ServerState>,
+    /// Who is asking.
+    pub identity: Arc<Identity>,
+    /// The connection's outbox.
+    pub queue: mpsc::Sender<Outgoing>,
+}
+
+impl Request {
+    /// Handles one frame; `Err` ends the connection.
+    pub async fn handle(self, body: Body, permit: OwnedSemaphorePermit) -> Result<(), End> {
+        match body {
+            Body::Send(send) => {
+                tokio::spawn(async move {
+                    self.send(send).await;
+                    drop(permit);
+                });
+            }
+            Body::Pull(pull) => {
+                tokio::spawn(async move {
+                    self.pull(pull).await;
+                    drop(permit);
+                });
+            }
+            Body::Ack(ack) => {
+                tokio::spawn(async move {
+                    self.ack(ack).await;
+                    drop(permit);
+                });
+            }
+            Body::Ping(ping) => self.reply(Body::Pong(Pong { nonce: ping.nonce })).await,
+            Body::Pong(_) => {}
+            Body::Close(close) => {
+                return Err(End::PeerGone(format!(
+                    "client sent Close {}: {}",
+                    close.code, close.reason
+                )));
+            }
+            Body::Connect(_) => return Err(End::protocol_violation("already connected")),
+            Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) => {
+                return Err(End::protocol_violation("server-only frame received"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates, stores and acknowledges a message; pushes it to the recipient after commit.
+    async fn send(self, send: improto::Send) {
+        let request_id = send.request_id;
+        if let Some(code) = reject_send(&send) {
+            return self.send_ack(request_id, code, String::new(), 0).await;
+        }
+        let message = NewMessage {
+            app_key: self.identity.app_key.clone(),
+            sender_id: self.identity.user_id.clone(),
+            conversation_type: send.conversation_type,
+            target_id: send.target_id,
+            object_name: send.object_name,
+            content: send.content,
+            client_message_id: send.client_message_id,
+            persisted: send.persisted,
+            counted: send.counted,
+        };
+        let hub = self.state.hub.clone();
+        let app_key = self.identity.app_key.clone();
+        let push = move |outcome: &SendOutcome| {
+            if let SendOutcome::Stored { recipient, entry } = outcome {
+                let delivery = Body::Delivery(Delivery {
+                    messages: vec![entry.clone()],
+                    pull_request_id: 0,
+                    has_more: false,
+                });
+                hub.push(&app_key, recipient, &Bytes::from(improto::encode(delivery)));
+            }
+        };
+        match self.state.store.send_message(message, push).await {
+            Ok(outcome) => {
+                let uid = outcome.message_uid().to_owned();
+                self.send_ack(request_id, codes::OK, uid, outcome.sent_time())
+                    .await
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "storing a message failed");
+                self.send_ack(request_id, codes::SERVER_UNAVAILABLE, String::new(), 0)
+                    .await
+            }
+        }
+    }
+
+    /// Answers a `Pull` with a page of the user's inbox.
+    async fn pull(self, pull: Pull) {
+        let limit = match pull.limit as usize {
+            0 => DEFAULT_PULL_LIMIT,
+            n => n.min(MAX_PULL_LIMIT),
+        };
+        let pulled = self
+            .state
+            .store
+            .pull(
+                self.identity.app_key.clone(),
+                self.identity.user_id.clone(),
+                pull.after_seq,
+                limit,
+            )
+            .await;
+        match pulled {
+            Ok(page) => {
+                self.reply(Body::Delivery(Delivery {
+                    messages: page.messages,
+                    pull_request_id: pull.request_id,
+                    has_more: page.has_more,
+                }))
+                .await
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "pulling an inbox failed");
+                let _ = self
+                    .queue
+                    .send(Outgoing::Close {
+                        code: codes::SERVER_UNAVAILABLE,
+                        ws_code: 1011,
+                        reason: "storage unavailable".into(),
+                    })
+                    .await;
+            }
+        }
+    }
+
+    /// Records an acknowledgement.
+    async fn ack(self, ack: Ack) {
+        let identity = &self.identity;
+        let recorded = self
+            .state
+            .store
+            .record_ack(
+                identity.app_key.clone(),
+                identity.user_id.clone(),
+                identity.device_id.clone(),
+                ack.seq,
+            )
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "recording an ack failed");
+        }
+    }
+
+    /// Queues a `SendAck`.
+    async fn send_ack(&self, request_id: u64, code: i32, message_uid: String, sent_time: i64) {
+        self.reply(Body::SendAck(SendAck {
+            request_id,
+            code,
+            message_uid,
+            sent_time,
+        }))
+        .await
+    }
+
+    /// Queues a reply; if the connection is gone there is nobody to answer.
+    async fn reply(&self, body: Body) {
+        let _ = self.queue.send(Outgoing::frame(body)).await;
+    }
+}

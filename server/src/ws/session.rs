@@ -1,0 +1,170 @@
+//! One WebSocket connection from handshake to close.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::StreamExt;
+use futures_util::stream::SplitStream;
+use improto::Body;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+
+use super::handshake::{self, Identity};
+use super::outbox::{self, Outgoing};
+use super::{codes, requests};
+use crate::state::ServerState;
+
+/// Longest silence (no frame at all) before an authenticated connection is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+/// How long the writer gets to flush the final frames.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+/// Requests of one connection being processed at the same time; more wait (backpressure).
+const MAX_IN_FLIGHT: usize = 64;
+
+/// The reading half of a connection.
+pub type Incoming = SplitStream<WebSocket>;
+
+/// Why a session ends.
+#[derive(Debug)]
+pub enum End {
+    /// The client went away (closed, reset, or read error); nothing more is sent.
+    PeerGone(String),
+    /// The server closes: send `Close{code}` and a WebSocket close with `ws_code`.
+    Close {
+        /// Seed status code.
+        code: i32,
+        /// WebSocket close code.
+        ws_code: u16,
+        /// Why, for the client and the log.
+        reason: String,
+    },
+}
+
+impl End {
+    /// A server-side close.
+    pub fn close(code: i32, ws_code: u16, reason: impl Into<String>) -> Self {
+        End::Close {
+            code,
+            ws_code,
+            reason: reason.into(),
+        }
+    }
+
+    /// A close for a frame that breaks the protocol.
+    pub fn protocol_violation(reason: impl Into<String>) -> Self {
+        End::close(codes::PROTOCOL_VIOLATION, 1002, reason)
+    }
+}
+
+/// Runs a connection: handshake, then requests until it ends; then closes it.
+pub async fn serve(
+    socket: WebSocket,
+    state: Arc<ServerState>,
+    peer: SocketAddr,
+    _permit: OwnedSemaphorePermit,
+) {
+    let (sink, mut stream) = socket.split();
+    let (queue, outbox) = mpsc::channel(outbox::CAPACITY);
+    let mut writer = tokio::spawn(outbox::drain(sink, outbox));
+    let end = match handshake::accept(&mut stream, &state, &queue).await {
+        Ok(identity) => run(&mut stream, &state, Arc::new(identity), &queue).await,
+        Err(end) => end,
+    };
+    match &end {
+        End::PeerGone(why) => tracing::debug!(%peer, why, "connection ended by peer"),
+        End::Close { code, reason, .. } => {
+            tracing::info!(%peer, code, reason, "closing connection")
+        }
+    }
+    let flushed = tokio::time::timeout(CLOSE_GRACE, async {
+        if let End::Close {
+            code,
+            ws_code,
+            reason,
+        } = end
+        {
+            let _ = queue
+                .send(Outgoing::Close {
+                    code,
+                    ws_code,
+                    reason,
+                })
+                .await;
+        }
+        drop(queue);
+        let _ = (&mut writer).await;
+    })
+    .await;
+    if flushed.is_err() {
+        writer.abort();
+    }
+}
+
+/// Serves an authenticated connection until it ends.
+async fn run(
+    stream: &mut Incoming,
+    state: &Arc<ServerState>,
+    identity: Arc<Identity>,
+    queue: &mpsc::Sender<Outgoing>,
+) -> End {
+    let kick = Arc::new(Notify::new());
+    let _registration = state.hub.register(
+        &identity.app_key,
+        &identity.user_id,
+        queue.clone(),
+        kick.clone(),
+    );
+    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        tokio::select! {
+            incoming = tokio::time::timeout(IDLE_TIMEOUT, read(stream)) => {
+                let body = match incoming {
+                    Err(_) => return End::close(codes::IDLE_TIMEOUT, 1000, "idle for 45 s"),
+                    Ok(Err(end)) => return end,
+                    Ok(Ok(None)) => continue,
+                    Ok(Ok(Some(body))) => body,
+                };
+                let Ok(permit) = in_flight.clone().acquire_owned().await else {
+                    return End::PeerGone("request limiter closed".into());
+                };
+                let request = requests::Request {
+                    state: state.clone(),
+                    identity: identity.clone(),
+                    queue: queue.clone(),
+                };
+                if let Err(end) = request.handle(body, permit).await {
+                    return end;
+                }
+            }
+            _ = kick.notified() => {
+                return End::close(codes::DISCONNECTED, 1008, "too slow to keep up with deliveries");
+            }
+            _ = server_stopping(&mut shutdown) => {
+                return End::close(codes::DISCONNECTED, 1001, "server shutting down");
+            }
+            _ = queue.closed() => return End::PeerGone("socket writer stopped".into()),
+        }
+    }
+}
+
+/// Completes once the server starts shutting down (or is gone).
+async fn server_stopping(shutdown: &mut watch::Receiver<bool>) {
+    // The guard returned by `wait_for` must not live across an await.
+    let _ = shutdown.wait_for(|stopping| *stopping).await.map(|_| ());
+}
+
+/// Reads the next message: `Some(body)` for a frame, `None` for a control message.
+pub async fn read(stream: &mut Incoming) -> Result<Option<Body>, End> {
+    match stream.next().await {
+        None => Err(End::PeerGone("connection closed".into())),
+        Some(Err(e)) => Err(End::PeerGone(format!("read failed: {e}"))),
+        Some(Ok(Message::Close(_))) => Err(End::PeerGone("client closed".into())),
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(None),
+        Some(Ok(Message::Text(_))) => Err(End::protocol_violation("text frames are not accepted")),
+        Some(Ok(Message::Binary(bytes))) => improto::decode(&bytes)
+            .map(Some)
+            .map_err(|e| End::protocol_violation(format!("undecodable frame: {e}"))),
+    }
+}

@@ -1,0 +1,419 @@
+//! Starts the server in-process and drives it over real HTTP and WebSocket connections.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use improto::{Body, Connect, Pull, Send as SendRequest, decode, encode};
+use imserver::auth::signature::sign;
+use imserver::{Config, Ready, run};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A server running on a temporary directory; stops when dropped or `stop`ped.
+struct TestServer {
+    ready: Ready,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), imserver::ServerError>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let config = Config::for_data_dir(dir.path());
+        let task = tokio::spawn(run(config, ready_tx, async {
+            let _ = stopped.await;
+        }));
+        let ready = ready_rx.await.expect("server did not start");
+        TestServer {
+            ready,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        }
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.ready.addr
+    }
+
+    fn app_key(&self) -> &str {
+        &self.ready.app.key
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+
+    /// POSTs a form to the Server API, signed with `secret`; returns (HTTP status, JSON).
+    async fn api(&self, path: &str, form: &str, secret: &str) -> (u16, serde_json::Value) {
+        let (nonce, timestamp) = ("12345", "1795642435");
+        let response = reqwest::Client::new()
+            .post(format!("http://{}{path}", self.addr()))
+            .header("App-Key", self.app_key())
+            .header("Nonce", nonce)
+            .header("Timestamp", timestamp)
+            .header("Signature", sign(secret, nonce, timestamp))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form.to_owned())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
+    }
+
+    async fn token(&self, user_id: &str) -> String {
+        let secret = self.ready.app.secret.clone();
+        let (status, json) = self
+            .api(
+                "/user/getToken.json",
+                &format!("userId={user_id}&name="),
+                &secret,
+            )
+            .await;
+        assert_eq!(status, 200, "{json}");
+        assert_eq!(json["code"], 200);
+        assert_eq!(json["userId"], user_id);
+        json["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn open(&self) -> Ws {
+        let (ws, _) = connect_async(format!("ws://{}/ws", self.addr()))
+            .await
+            .unwrap();
+        ws
+    }
+
+    /// Opens a connection and authenticates it; returns it with the `ConnectAck`.
+    async fn connect(&self, token: &str) -> (Ws, improto::ConnectAck) {
+        let mut ws = self.open().await;
+        send(&mut ws, connect_frame(self.app_key(), token)).await;
+        match recv(&mut ws).await {
+            Body::ConnectAck(ack) => (ws, ack),
+            other => panic!("expected ConnectAck, got {other:?}"),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn connect_frame(app_key: &str, token: &str) -> Body {
+    Body::Connect(Connect {
+        token: token.into(),
+        app_key: app_key.into(),
+        platform: improto::Platform::Desktop as i32,
+        protocol_version: improto::PROTOCOL_VERSION,
+        device_id: "device-1".into(),
+    })
+}
+
+fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
+    Body::Send(SendRequest {
+        request_id,
+        conversation_type: 1,
+        target_id: to.into(),
+        object_name: "RC:TxtMsg".into(),
+        content: format!(r#"{{"content":"message {request_id}"}}"#),
+        client_message_id: client_message_id.into(),
+        persisted: true,
+        counted: true,
+    })
+}
+
+async fn send(ws: &mut Ws, body: Body) {
+    ws.send(Message::Binary(encode(body).into())).await.unwrap();
+}
+
+/// The next frame, skipping control messages; panics after 5 s or on close.
+async fn recv(ws: &mut Ws) -> Body {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Binary(bytes))) => return decode(&bytes).unwrap(),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                other => panic!("expected a frame, got {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("no frame within 5 s")
+}
+
+/// Reads until the server closes the connection; returns the `Close` frame it sent first.
+async fn expect_closed(ws: &mut Ws) -> Option<improto::Close> {
+    let mut close = None;
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(Ok(message)) = ws.next().await {
+            if let Message::Binary(bytes) = message
+                && let Ok(Body::Close(c)) = decode(&bytes)
+            {
+                close = Some(c);
+            }
+        }
+    })
+    .await
+    .expect("connection not closed within 5 s");
+    close
+}
+
+#[tokio::test]
+async fn delivers_pushes_and_serves_pulls_after_reconnect() {
+    let server = TestServer::start().await;
+    let alice_token = server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    let (mut alice, ack) = server.connect(&alice_token).await;
+    assert_eq!(
+        (ack.code, ack.user_id.as_str(), ack.inbox_seq),
+        (0, "alice", 0)
+    );
+    let (mut bob, ack) = server.connect(&bob_token).await;
+    assert_eq!(
+        (ack.code, ack.user_id.as_str(), ack.inbox_seq),
+        (0, "bob", 0)
+    );
+
+    send(&mut alice, text_message(1, "bob", "m1")).await;
+    let Body::SendAck(first_ack) = recv(&mut alice).await else {
+        panic!("expected SendAck")
+    };
+    assert_eq!((first_ack.request_id, first_ack.code), (1, 0));
+    assert_eq!(first_ack.message_uid.len(), 19);
+    let Body::Delivery(pushed) = recv(&mut bob).await else {
+        panic!("expected Delivery")
+    };
+    assert_eq!(pushed.pull_request_id, 0);
+    let entry = &pushed.messages[0];
+    assert_eq!((entry.seq, entry.target_id.as_str()), (1, "alice"));
+    assert_eq!(entry.sender_user_id, "alice");
+    assert_eq!(entry.message_uid, first_ack.message_uid);
+    assert_eq!(entry.sent_time, first_ack.sent_time);
+    assert_eq!(entry.content, r#"{"content":"message 1"}"#);
+
+    // Bob goes offline; alice sends two more and retries the first.
+    bob.close(None).await.unwrap();
+    let mut sent_times = vec![first_ack.sent_time];
+    for (request_id, key) in [(2, "m2"), (3, "m3")] {
+        send(&mut alice, text_message(request_id, "bob", key)).await;
+        let Body::SendAck(ack) = recv(&mut alice).await else {
+            panic!("expected SendAck")
+        };
+        assert_eq!((ack.request_id, ack.code), (request_id, 0));
+        sent_times.push(ack.sent_time);
+    }
+    assert!(sent_times.windows(2).all(|w| w[0] < w[1]), "{sent_times:?}");
+    send(&mut alice, text_message(4, "bob", "m1")).await;
+    let Body::SendAck(retry) = recv(&mut alice).await else {
+        panic!("expected SendAck")
+    };
+    assert_eq!((retry.request_id, retry.code), (4, 0));
+    assert_eq!(retry.message_uid, first_ack.message_uid);
+    assert_eq!(retry.sent_time, first_ack.sent_time);
+
+    let (mut bob, ack) = server.connect(&bob_token).await;
+    assert_eq!(ack.inbox_seq, 3);
+    send(
+        &mut bob,
+        Body::Pull(Pull {
+            request_id: 9,
+            after_seq: 1,
+            limit: 0,
+        }),
+    )
+    .await;
+    let Body::Delivery(page) = recv(&mut bob).await else {
+        panic!("expected Delivery")
+    };
+    assert_eq!(page.pull_request_id, 9);
+    assert!(!page.has_more);
+    let seqs: Vec<u64> = page.messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, vec![2, 3]);
+    assert_eq!(page.messages[0].content, r#"{"content":"message 2"}"#);
+
+    send(
+        &mut bob,
+        Body::Pull(Pull {
+            request_id: 10,
+            after_seq: 0,
+            limit: 1,
+        }),
+    )
+    .await;
+    let Body::Delivery(page) = recv(&mut bob).await else {
+        panic!("expected Delivery")
+    };
+    assert_eq!(
+        (page.messages.len(), page.messages[0].seq, page.has_more),
+        (1, 1, true)
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn server_api_checks_signature_app_key_and_parameters() {
+    let server = TestServer::start().await;
+    let (status, json) = server
+        .api("/user/getToken.json", "userId=u1", "wrong-secret")
+        .await;
+    assert_eq!((status, json["code"].as_i64()), (401, Some(1004)));
+    assert!(json["errorMessage"].is_string());
+
+    let secret = server.ready.app.secret.clone();
+    let (status, json) = server.api("/user/getToken.json", "name=x", &secret).await;
+    assert_eq!((status, json["code"].as_i64()), (400, Some(1002)));
+    let (status, json) = server
+        .api("//user//getToken.json", "userId=u1", &secret)
+        .await;
+    assert_eq!((status, json["code"].as_i64()), (200, Some(200)));
+    let (status, json) = server.api("/user/nothing.json", "", &secret).await;
+    assert_eq!((status, json["code"].as_i64()), (404, Some(404)));
+
+    let response = reqwest::Client::new()
+        .post(format!("http://{}/user/getToken.json", server.addr()))
+        .header("App-Key", "not-an-app")
+        .body("userId=u1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(json["code"], 1001);
+
+    let navi: serde_json::Value = reqwest::get(format!(
+        "http://{}/navi.json?appKey={}",
+        server.addr(),
+        server.app_key()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(navi["code"], 200);
+    assert_eq!(navi["servers"][0], format!("ws://{}/ws", server.addr()));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn refuses_bad_connects() {
+    let server = TestServer::start().await;
+    let token = server.token("alice").await;
+
+    let mut ws = server.open().await;
+    send(&mut ws, connect_frame("no-such-app", &token)).await;
+    let Body::ConnectAck(ack) = recv(&mut ws).await else {
+        panic!("expected ConnectAck")
+    };
+    assert_eq!(ack.code, 31002);
+    expect_closed(&mut ws).await;
+
+    let mut forged = token.clone();
+    forged.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
+    for bad in ["garbage", forged.as_str()] {
+        let mut ws = server.open().await;
+        send(&mut ws, connect_frame(server.app_key(), bad)).await;
+        let Body::ConnectAck(ack) = recv(&mut ws).await else {
+            panic!("expected ConnectAck")
+        };
+        assert_eq!(ack.code, 31004, "{bad}");
+        expect_closed(&mut ws).await;
+    }
+
+    let mut ws = server.open().await;
+    send(&mut ws, Body::Ping(improto::Ping { nonce: 1 })).await;
+    let close = expect_closed(&mut ws).await.expect("a Close frame");
+    assert_eq!(close.code, 31001);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_garbage_frame_closes_only_that_connection() {
+    let server = TestServer::start().await;
+    let alice_token = server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    let (mut alice, _) = server.connect(&alice_token).await;
+    let (mut bob, _) = server.connect(&bob_token).await;
+
+    bob.send(Message::Binary(vec![0xff, 0xff, 0xff, 0x01].into()))
+        .await
+        .unwrap();
+    let close = expect_closed(&mut bob).await.expect("a Close frame");
+    assert_eq!(close.code, 31001);
+
+    send(&mut alice, Body::Ping(improto::Ping { nonce: 77 })).await;
+    assert_eq!(
+        recv(&mut alice).await,
+        Body::Pong(improto::Pong { nonce: 77 })
+    );
+    send(&mut alice, text_message(1, "bob", "g1")).await;
+    let Body::SendAck(ack) = recv(&mut alice).await else {
+        panic!("expected SendAck")
+    };
+    assert_eq!(ack.code, 0);
+
+    let mut text = server.open().await;
+    text.send(Message::Text("hello".into())).await.unwrap();
+    expect_closed(&mut text).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn validates_sends_and_reports_presence() {
+    let server = TestServer::start().await;
+    let token = server.token("alice").await;
+    let secret = server.ready.app.secret.clone();
+    let (_, offline) = server
+        .api("/user/checkOnline.json", "userId=alice", &secret)
+        .await;
+    assert_eq!(offline["status"], "0");
+
+    let (mut alice, _) = server.connect(&token).await;
+    let (_, online) = server
+        .api("/user/checkOnline.json", "userId=alice", &secret)
+        .await;
+    assert_eq!(online["status"], "1");
+
+    let Body::Send(mut bad) = text_message(5, "bob", "v1") else {
+        unreachable!()
+    };
+    bad.content = "not json".into();
+    send(&mut alice, Body::Send(bad)).await;
+    let Body::SendAck(ack) = recv(&mut alice).await else {
+        panic!("expected SendAck")
+    };
+    assert_eq!((ack.request_id, ack.code), (5, 33003));
+    assert!(ack.message_uid.is_empty());
+
+    // Sending to oneself lands in one's own inbox, pushed to this connection.
+    send(&mut alice, text_message(6, "alice", "self")).await;
+    let mut got_ack = false;
+    let mut got_push = false;
+    for _ in 0..2 {
+        match recv(&mut alice).await {
+            Body::SendAck(ack) => got_ack = ack.code == 0,
+            Body::Delivery(d) => got_push = d.messages[0].seq == 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(got_ack && got_push);
+    server.stop().await;
+}
