@@ -417,3 +417,46 @@ async fn validates_sends_and_reports_presence() {
     assert!(got_ack && got_push);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn pipelined_sends_are_stored_in_order_and_pushed_in_sequence_order() {
+    let server = TestServer::start().await;
+    let alice_token = server.token("alice").await;
+    let bob_token = server.token("bob").await;
+    let (mut alice, _) = server.connect(&alice_token).await;
+    let (mut bob, _) = server.connect(&bob_token).await;
+    const COUNT: u64 = 300;
+    for i in 1..=COUNT {
+        send(&mut alice, text_message(i, "bob", &format!("p{i}"))).await;
+    }
+    let mut acked = std::collections::HashSet::new();
+    while acked.len() < COUNT as usize {
+        let Body::SendAck(ack) = recv(&mut alice).await else {
+            panic!("expected SendAck")
+        };
+        assert_eq!(ack.code, 0);
+        acked.insert(ack.request_id);
+    }
+    for expected in 1..=COUNT {
+        let Body::Delivery(d) = recv(&mut bob).await else {
+            panic!("expected Delivery")
+        };
+        assert_eq!(d.messages.len(), 1);
+        assert_eq!(d.messages[0].seq, expected);
+        // Messages of one connection are stored in the order they were sent.
+        let content = format!(r#"{{"content":"message {expected}"}}"#);
+        assert_eq!(d.messages[0].content, content);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_open_sessions() {
+    let server = TestServer::start().await;
+    let token = server.token("alice").await;
+    let (mut alice, _) = server.connect(&token).await;
+    let closed = tokio::spawn(async move { expect_closed(&mut alice).await });
+    server.stop().await;
+    let close = closed.await.unwrap().expect("a Close frame");
+    assert_eq!(close.code, 30011);
+}

@@ -68,16 +68,20 @@ impl SendOutcome {
 }
 
 impl Store {
-    /// Stores `message` (see [`SendOutcome`]); `after_commit` runs on the writer thread right
-    /// after the commit, in commit order, which makes it the place to queue pushes.
-    pub async fn send_message(
+    /// Stores `message` (see [`SendOutcome`]). The write is queued when this is called, so
+    /// messages are stored in call order; the returned future yields the outcome after commit.
+    /// `after_commit` runs on the writer thread right after the commit, in commit order, which
+    /// makes it the place to queue pushes.
+    pub fn send_message<A>(
         &self,
         message: NewMessage,
-        after_commit: impl FnOnce(&SendOutcome) + Send + 'static,
-    ) -> Result<SendOutcome, StoreError> {
+        after_commit: A,
+    ) -> impl Future<Output = Result<SendOutcome, StoreError>> + Send + use<A>
+    where
+        A: FnOnce(&SendOutcome) + Send + 'static,
+    {
         self.writer
-            .write_then(move |tx| store_message(tx, message), after_commit)
-            .await
+            .submit(move |tx| store_message(tx, message), after_commit)
     }
 }
 

@@ -95,3 +95,6 @@ impl Store {
         self.writer.stop();
     }
 }
+
+#[cfg(test)]
+mod tests;

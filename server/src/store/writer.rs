@@ -71,12 +71,18 @@ impl Writer {
         T: Send + 'static,
         W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
     {
-        self.write_then(work, |_| {}).await
+        self.submit(work, |_| {}).await
     }
 
-    /// Like [`Writer::write`], and runs `after_commit` on the writer thread right after the
-    /// commit, in commit order relative to other jobs' hooks (and only if the job succeeded).
-    pub async fn write_then<T, W, A>(&self, work: W, after_commit: A) -> Result<T, StoreError>
+    /// Queues `work` at once (jobs run in the order `submit` was called) and returns a future
+    /// of its result, resolved once its batch has committed. `after_commit` runs on the writer
+    /// thread right after the commit, in commit order relative to other jobs' hooks (and only
+    /// if the job succeeded).
+    pub fn submit<T, W, A>(
+        &self,
+        work: W,
+        after_commit: A,
+    ) -> impl Future<Output = Result<T, StoreError>> + Send + use<T, W, A>
     where
         T: Send + 'static,
         W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
@@ -97,10 +103,11 @@ impl Writer {
                 }),
             }
         });
-        self.commands
-            .send(Command::Job(job))
-            .map_err(|_| StoreError::Closed)?;
-        answered.await.map_err(|_| StoreError::Closed)?
+        let queued = self.commands.send(Command::Job(job));
+        async move {
+            queued.map_err(|_| StoreError::Closed)?;
+            answered.await.map_err(|_| StoreError::Closed)?
+        }
     }
 
     /// Finishes the queued jobs, then stops the thread and waits for it.
@@ -250,7 +257,7 @@ mod tests {
             waiting.push(tokio::spawn(async move {
                 let ran_in_job = ran.clone();
                 writer
-                    .write_then(
+                    .submit(
                         move |tx| {
                             ran_in_job.fetch_add(1, Ordering::SeqCst);
                             insert(v)(tx)

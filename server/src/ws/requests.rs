@@ -15,7 +15,7 @@ use super::outbox::Outgoing;
 use super::session::End;
 use super::validate::reject_send;
 use crate::state::ServerState;
-use crate::store::{NewMessage, SendOutcome};
+use crate::store::{NewMessage, SendOutcome, StoreError};
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -37,8 +37,11 @@ impl Request {
     pub async fn handle(self, body: Body, permit: OwnedSemaphorePermit) -> Result<(), End> {
         match body {
             Body::Send(send) => {
+                // Queued to the store here, in frame order; only the wait runs in a task.
+                let request_id = send.request_id;
+                let stored = self.store_send(send);
                 tokio::spawn(async move {
-                    self.send(send).await;
+                    self.acknowledge(request_id, stored).await;
                     drop(permit);
                 });
             }
@@ -70,11 +73,14 @@ impl Request {
         Ok(())
     }
 
-    /// Validates, stores and acknowledges a message; pushes it to the recipient after commit.
-    async fn send(self, send: improto::Send) {
-        let request_id = send.request_id;
+    /// Validates a message and queues it for storage; the message is pushed to the recipient
+    /// right after commit. `Err` carries the status code of an invalid message.
+    fn store_send(
+        &self,
+        send: improto::Send,
+    ) -> Result<impl Future<Output = Result<SendOutcome, StoreError>> + use<>, i32> {
         if let Some(code) = reject_send(&send) {
-            return self.send_ack(request_id, code, String::new(), 0).await;
+            return Err(code);
         }
         let message = NewMessage {
             app_key: self.identity.app_key.clone(),
@@ -99,7 +105,20 @@ impl Request {
                 hub.push(&app_key, recipient, &Bytes::from(improto::encode(delivery)));
             }
         };
-        match self.state.store.send_message(message, push).await {
+        Ok(self.state.store.send_message(message, push))
+    }
+
+    /// Answers a `Send` with a `SendAck` once its outcome is known.
+    async fn acknowledge(
+        self,
+        request_id: u64,
+        stored: Result<impl Future<Output = Result<SendOutcome, StoreError>>, i32>,
+    ) {
+        let outcome = match stored {
+            Err(code) => return self.send_ack(request_id, code, String::new(), 0).await,
+            Ok(pending) => pending.await,
+        };
+        match outcome {
             Ok(outcome) => {
                 let uid = outcome.message_uid().to_owned();
                 self.send_ack(request_id, codes::OK, uid, outcome.sent_time())

@@ -1,0 +1,201 @@
+//! Store behaviour on a real database file: sending, idempotency, pulling, acks, purging.
+
+use super::*;
+use crate::clock::now_ms;
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage {
+    NewMessage {
+        app_key: "app".into(),
+        sender_id: "alice".into(),
+        conversation_type: 1,
+        target_id: to.into(),
+        object_name: "RC:TxtMsg".into(),
+        content: r#"{"content":"hi"}"#.into(),
+        client_message_id: client_message_id.into(),
+        persisted,
+        counted: true,
+    }
+}
+
+async fn pull_all(store: &Store, user: &str, after: u64) -> Pulled {
+    store
+        .pull("app".into(), user.into(), after, 500)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn assigns_per_user_sequences_and_pulls_in_order() {
+    let (_dir, store) = open();
+    for (i, to) in ["bob", "bob", "carol", "bob"].iter().enumerate() {
+        let outcome = store
+            .send_message(message(to, &format!("c{i}"), true), |_| {})
+            .await
+            .unwrap();
+        assert!(matches!(outcome, SendOutcome::Stored { .. }));
+    }
+    let bob = pull_all(&store, "bob", 0).await;
+    assert_eq!(
+        bob.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert!(
+        bob.messages
+            .windows(2)
+            .all(|w| w[0].sent_time < w[1].sent_time)
+    );
+    assert!(bob.messages.iter().all(|m| m.target_id == "alice"));
+    assert_eq!(pull_all(&store, "carol", 0).await.messages.len(), 1);
+    assert_eq!(pull_all(&store, "bob", 2).await.messages.len(), 1);
+    let page = store.pull("app".into(), "bob".into(), 0, 2).await.unwrap();
+    assert!(page.has_more);
+    assert_eq!(page.messages.len(), 2);
+    assert_eq!(
+        store.inbox_seq("app".into(), "bob".into()).await.unwrap(),
+        3
+    );
+    assert_eq!(
+        store.inbox_seq("app".into(), "dave".into()).await.unwrap(),
+        0
+    );
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn a_retried_send_returns_the_first_result_and_is_not_delivered_again() {
+    let (_dir, store) = open();
+    let first = store
+        .send_message(message("bob", "same", false), |_| {})
+        .await
+        .unwrap();
+    let hooked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = hooked.clone();
+    let retry = store
+        .send_message(message("bob", "same", false), move |o| {
+            seen.lock().unwrap().push(o.message_uid().to_owned())
+        })
+        .await
+        .unwrap();
+    assert!(matches!(retry, SendOutcome::Duplicate { .. }));
+    assert_eq!(retry.message_uid(), first.message_uid());
+    assert_eq!(retry.sent_time(), first.sent_time());
+    assert_eq!(
+        *hooked.lock().unwrap(),
+        vec![first.message_uid().to_owned()]
+    );
+    assert_eq!(pull_all(&store, "bob", 0).await.messages.len(), 1);
+    // Without a client id there is no deduplication.
+    store
+        .send_message(message("bob", "", true), |_| {})
+        .await
+        .unwrap();
+    store
+        .send_message(message("bob", "", true), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(pull_all(&store, "bob", 0).await.messages.len(), 3);
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn keeps_only_persisted_messages_in_history() {
+    let (dir, store) = open();
+    store
+        .send_message(message("bob", "p", true), |_| {})
+        .await
+        .unwrap();
+    store
+        .send_message(message("bob", "t", false), |_| {})
+        .await
+        .unwrap();
+    store.shutdown();
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let history: i64 = conn
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(history, 1);
+}
+
+#[tokio::test]
+async fn purging_keeps_sequences_growing() {
+    let (_dir, store) = open();
+    store
+        .send_message(message("bob", "a", true), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(store.purge_before(now_ms() + 1).await.unwrap(), 1);
+    assert!(pull_all(&store, "bob", 0).await.messages.is_empty());
+    store
+        .send_message(message("bob", "b", true), |_| {})
+        .await
+        .unwrap();
+    let bob = pull_all(&store, "bob", 0).await;
+    assert_eq!(bob.messages[0].seq, 2);
+    assert_eq!(store.purge_before(now_ms() - 60_000).await.unwrap(), 0);
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn acks_never_move_backwards_or_past_the_inbox() {
+    let (dir, store) = open();
+    for key in ["a", "b", "c"] {
+        store
+            .send_message(message("bob", key, true), |_| {})
+            .await
+            .unwrap();
+    }
+    let ack = |seq| store.record_ack("app".into(), "bob".into(), "d1".into(), seq);
+    ack(2).await.unwrap();
+    ack(1).await.unwrap();
+    store.shutdown();
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let acked = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT acked_seq FROM device_acks", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(acked(&conn), 2);
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .record_ack("app".into(), "bob".into(), "d1".into(), u64::MAX)
+        .await
+        .unwrap();
+    store.shutdown();
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    assert_eq!(acked(&conn), 3);
+}
+
+#[tokio::test]
+async fn reuses_the_development_app_and_keeps_sent_times_rising_across_restarts() {
+    let (dir, store) = open();
+    let dev = store.resolve_app(None).await.unwrap();
+    let sent = store
+        .send_message(message("bob", "x", true), |_| {})
+        .await
+        .unwrap()
+        .sent_time();
+    store.shutdown();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.resolve_app(None).await.unwrap(), dev);
+    let configured = crate::apps::App {
+        key: "k".into(),
+        secret: "s".into(),
+    };
+    assert_eq!(
+        store.resolve_app(Some(configured.clone())).await.unwrap(),
+        configured
+    );
+    let later = store
+        .send_message(message("bob", "y", true), |_| {})
+        .await
+        .unwrap()
+        .sent_time();
+    assert!(later > sent);
+    store.shutdown();
+}
