@@ -25,10 +25,15 @@ struct TestServer {
 
 impl TestServer {
     async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (ready_tx, ready_rx) = oneshot::channel();
         let (stop, stopped) = oneshot::channel::<()>();
-        let config = Config::for_data_dir(dir.path());
+        let mut config = Config::for_data_dir(dir.path());
+        adjust(&mut config);
         let task = tokio::spawn(run(config, ready_tx, async {
             let _ = stopped.await;
         }));
@@ -373,6 +378,18 @@ async fn a_garbage_frame_closes_only_that_connection() {
     let mut text = server.open().await;
     text.send(Message::Text("hello".into())).await.unwrap();
     expect_closed(&mut text).await;
+
+    let (mut huge, _) = server.connect(&bob_token).await;
+    let oversized = vec![0u8; improto::MAX_FRAME_BYTES + 1];
+    // The server may drop the connection while the frame is still being written.
+    let _ = huge.send(Message::Binary(oversized.into())).await;
+    expect_closed(&mut huge).await;
+
+    send(&mut alice, Body::Ping(improto::Ping { nonce: 78 })).await;
+    assert_eq!(
+        recv(&mut alice).await,
+        Body::Pong(improto::Pong { nonce: 78 })
+    );
     server.stop().await;
 }
 
@@ -459,4 +476,31 @@ async fn shutdown_closes_open_sessions() {
     server.stop().await;
     let close = closed.await.unwrap().expect("a Close frame");
     assert_eq!(close.code, 30011);
+}
+
+#[tokio::test]
+async fn refuses_connections_over_the_limit() {
+    let server = TestServer::start_with(|config| config.max_connections = 1).await;
+    let token = server.token("alice").await;
+    let (mut first, _) = server.connect(&token).await;
+    let refused = connect_async(format!("ws://{}/ws", server.addr())).await;
+    assert!(refused.is_err(), "second connection was accepted");
+    send(&mut first, Body::Ping(improto::Ping { nonce: 1 })).await;
+    assert_eq!(
+        recv(&mut first).await,
+        Body::Pong(improto::Pong { nonce: 1 })
+    );
+    first.close(None).await.unwrap();
+    drop(first);
+    // The permit comes back once the session has ended.
+    let mut reconnected = None;
+    for _ in 0..50 {
+        if let Ok((ws, _)) = connect_async(format!("ws://{}/ws", server.addr())).await {
+            reconnected = Some(ws);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(reconnected.is_some());
+    server.stop().await;
 }

@@ -67,9 +67,18 @@ pub async fn serve(
     let (sink, mut stream) = socket.split();
     let (queue, outbox) = mpsc::channel(outbox::CAPACITY);
     let mut writer = tokio::spawn(outbox::drain(sink, outbox));
-    let end = match handshake::accept(&mut stream, &state, &queue).await {
-        Ok(identity) => run(&mut stream, &state, Arc::new(identity), &queue).await,
-        Err(end) => end,
+    let mut shutdown = state.shutdown.clone();
+    let session = async {
+        match handshake::accept(&mut stream, &state, &queue).await {
+            Ok(identity) => run(&mut stream, &state, Arc::new(identity), &queue).await,
+            Err(end) => end,
+        }
+    };
+    let end = tokio::select! {
+        end = session => end,
+        _ = server_stopping(&mut shutdown) => {
+            End::close(codes::DISCONNECTED, 1001, "server shutting down")
+        }
     };
     match &end {
         End::PeerGone(why) => tracing::debug!(%peer, why, "connection ended by peer"),
@@ -116,7 +125,6 @@ async fn run(
         kick.clone(),
     );
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-    let mut shutdown = state.shutdown.clone();
     loop {
         tokio::select! {
             incoming = tokio::time::timeout(IDLE_TIMEOUT, read(stream)) => {
@@ -140,9 +148,6 @@ async fn run(
             }
             _ = kick.notified() => {
                 return End::close(codes::DISCONNECTED, 1008, "too slow to keep up with deliveries");
-            }
-            _ = server_stopping(&mut shutdown) => {
-                return End::close(codes::DISCONNECTED, 1001, "server shutting down");
             }
             _ = queue.closed() => return End::PeerGone("socket writer stopped".into()),
         }
