@@ -41,6 +41,11 @@ impl Listener {
         self.rx.recv_timeout(timeout).ok()
     }
 
+    /// Discards every event already queued.
+    pub fn drain(&self) {
+        while self.rx.try_recv().is_ok() {}
+    }
+
     /// Collects `count` received messages, failing after `timeout` without progress.
     pub fn messages(&self, count: usize, timeout: Duration) -> Vec<Message> {
         let mut got = Vec::with_capacity(count);

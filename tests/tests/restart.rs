@@ -11,14 +11,13 @@ async fn send_range(a: &Client, range: std::ops::Range<usize>) {
     }
 }
 
-async fn wait_connected(client: &Client) {
-    for _ in 0..200 {
-        if client.im.connection_status().unwrap() == ConnectionStatus::Connected {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{} did not reconnect", client.user_id);
+/// Kills and restarts imserver, then waits until `client` noticed and reconnected by itself.
+fn restart_and_wait(server: &mut ServerProcess, client: &Client) {
+    client.listener.drain();
+    server.restart();
+    client.listener.wait_for(Duration::from_secs(20), |e| {
+        matches!(e, Event::ConnectionStatus { status: ConnectionStatus::Connected, .. })
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,13 +28,10 @@ async fn server_restart_between_sends_loses_nothing() {
     let b = Client::connect(&server, &dir.path().join("b"), "bob").await;
 
     send_range(&a, 0..100).await;
-    server.restart();
-    wait_connected(&a).await;
+    restart_and_wait(&mut server, &a);
     send_range(&a, 100..200).await;
-    server.restart();
+    restart_and_wait(&mut server, &a);
     // Bob is disconnected by hand this time and reconnects after Alice's next sends.
-    wait_connected(&a).await;
-    wait_connected(&b).await;
     b.im.disconnect().unwrap();
     send_range(&a, 200..300).await;
     b.im.reconnect().await.expect("bob reconnects");
