@@ -1,0 +1,97 @@
+//! Conversions between JS values and core types, and from core errors to JS errors.
+//!
+//! Every argument arrives as an untyped JS value and is checked here, so that a wrong JS type is
+//! an `ImError` with 33003 like any other bad parameter, never a napi type error or a crash.
+//! Which *values* are acceptable is decided by core's parsers, not here.
+
+use imcore::{ImError, ImResult};
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
+use napi::{Env, ValueType};
+
+/// Largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+fn type_of(value: &Unknown<'_>) -> ValueType {
+    value.get_type().unwrap_or(ValueType::Unknown)
+}
+
+/// Reads a value of a type already checked with `type_of`.
+fn read<T: FromNapiValue>(value: &Unknown<'_>, name: &str) -> ImResult<T> {
+    // SAFETY: `value` is a live handle of the current call's scope.
+    unsafe { T::from_napi_value(value.value().env, value.raw()) }
+        .map_err(|e| ImError::invalid(format!("`{name}`: {}", e.reason)))
+}
+
+/// A JS string argument.
+pub(crate) fn string(value: &Unknown<'_>, name: &str) -> ImResult<String> {
+    match type_of(value) {
+        ValueType::String => read(value, name),
+        other => Err(ImError::invalid(format!(
+            "`{name}` must be a string, got {}",
+            describe(other)
+        ))),
+    }
+}
+
+/// A JS number argument that must be an integer exactly representable in JS.
+pub(crate) fn integer(value: &Unknown<'_>, name: &str) -> ImResult<i64> {
+    if type_of(value) != ValueType::Number {
+        return Err(ImError::invalid(format!(
+            "`{name}` must be a number, got {}",
+            describe(type_of(value))
+        )));
+    }
+    let n: f64 = read(value, name)?;
+    if n.fract() != 0.0 || !n.is_finite() || n.abs() > MAX_SAFE_INTEGER {
+        return Err(ImError::invalid(format!(
+            "`{name}` must be an integer, got {n}"
+        )));
+    }
+    Ok(n as i64)
+}
+
+/// A JS number argument that must be a 32-bit integer (enumerations).
+pub(crate) fn int32(value: &Unknown<'_>, name: &str) -> ImResult<i32> {
+    let n = integer(value, name)?;
+    i32::try_from(n).map_err(|_| ImError::invalid(format!("`{name}` is out of range: {n}")))
+}
+
+/// A JS object argument as JSON, for core's serde parsers.
+pub(crate) fn json_object(value: &Unknown<'_>, name: &str) -> ImResult<serde_json::Value> {
+    match type_of(value) {
+        ValueType::Object => read(value, name),
+        other => Err(ImError::invalid(format!(
+            "`{name}` must be an object, got {}",
+            describe(other)
+        ))),
+    }
+}
+
+fn describe(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "a boolean",
+        ValueType::Number => "a number",
+        ValueType::String => "a string",
+        ValueType::Symbol => "a symbol",
+        ValueType::Object => "an object",
+        ValueType::Function => "a function",
+        ValueType::External => "an external",
+        ValueType::BigInt => "a bigint",
+        _ => "an unknown value",
+    }
+}
+
+/// The JS error for a core error: an `Error` whose `message` is the core message and whose
+/// `code` is the seed's numeric status code (e.g. `33003`).
+pub(crate) fn js_error(env: &Env, error: ImError) -> napi::Error {
+    let build = || -> napi::Result<napi::Error> {
+        let mut object: Object<'_> =
+            env.create_error(napi::Error::from_reason(error.message.clone()))?;
+        object.set_named_property("code", error.code)?;
+        Ok(napi::Error::from(object.to_unknown()))
+    };
+    // Falls back to napi's own error (string code) only if the environment cannot build one.
+    build().unwrap_or_else(|_| napi::Error::from_reason(error.to_string()))
+}

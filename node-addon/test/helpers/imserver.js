@@ -1,0 +1,51 @@
+'use strict';
+// Test helper: runs a real imserver child process and issues tokens through its Server API.
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const readline = require('node:readline');
+
+/** Starts `bin` on 127.0.0.1:0 and resolves once it printed its ready line. */
+async function startServer(bin, dataDir, appKey = 'node-app', appSecret = 'node-secret') {
+  const proc = spawn(bin, ['--data-dir', dataDir, '--listen', '127.0.0.1:0',
+    '--app-key', appKey, '--app-secret', appSecret], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: proc.stdout });
+  const addr = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('imserver did not start within 10 s')), 10_000);
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`imserver exited with ${code}`)); });
+    lines.on('line', (line) => {
+      const m = /imserver listening on (\S+)/.exec(line);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  lines.on('line', () => {}); // keep draining stdout
+  const url = `http://${addr}`;
+  return {
+    url,
+    appKey,
+    appSecret,
+    /** POST /user/getToken.json; resolves to the token. */
+    async getToken(userId, name = userId) {
+      const nonce = String(Math.floor(Math.random() * 1e9));
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = crypto.createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
+      const res = await fetch(`${url}/user/getToken.json`, {
+        method: 'POST',
+        headers: { 'App-Key': appKey, Nonce: nonce, Timestamp: timestamp, Signature: signature,
+          'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ userId, name }).toString(),
+      });
+      const body = await res.json();
+      if (body.code !== 200) throw new Error(`getToken ${userId}: ${JSON.stringify(body)}`);
+      return body.token;
+    },
+    stop() {
+      return new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill();
+      });
+    },
+  };
+}
+
+module.exports = { startServer };
