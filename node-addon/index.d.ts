@@ -86,8 +86,8 @@ export declare class ImClient {
   getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<{ list: ImMessage[]; hasMore: boolean }>
   /**
    * Disconnects, stops the event thread, releases the listener and the engine. Pending
-   * Promises reject with 33001; no listener call happens after this returns. The client may
-   * be `init`ed again.
+   * Promises are rejected (never left pending); no listener call happens after this returns.
+   * The client may be `init`ed again.
    */
   destroy(): void
 }

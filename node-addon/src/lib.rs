@@ -283,8 +283,8 @@ impl ImClient {
     }
 
     /// Disconnects, stops the event thread, releases the listener and the engine. Pending
-    /// Promises reject with 33001; no listener call happens after this returns. The client may
-    /// be `init`ed again.
+    /// Promises are rejected (never left pending); no listener call happens after this returns.
+    /// The client may be `init`ed again.
     #[napi(catch_unwind)]
     pub fn destroy(&self, env: Env) -> napi::Result<()> {
         self.shared.listener.set_keep_alive(&env, false);

@@ -128,3 +128,36 @@ test('a connected client keeps Node alive only until disconnect', { skip, timeou
   const code = await runNode(script, { APP_KEY: server.appKey, NAVI: server.url, DB: path.join(dir, 'db'), TOKEN: token }, 15_000);
   assert.equal(code, 0, 'the connection kept the process alive until disconnect, then let it exit');
 });
+
+test('terminating a worker with connected clients does not crash', { skip, timeout: 60_000 }, async (t) => {
+  const { Worker } = require('node:worker_threads');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-worker-'));
+  const server = await startServer(bin, path.join(dir, 'server'));
+  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const tokens = [await server.getToken('dave'), await server.getToken('erin')];
+  // Two connected clients chat continuously inside a worker, which is then terminated without
+  // destroy(): the environment cleanup hook must stop event delivery before Node frees it.
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { ImClient } = require(workerData.addon);
+    (async () => {
+      const [d, e] = [new ImClient(), new ImClient()];
+      for (const c of [d, e]) {
+        c.init(workerData.appKey, { navi: workerData.navi, dbPath: workerData.dbPath });
+        c.setListener(() => {});
+      }
+      await d.connect(workerData.tokens[0]);
+      await e.connect(workerData.tokens[1]);
+      parentPort.postMessage('ready');
+      for (let i = 0; ; i += 1) {
+        await d.sendMessage(1, 'erin', { objectName: 'RC:TxtMsg', content: { content: 'm' + i } });
+      }
+    })().catch((err) => parentPort.postMessage('error ' + err.message));
+  `;
+  const worker = new Worker(source, { eval: true, workerData: {
+    addon: path.join(__dirname, '..'), navi: server.url, appKey: server.appKey, dbPath: path.join(dir, 'db'), tokens } });
+  const first = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+  assert.equal(first, 'ready');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await worker.terminate(), 1);
+});
