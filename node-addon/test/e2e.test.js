@@ -46,7 +46,7 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
 
   const a = new ImClient();
   const b = new ImClient();
-  t.after(() => { a.destroy(); b.destroy(); });
+  t.after(() => { a.destroy(); b.destroy(); }); // safety net if an assertion fails early
   a.init(server.appKey, options);
   b.init(server.appKey, options);
   const eventsA = listen(a);
@@ -93,9 +93,13 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
 
   // A bad token is the server's refusal, with its numeric code.
   const c = new ImClient();
-  t.after(() => c.destroy());
-  c.init(server.appKey, options);
-  await assert.rejects(c.connect('not-a-token'), (e) => e.code === 31004);
+  try {
+    c.init(server.appKey, options);
+    await assert.rejects(c.connect('not-a-token'), (e) => e.code === 31004);
+  } finally {
+    // Before the server stops (t.after), so that no reconnect noise follows.
+    for (const client of [a, b, c]) client.destroy();
+  }
 });
 
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */
