@@ -15,7 +15,9 @@ pub async fn serve() {
     while let Ok((stream, _)) = listener.accept().await {
         stream.set_nodelay(true).expect("nodelay");
         tokio::spawn(async move {
-            let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { return };
+            let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
+                return;
+            };
             while let Some(Ok(message)) = ws.next().await {
                 if message.is_binary() && ws.send(message).await.is_err() {
                     return;
@@ -40,18 +42,27 @@ impl EchoProcess {
             .spawn()
             .expect("spawn echo server");
         let mut addr = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut addr).expect("echo address");
-        EchoProcess { child, addr: addr.trim().to_owned() }
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut addr)
+            .expect("echo address");
+        EchoProcess {
+            child,
+            addr: addr.trim().to_owned(),
+        }
     }
 
     /// Round-trip times of `count` frames of `size` bytes, one at a time.
     pub async fn round_trips(&self, size: usize, count: usize) -> Vec<Duration> {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/", self.addr)).await.expect("connect echo");
+        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/", self.addr))
+            .await
+            .expect("connect echo");
         let frame = vec![7u8; size];
         let mut samples = Vec::with_capacity(count);
         for _ in 0..count {
             let start = Instant::now();
-            ws.send(Message::Binary(frame.clone().into())).await.expect("send");
+            ws.send(Message::Binary(frame.clone().into()))
+                .await
+                .expect("send");
             loop {
                 match ws.next().await {
                     Some(Ok(m)) if m.is_binary() => break,

@@ -30,7 +30,10 @@ enum Scenario {
 
 fn main() {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     match cli.scenario {
         Scenario::Rtt { messages } => runtime.block_on(rtt::run(messages)),
         Scenario::EchoServer => runtime.block_on(echo::serve()),

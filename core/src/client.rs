@@ -6,10 +6,10 @@
 
 use crate::engine::Engine;
 use crate::enums::{ConnectionStatus, ConversationType, HistoryOrder};
-use crate::error::{code, ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
 use crate::events::{self, EventQueue};
 use crate::log::Logger;
-use crate::message::{validate_target_id, Message, MessageContent};
+use crate::message::{Message, MessageContent, validate_target_id};
 use crate::options::InitOptions;
 use crate::session::Command;
 use crate::store::{self, HistoryQuery, OutgoingMessage};
@@ -71,16 +71,32 @@ impl ImClient {
             .build()
             .map_err(|e| ImError::new(code::UNKNOWN, format!("runtime: {e}")))?;
         let (sender, events) = events::channel(events::DEFAULT_CAPACITY);
-        let log = Logger::new(options.log_level, options.log_to_host.then(|| sender.clone()));
-        let engine = Engine::new(app_key.to_owned(), options, runtime.handle().clone(), sender, log);
+        let log = Logger::new(
+            options.log_level,
+            options.log_to_host.then(|| sender.clone()),
+        );
+        let engine = Engine::new(
+            app_key.to_owned(),
+            options,
+            runtime.handle().clone(),
+            sender,
+            log,
+        );
         engine.log.info(format!("initialised for app {app_key}"));
-        *running = Some(Running { runtime: Some(runtime), engine: Arc::new(engine), events });
+        *running = Some(Running {
+            runtime: Some(runtime),
+            engine: Arc::new(engine),
+            events,
+        });
         Ok(())
     }
 
     /// The event stream of this client (33001 before `init`).
     pub fn events(&self) -> ImResult<EventQueue> {
-        self.lock().as_ref().map(|r| r.events.clone()).ok_or_else(ImError::not_initialized)
+        self.lock()
+            .as_ref()
+            .map(|r| r.events.clone())
+            .ok_or_else(ImError::not_initialized)
     }
 
     /// Runs `task` on the client's runtime (33001 before `init`); shells use it for callbacks.
@@ -103,7 +119,9 @@ impl ImClient {
             return Err(ImError::invalid("token must be 1–1024 bytes"));
         }
         let first = engine.start(token.to_owned())?;
-        first.await.unwrap_or_else(|_| Err(ImError::new(code::CONNECTION_LOST, "connect was cancelled")))
+        first
+            .await
+            .unwrap_or_else(|_| Err(ImError::new(code::CONNECTION_LOST, "connect was cancelled")))
     }
 
     /// Connects again with the identity of the last `connect`, only after `disconnect` (else 35007).
@@ -112,7 +130,10 @@ impl ImClient {
         let token = {
             let state = engine.state();
             if state.supervisor.is_some() || state.token.is_none() {
-                return Err(ImError::new(35007, "reconnect needs a previous connect and disconnect"));
+                return Err(ImError::new(
+                    35007,
+                    "reconnect needs a previous connect and disconnect",
+                ));
             }
             state.token.clone().expect("checked above")
         };
@@ -146,7 +167,11 @@ impl ImClient {
 
     /// The current connection status (seed `getCurrentConnectionStatus`).
     pub fn connection_status(&self) -> ImResult<ConnectionStatus> {
-        Ok(self.engine()?.state().status.unwrap_or(ConnectionStatus::Disconnected))
+        Ok(self
+            .engine()?
+            .state()
+            .status
+            .unwrap_or(ConnectionStatus::Disconnected))
     }
 
     /// The connected user's id, if any (seed `getCurrentUserId`).
@@ -173,7 +198,9 @@ impl ImClient {
             let (session, store, user_id) = {
                 let state = engine.state();
                 match (&state.session, &state.store, &state.user_id) {
-                    (Some(session), Some(store), Some(user)) => (session.clone(), store.clone(), user.clone()),
+                    (Some(session), Some(store), Some(user)) => {
+                        (session.clone(), store.clone(), user.clone())
+                    }
                     _ => return Err(ImError::not_connected()),
                 }
             };
@@ -187,7 +214,8 @@ impl ImClient {
                 client_message_id: client_message_id.clone(),
                 local_time: now_ms(),
             };
-            let message = store.call(move |conn| store::messages::insert_outgoing(conn, &outgoing)).await?;
+            let inserting =
+                store.call(move |conn| store::messages::insert_outgoing(conn, &outgoing));
             let send = improto::Send {
                 request_id: 0,
                 conversation_type: conversation_type.into(),
@@ -198,24 +226,23 @@ impl ImClient {
                 persisted: content.kind.persisted,
                 counted: content.kind.counted,
             };
-            let (reply_tx, reply_rx) = oneshot::channel();
-            let outcome = match session.send(Command::Send { send, reply: reply_tx }).await {
-                Err(_) => Err(ImError::not_connected()),
-                Ok(()) => match tokio::time::timeout(engine.options.request_timeout(), reply_rx).await {
-                    Err(_) => Err(ImError::new(code::REQUEST_TIMEOUT, "the server did not acknowledge the message")),
-                    Ok(Err(_)) => Err(ImError::new(code::CONNECTION_LOST, "connection lost before acknowledgement")),
-                    Ok(Ok(ack)) if ack.code != 0 => Err(ImError::new(ack.code, "the server refused the message")),
-                    Ok(Ok(ack)) => Ok(ack),
-                },
-            };
+            // The frame leaves while the SENDING row is written; the row exists before the
+            // outcome is recorded either way.
+            let acknowledged = send_and_await_ack(session, send, engine.options.request_timeout());
+            let (message, outcome) = tokio::join!(inserting, acknowledged);
+            let message = message?;
             let id = message.message_id;
             match outcome {
                 Ok(ack) => store
-                    .call(move |conn| store::messages::mark_sent(conn, id, &ack.message_uid, ack.sent_time))
+                    .call(move |conn| {
+                        store::messages::mark_sent(conn, id, &ack.message_uid, ack.sent_time)
+                    })
                     .await?
                     .ok_or_else(|| ImError::new(code::UNKNOWN, "sent message vanished")),
                 Err(e) => {
-                    store.call(move |conn| store::messages::mark_failed(conn, id)).await?;
+                    store
+                        .call(move |conn| store::messages::mark_failed(conn, id))
+                        .await?;
                     Err(e)
                 }
             }
@@ -238,15 +265,29 @@ impl ImClient {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
         if !(1..=MAX_HISTORY_COUNT).contains(&count) {
-            return Err(ImError::invalid(format!("count must be 1–{MAX_HISTORY_COUNT}")));
+            return Err(ImError::invalid(format!(
+                "count must be 1–{MAX_HISTORY_COUNT}"
+            )));
         }
         if timestamp < 0 {
             return Err(ImError::invalid("timestamp must not be negative"));
         }
-        let query = HistoryQuery { conversation_type, target_id: target_id.to_owned(), timestamp, count, order };
+        let query = HistoryQuery {
+            conversation_type,
+            target_id: target_id.to_owned(),
+            timestamp,
+            count,
+            order,
+        };
         run(&engine.runtime.clone(), async move {
-            let store = engine.state().store.clone().ok_or_else(ImError::not_connected)?;
-            let (list, has_more) = store.call(move |conn| store::messages::history(conn, &query)).await?;
+            let store = engine
+                .state()
+                .store
+                .clone()
+                .ok_or_else(ImError::not_connected)?;
+            let (list, has_more) = store
+                .call(move |conn| store::messages::history(conn, &query))
+                .await?;
             Ok(HistoryPage { list, has_more })
         })
         .await
@@ -270,11 +311,49 @@ impl ImClient {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Running>> {
-        self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn engine(&self) -> ImResult<Arc<Engine>> {
-        self.lock().as_ref().map(|r| Arc::clone(&r.engine)).ok_or_else(ImError::not_initialized)
+        self.lock()
+            .as_ref()
+            .map(|r| Arc::clone(&r.engine))
+            .ok_or_else(ImError::not_initialized)
+    }
+}
+
+/// Hands `send` to the session and waits for the server's acknowledgement.
+async fn send_and_await_ack(
+    session: tokio::sync::mpsc::Sender<Command>,
+    send: improto::Send,
+    timeout: Duration,
+) -> ImResult<improto::SendAck> {
+    let (reply_tx, reply_rx) = oneshot::channel();
+    if session
+        .send(Command::Send {
+            send,
+            reply: reply_tx,
+        })
+        .await
+        .is_err()
+    {
+        return Err(ImError::not_connected());
+    }
+    match tokio::time::timeout(timeout, reply_rx).await {
+        Err(_) => Err(ImError::new(
+            code::REQUEST_TIMEOUT,
+            "the server did not acknowledge the message",
+        )),
+        Ok(Err(_)) => Err(ImError::new(
+            code::CONNECTION_LOST,
+            "connection lost before acknowledgement",
+        )),
+        Ok(Ok(ack)) if ack.code != 0 => {
+            Err(ImError::new(ack.code, "the server refused the message"))
+        }
+        Ok(Ok(ack)) => Ok(ack),
     }
 }
 

@@ -5,7 +5,7 @@
 //! jittered exponential backoff until the app disconnects or the server refuses for good.
 
 use crate::enums::ConnectionStatus;
-use crate::error::{code, ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
 use crate::events::{Event, EventSender};
 use crate::log::Logger;
 use crate::net::{navi, transport};
@@ -45,14 +45,30 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// A fresh engine, not connected.
-    pub(crate) fn new(app_key: String, options: InitOptions, runtime: Handle, events: EventSender, log: Logger) -> Self {
+    pub(crate) fn new(
+        app_key: String,
+        options: InitOptions,
+        runtime: Handle,
+        events: EventSender,
+        log: Logger,
+    ) -> Self {
         let device_id = format!("{:032x}", rand::rng().random::<u128>());
-        Engine { app_key, options, device_id, runtime, events, log, state: Mutex::new(State::default()) }
+        Engine {
+            app_key,
+            options,
+            device_id,
+            runtime,
+            events,
+            log,
+            state: Mutex::new(State::default()),
+        }
     }
 
     /// Locks the state (a panic elsewhere never makes it unusable).
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Records and reports a status change.
@@ -62,11 +78,17 @@ impl Engine {
     }
 
     /// Starts connecting with `token`; the answer is the user id, or why the first attempt failed.
-    pub(crate) fn start(self: &Arc<Self>, token: String) -> ImResult<oneshot::Receiver<ImResult<String>>> {
+    pub(crate) fn start(
+        self: &Arc<Self>,
+        token: String,
+    ) -> ImResult<oneshot::Receiver<ImResult<String>>> {
         let (first_tx, first_rx) = oneshot::channel();
         let mut state = self.state();
         if state.connecting {
-            return Err(ImError::new(code::ALREADY_CONNECTING, "connect is already running"));
+            return Err(ImError::new(
+                code::ALREADY_CONNECTING,
+                "connect is already running",
+            ));
         }
         if let Some(old) = state.supervisor.take() {
             old.abort();
@@ -75,7 +97,10 @@ impl Engine {
         state.connecting = true;
         state.token = Some(token.clone());
         let engine = Arc::clone(self);
-        state.supervisor = Some(self.runtime.spawn(async move { engine.supervise(token, first_tx).await }));
+        state.supervisor = Some(
+            self.runtime
+                .spawn(async move { engine.supervise(token, first_tx).await }),
+        );
         drop(state);
         self.set_status(ConnectionStatus::Connecting, 0);
         Ok(first_rx)
@@ -110,13 +135,16 @@ impl Engine {
                     match end {
                         session::End::Stopped => return,
                         session::End::ClosedByServer(code, reason) => {
-                            self.log.warn(format!("server closed the connection ({code}): {reason}"));
+                            self.log
+                                .warn(format!("server closed the connection ({code}): {reason}"));
                             if let Some(status) = fatal_status(code) {
                                 self.give_up(status, code);
                                 return;
                             }
                         }
-                        session::End::Lost(reason) => self.log.info(format!("connection lost: {reason}")),
+                        session::End::Lost(reason) => {
+                            self.log.info(format!("connection lost: {reason}"))
+                        }
                     }
                     self.state().connecting = true;
                     self.set_status(ConnectionStatus::NetworkUnavailable, code::CONNECTION_LOST);
@@ -124,7 +152,10 @@ impl Engine {
                 }
                 Err(e) => {
                     if let Some(first) = first.take() {
-                        self.give_up(fatal_status(e.code).unwrap_or(ConnectionStatus::Disconnected), e.code);
+                        self.give_up(
+                            fatal_status(e.code).unwrap_or(ConnectionStatus::Disconnected),
+                            e.code,
+                        );
                         let _ = first.send(Err(e));
                         return;
                     }
@@ -172,8 +203,15 @@ impl Engine {
             let ack = transport::authenticate(&mut socket, connect).await?;
             let store = self.open_store(&ack.user_id).await?;
             let (commands_tx, commands_rx) = mpsc::channel(1024);
-            let session =
-                Session::new(socket, commands_rx, store, ack.inbox_seq, self.events.clone(), self.log.clone()).await?;
+            let session = Session::new(
+                socket,
+                commands_rx,
+                store,
+                ack.inbox_seq,
+                self.events.clone(),
+                self.log.clone(),
+            )
+            .await?;
             let mut state = self.state();
             state.user_id = Some(ack.user_id.clone());
             state.session = Some(commands_tx);
@@ -186,10 +224,10 @@ impl Engine {
     async fn open_store(&self, user_id: &str) -> ImResult<Store> {
         {
             let state = self.state();
-            if let (Some(store), Some(current)) = (&state.store, &state.user_id) {
-                if current == user_id {
-                    return Ok(store.clone());
-                }
+            if let (Some(store), Some(current)) = (&state.store, &state.user_id)
+                && current == user_id
+            {
+                return Ok(store.clone());
             }
         }
         let file = store::database_file(&self.options.db_path, &self.app_key, user_id);

@@ -26,7 +26,9 @@ impl TryFrom<i32> for ConversationType {
             3 => Ok(Self::Group),
             4 => Ok(Self::Chatroom),
             6 => Ok(Self::System),
-            other => Err(ImError::invalid(format!("unknown conversation type {other}"))),
+            other => Err(ImError::invalid(format!(
+                "unknown conversation type {other}"
+            ))),
         }
     }
 }
@@ -84,7 +86,9 @@ impl TryFrom<i32> for MessageDirection {
         match value {
             1 => Ok(Self::Send),
             2 => Ok(Self::Receive),
-            other => Err(ImError::invalid(format!("unknown message direction {other}"))),
+            other => Err(ImError::invalid(format!(
+                "unknown message direction {other}"
+            ))),
         }
     }
 }
@@ -208,7 +212,13 @@ mod tests {
     fn unknown_values_are_parameter_errors() {
         assert_eq!(ConversationType::try_from(2).unwrap_err().code, 33003);
         assert_eq!(LogLevel::try_from(7).unwrap_err().code, 33003);
-        assert_eq!(ConversationType::try_from(3).unwrap(), ConversationType::Group);
-        assert_eq!(serde_json::to_string(&ConnectionStatus::KickedOfflineByOtherClient).unwrap(), "6");
+        assert_eq!(
+            ConversationType::try_from(3).unwrap(),
+            ConversationType::Group
+        );
+        assert_eq!(
+            serde_json::to_string(&ConnectionStatus::KickedOfflineByOtherClient).unwrap(),
+            "6"
+        );
     }
 }

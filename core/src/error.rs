@@ -51,7 +51,10 @@ pub struct ImError {
 impl ImError {
     /// An error with `code` and a message.
     pub fn new(code: i32, message: impl Into<String>) -> Self {
-        ImError { code, message: message.into() }
+        ImError {
+            code,
+            message: message.into(),
+        }
     }
 
     /// 33003: a parameter is missing or invalid.

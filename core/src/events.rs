@@ -6,10 +6,10 @@
 
 use crate::enums::{ConnectionStatus, LogLevel};
 use crate::message::Message;
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 use serde::Serialize;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Default capacity of the event queue.
@@ -69,7 +69,12 @@ impl EventSender {
     /// Queues an event without blocking, first reporting any earlier drops.
     pub(crate) fn emit(&self, event: Event) {
         let dropped = self.dropped.swap(0, Ordering::AcqRel);
-        if dropped > 0 && self.tx.try_send(Event::EventsDropped { count: dropped }).is_err() {
+        if dropped > 0
+            && self
+                .tx
+                .try_send(Event::EventsDropped { count: dropped })
+                .is_err()
+        {
             self.dropped.fetch_add(dropped, Ordering::AcqRel);
         }
         match self.tx.try_send(event) {
@@ -90,10 +95,7 @@ pub struct EventQueue {
 impl EventQueue {
     /// Waits up to `timeout` for the next event.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
-        match self.rx.recv_timeout(timeout) {
-            Ok(event) => Some(event),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.recv_timeout(timeout).ok()
     }
 
     /// The underlying channel, for `select!` with other sources.
@@ -105,7 +107,13 @@ impl EventQueue {
 /// A connected sender/queue pair holding at most `capacity` undelivered events.
 pub(crate) fn channel(capacity: usize) -> (EventSender, EventQueue) {
     let (tx, rx) = crossbeam_channel::bounded(capacity);
-    (EventSender { tx, dropped: Arc::new(AtomicU64::new(0)) }, EventQueue { rx })
+    (
+        EventSender {
+            tx,
+            dropped: Arc::new(AtomicU64::new(0)),
+        },
+        EventQueue { rx },
+    )
 }
 
 #[cfg(test)]
@@ -123,13 +131,22 @@ mod tests {
         assert_eq!(rx.recv_timeout(zero), Some(Event::PullOfflineFinished));
         assert_eq!(rx.recv_timeout(zero), None);
         tx.emit(Event::PullOfflineFinished);
-        assert_eq!(rx.recv_timeout(zero), Some(Event::EventsDropped { count: 3 }));
+        assert_eq!(
+            rx.recv_timeout(zero),
+            Some(Event::EventsDropped { count: 3 })
+        );
         assert_eq!(rx.recv_timeout(zero), Some(Event::PullOfflineFinished));
     }
 
     #[test]
     fn events_serialise_with_seed_numbers() {
-        let e = Event::ConnectionStatus { status: ConnectionStatus::Connected, code: 0 };
-        assert_eq!(e.to_json(), r#"{"type":"connectionStatus","status":0,"code":0}"#);
+        let e = Event::ConnectionStatus {
+            status: ConnectionStatus::Connected,
+            code: 0,
+        };
+        assert_eq!(
+            e.to_json(),
+            r#"{"type":"connectionStatus","status":0,"code":0}"#
+        );
     }
 }

@@ -23,8 +23,10 @@ mod store;
 mod time;
 
 pub use client::{HistoryPage, ImClient, MAX_HISTORY_COUNT};
-pub use enums::{ConnectionStatus, ConversationType, HistoryOrder, LogLevel, MessageDirection, SentStatus};
-pub use error::{code, ImError, ImResult};
+pub use enums::{
+    ConnectionStatus, ConversationType, HistoryOrder, LogLevel, MessageDirection, SentStatus,
+};
+pub use error::{ImError, ImResult, code};
 pub use events::{Event, EventQueue};
-pub use message::{Message, MessageContent, MAX_CONTENT_BYTES};
+pub use message::{MAX_CONTENT_BYTES, Message, MessageContent};
 pub use options::InitOptions;

@@ -1,7 +1,7 @@
 //! Messages as the seed describes them (§5.1), and the content an app sends.
 
 use crate::enums::{ConversationType, MessageDirection, SentStatus};
-use crate::error::{code, ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
 use crate::message_types::{self, MessageTypeInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -69,12 +69,16 @@ impl MessageContent {
     /// A TextMessage with `content` as its text.
     pub fn text(content: &str) -> Self {
         let kind = message_types::by_object_name("RC:TxtMsg").expect("built-in");
-        MessageContent { kind, content: serde_json::json!({ "content": content }) }
+        MessageContent {
+            kind,
+            content: serde_json::json!({ "content": content }),
+        }
     }
 
     /// Parses `{"objectName":"RC:TxtMsg"|"messageType":"TextMessage", "content":{…}}`.
     pub fn from_json(json: &str) -> ImResult<Self> {
-        let value: Value = serde_json::from_str(json).map_err(|e| ImError::invalid(format!("message JSON: {e}")))?;
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| ImError::invalid(format!("message JSON: {e}")))?;
         Self::from_value(value)
     }
 
@@ -85,10 +89,15 @@ impl MessageContent {
         let kind = match (&envelope.object_name, &envelope.message_type) {
             (Some(name), _) => message_types::by_object_name(name),
             (None, Some(class)) => message_types::by_message_type(class),
-            (None, None) => return Err(ImError::invalid("message needs objectName or messageType")),
+            (None, None) => {
+                return Err(ImError::invalid("message needs objectName or messageType"));
+            }
         }
         .ok_or_else(|| ImError::invalid("unknown message type"))?;
-        let content = MessageContent { kind, content: envelope.content };
+        let content = MessageContent {
+            kind,
+            content: envelope.content,
+        };
         content.validate()?;
         Ok(content)
     }
@@ -98,15 +107,25 @@ impl MessageContent {
         let Value::Object(fields) = &self.content else {
             return Err(ImError::invalid("message content must be an object"));
         };
-        if self.kind.object_name == "RC:TxtMsg" && !fields.get("content").is_some_and(Value::is_string) {
+        if self.kind.object_name == "RC:TxtMsg"
+            && !fields.get("content").is_some_and(Value::is_string)
+        {
             return Err(ImError::invalid("TextMessage needs a string `content`"));
         }
         for optional_string in ["extra"] {
-            if fields.get(optional_string).is_some_and(|v| !v.is_string() && !v.is_null()) {
-                return Err(ImError::invalid(format!("`{optional_string}` must be a string")));
+            if fields
+                .get(optional_string)
+                .is_some_and(|v| !v.is_string() && !v.is_null())
+            {
+                return Err(ImError::invalid(format!(
+                    "`{optional_string}` must be a string"
+                )));
             }
         }
-        if fields.get("user").is_some_and(|v| !v.is_object() && !v.is_null()) {
+        if fields
+            .get("user")
+            .is_some_and(|v| !v.is_object() && !v.is_null())
+        {
             return Err(ImError::invalid("`user` must be an object"));
         }
         Ok(())
@@ -118,7 +137,10 @@ impl MessageContent {
         if json.len() > MAX_CONTENT_BYTES {
             return Err(ImError::new(
                 code::MESSAGE_TOO_LARGE,
-                format!("message body of {} bytes exceeds {MAX_CONTENT_BYTES}", json.len()),
+                format!(
+                    "message body of {} bytes exceeds {MAX_CONTENT_BYTES}",
+                    json.len()
+                ),
             ));
         }
         Ok(json)
@@ -128,7 +150,9 @@ impl MessageContent {
 /// Checks a user/group/chatroom id: 1–64 characters.
 pub fn validate_target_id(target_id: &str) -> ImResult<()> {
     if target_id.is_empty() || target_id.chars().count() > MAX_ID_CHARS {
-        return Err(ImError::invalid(format!("targetId must be 1–{MAX_ID_CHARS} characters")));
+        return Err(ImError::invalid(format!(
+            "targetId must be 1–{MAX_ID_CHARS} characters"
+        )));
     }
     Ok(())
 }
@@ -139,21 +163,39 @@ mod tests {
 
     #[test]
     fn parses_by_object_name_or_class() {
-        let a = MessageContent::from_json(r#"{"objectName":"RC:TxtMsg","content":{"content":"hi"}}"#).unwrap();
-        let b = MessageContent::from_json(r#"{"messageType":"TextMessage","content":{"content":"hi"}}"#).unwrap();
+        let a =
+            MessageContent::from_json(r#"{"objectName":"RC:TxtMsg","content":{"content":"hi"}}"#)
+                .unwrap();
+        let b = MessageContent::from_json(
+            r#"{"messageType":"TextMessage","content":{"content":"hi"}}"#,
+        )
+        .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.kind.message_type, "TextMessage");
     }
 
     #[test]
     fn bad_content_is_33003_and_big_content_30016() {
-        for bad in ["", "[]", r#"{"content":{}}"#, r#"{"objectName":"RC:Nope","content":{}}"#,
-                    r#"{"objectName":"RC:TxtMsg","content":{"content":5}}"#] {
-            assert_eq!(MessageContent::from_json(bad).unwrap_err().code, 33003, "{bad}");
+        for bad in [
+            "",
+            "[]",
+            r#"{"content":{}}"#,
+            r#"{"objectName":"RC:Nope","content":{}}"#,
+            r#"{"objectName":"RC:TxtMsg","content":{"content":5}}"#,
+        ] {
+            assert_eq!(
+                MessageContent::from_json(bad).unwrap_err().code,
+                33003,
+                "{bad}"
+            );
         }
         let big = MessageContent::text(&"x".repeat(MAX_CONTENT_BYTES));
         assert_eq!(big.encoded().unwrap_err().code, 30016);
-        assert!(MessageContent::text(&"x".repeat(MAX_CONTENT_BYTES - 20)).encoded().is_ok());
+        assert!(
+            MessageContent::text(&"x".repeat(MAX_CONTENT_BYTES - 20))
+                .encoded()
+                .is_ok()
+        );
     }
 
     #[test]

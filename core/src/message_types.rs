@@ -13,8 +13,18 @@ pub struct MessageTypeInfo {
     pub persisted: bool,
 }
 
-const fn info(object_name: &'static str, message_type: &'static str, counted: bool, persisted: bool) -> MessageTypeInfo {
-    MessageTypeInfo { object_name, message_type, counted, persisted }
+const fn info(
+    object_name: &'static str,
+    message_type: &'static str,
+    counted: bool,
+    persisted: bool,
+) -> MessageTypeInfo {
+    MessageTypeInfo {
+        object_name,
+        message_type,
+        counted,
+        persisted,
+    }
 }
 
 /// Every built-in message type.
@@ -41,7 +51,12 @@ pub const BUILT_IN: &[MessageTypeInfo] = &[
     info("RC:RRReqMsg", "ReadReceiptRequestMessage", false, false),
     info("RC:RRRspMsg", "ReadReceiptResponseMessage", false, false),
     info("RC:ReadNtf", "ReadReceiptMessage", false, false),
-    info("RC:chrmKVNotiMsg", "ChrmKVNotificationMessage", false, false),
+    info(
+        "RC:chrmKVNotiMsg",
+        "ChrmKVNotificationMessage",
+        false,
+        false,
+    ),
 ];
 
 /// Looks a type up by ObjectName.
@@ -56,7 +71,8 @@ pub fn by_message_type(message_type: &str) -> Option<&'static MessageTypeInfo> {
 
 /// Class name to report for an ObjectName; unknown types keep their ObjectName.
 pub fn message_type_name(object_name: &str) -> String {
-    by_object_name(object_name).map_or_else(|| object_name.to_owned(), |t| t.message_type.to_owned())
+    by_object_name(object_name)
+        .map_or_else(|| object_name.to_owned(), |t| t.message_type.to_owned())
 }
 
 #[cfg(test)]

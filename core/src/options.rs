@@ -55,8 +55,8 @@ impl InitOptions {
 
     /// Parses the JSON form, reporting 33003 on anything malformed.
     pub fn from_json(json: &str) -> ImResult<Self> {
-        let options: InitOptions =
-            serde_json::from_str(json).map_err(|e| ImError::invalid(format!("init options: {e}")))?;
+        let options: InitOptions = serde_json::from_str(json)
+            .map_err(|e| ImError::invalid(format!("init options: {e}")))?;
         options.validate()?;
         Ok(options)
     }
@@ -96,13 +96,24 @@ mod tests {
 
     #[test]
     fn parses_and_rejects() {
-        let o = InitOptions::from_json(r#"{"navi":"http://127.0.0.1:1/","dbPath":"/tmp/x","logLevel":0}"#).unwrap();
+        let o = InitOptions::from_json(
+            r#"{"navi":"http://127.0.0.1:1/","dbPath":"/tmp/x","logLevel":0}"#,
+        )
+        .unwrap();
         assert_eq!(o.navi_base(), "http://127.0.0.1:1");
         assert_eq!(o.log_level, LogLevel::Debug);
-        for bad in ["{}", "nope", r#"{"navi":"ftp://x","dbPath":"/tmp"}"#,
-                    r#"{"navi":"http://x","dbPath":"/tmp","logLevel":9}"#,
-                    r#"{"navi":"http://x","dbPath":"/tmp","bogus":1}"#] {
-            assert_eq!(InitOptions::from_json(bad).unwrap_err().code, 33003, "{bad}");
+        for bad in [
+            "{}",
+            "nope",
+            r#"{"navi":"ftp://x","dbPath":"/tmp"}"#,
+            r#"{"navi":"http://x","dbPath":"/tmp","logLevel":9}"#,
+            r#"{"navi":"http://x","dbPath":"/tmp","bogus":1}"#,
+        ] {
+            assert_eq!(
+                InitOptions::from_json(bad).unwrap_err().code,
+                33003,
+                "{bad}"
+            );
         }
     }
 }

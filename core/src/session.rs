@@ -12,7 +12,7 @@ use improto::{Ack, Body, Delivery, InboxMessage, Ping, Pong, Pull, SendAck};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{interval, Instant, MissedTickBehavior};
+use tokio::time::{Instant, MissedTickBehavior, interval};
 
 /// How often a ping is sent when the line is quiet (seed: 15 s).
 const PING_INTERVAL: Duration = Duration::from_secs(15);
@@ -24,7 +24,10 @@ const PULL_PAGE: u32 = 500;
 /// A request from the API to the running session.
 pub(crate) enum Command {
     /// Send a message; the server's acknowledgement comes back on `reply`.
-    Send { send: improto::Send, reply: oneshot::Sender<SendAck> },
+    Send {
+        send: improto::Send,
+        reply: oneshot::Sender<SendAck>,
+    },
 }
 
 /// Why a session ended.
@@ -121,7 +124,9 @@ impl Session {
     }
 
     async fn write(&mut self, body: Body) -> Result<(), End> {
-        transport::send(&mut self.socket, body).await.map_err(|e| End::Lost(e.message))
+        transport::send(&mut self.socket, body)
+            .await
+            .map_err(|e| End::Lost(e.message))
     }
 
     async fn on_command(&mut self, command: Command) -> Result<(), End> {
@@ -148,7 +153,8 @@ impl Session {
             Body::Pong(_) => Ok(()),
             Body::Close(close) => Err(End::ClosedByServer(close.code, close.reason)),
             other => {
-                self.log.warn(format!("ignoring unexpected frame {other:?}"));
+                self.log
+                    .warn(format!("ignoring unexpected frame {other:?}"));
                 Ok(())
             }
         }
@@ -157,7 +163,8 @@ impl Session {
     async fn on_delivery(&mut self, delivery: Delivery) -> Result<(), End> {
         let is_pull = delivery.pull_request_id != 0;
         let plan = if is_pull {
-            self.cursor.on_pull_answer(delivery.messages, delivery.has_more)
+            self.cursor
+                .on_pull_answer(delivery.messages, delivery.has_more)
         } else {
             self.cursor.on_push(delivery.messages)
         };
@@ -170,16 +177,25 @@ impl Session {
 
     async fn apply(&mut self, plan: Plan, offline: bool) -> Result<(), End> {
         if let Some(last) = plan.store.last().map(|m| m.seq) {
-            let batch: Vec<IncomingMessage> = plan.store.into_iter().filter_map(|m| self.incoming(m)).collect();
-            let stored = self
+            let batch: Vec<IncomingMessage> = plan
                 .store
-                .call(move |conn| store::messages::store_incoming(conn, &batch, last, offline, now_ms()))
+                .into_iter()
+                .filter_map(|m| self.incoming(m))
+                .collect();
+            let events = self.events.clone();
+            // Listeners hear of each message right after its commit, from the database thread.
+            self.store
+                .call(move |conn| {
+                    for message in
+                        store::messages::store_incoming(conn, &batch, last, offline, now_ms())?
+                    {
+                        events.emit(Event::Message { message });
+                    }
+                    Ok(())
+                })
                 .await
                 .map_err(|e| End::Lost(format!("storing messages: {e}")))?;
             self.cursor.committed(last);
-            for message in stored {
-                self.events.emit(Event::Message { message });
-            }
             self.write(Body::Ack(Ack { seq: last })).await?;
         }
         if let Some(after) = plan.pull_after {
@@ -191,8 +207,14 @@ impl Session {
     async fn pull(&mut self, after_seq: u64) -> Result<(), End> {
         let request_id = self.next_request;
         self.next_request += 1;
-        self.log.debug(format!("pulling inbox after seq {after_seq}"));
-        self.write(Body::Pull(Pull { request_id, after_seq, limit: PULL_PAGE })).await
+        self.log
+            .debug(format!("pulling inbox after seq {after_seq}"));
+        self.write(Body::Pull(Pull {
+            request_id,
+            after_seq,
+            limit: PULL_PAGE,
+        }))
+        .await
     }
 
     fn finish_offline_pull(&mut self) {
@@ -204,7 +226,10 @@ impl Session {
         let conversation_type = match ConversationType::try_from(m.conversation_type) {
             Ok(t) => t,
             Err(_) => {
-                self.log.warn(format!("skipping inbox entry {} of unknown conversation type", m.seq));
+                self.log.warn(format!(
+                    "skipping inbox entry {} of unknown conversation type",
+                    m.seq
+                ));
                 return None;
             }
         };

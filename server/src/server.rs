@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 
@@ -75,6 +76,12 @@ pub async fn run(
 
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    // Small frames must leave at once: Nagle's algorithm would hold pushes and acks back.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("TCP_NODELAY: {e}");
+        }
+    });
     let (stop_sessions, shutdown_seen) = watch::channel(false);
     let connections = Arc::new(Semaphore::new(config.max_connections));
     let state = Arc::new(ServerState {

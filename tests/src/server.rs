@@ -18,7 +18,10 @@ pub fn imserver_binary() -> PathBuf {
             return candidate;
         }
     }
-    panic!("imserver binary not found next to {}: run `cargo build -p imserver` or set IMSERVER_BIN", exe.display());
+    panic!(
+        "imserver binary not found next to {}: run `cargo build -p imserver` or set IMSERVER_BIN",
+        exe.display()
+    );
 }
 
 /// A running imserver child process; killed on drop.
@@ -40,9 +43,19 @@ impl ServerProcess {
     }
 
     /// Starts imserver listening on `listen` (e.g. the address of a previous run).
-    pub fn start_on(data_dir: &Path, app_key: &str, app_secret: &str, listen: &str) -> ServerProcess {
+    pub fn start_on(
+        data_dir: &Path,
+        app_key: &str,
+        app_secret: &str,
+        listen: &str,
+    ) -> ServerProcess {
         let mut child = Command::new(imserver_binary())
-            .args(["--data-dir", &data_dir.to_string_lossy(), "--listen", listen])
+            .args([
+                "--data-dir",
+                &data_dir.to_string_lossy(),
+                "--listen",
+                listen,
+            ])
             .args(["--app-key", app_key, "--app-secret", app_secret])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -50,7 +63,9 @@ impl ServerProcess {
             .expect("spawn imserver");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read imserver ready line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read imserver ready line");
         let addr = line
             .split_whitespace()
             .skip_while(|w| *w != "on")
@@ -105,7 +120,10 @@ impl ServerProcess {
             .expect("clock")
             .as_secs()
             .to_string();
-        let signature = hex::encode(Sha1::digest(format!("{}{nonce}{timestamp}", self.app_secret)));
+        let signature = hex::encode(Sha1::digest(format!(
+            "{}{nonce}{timestamp}",
+            self.app_secret
+        )));
         let answer: serde_json::Value = reqwest::Client::new()
             .post(format!("{}/user/getToken.json", self.navi()))
             .header("App-Key", &self.app_key)

@@ -1,6 +1,8 @@
 //! Seed error codes from the core API: before init, before connect, bad parameters, bad tokens.
 
-use imcore::{ConversationType, HistoryOrder, ImClient, InitOptions, MessageContent, MAX_CONTENT_BYTES};
+use imcore::{
+    ConversationType, HistoryOrder, ImClient, InitOptions, MAX_CONTENT_BYTES, MessageContent,
+};
 use imcore_harness::{Client, ServerProcess};
 
 #[tokio::test]
@@ -8,7 +10,13 @@ async fn calls_before_init_fail_with_33001() {
     let im = ImClient::new();
     assert_eq!(im.connect("t").await.unwrap_err().code, 33001);
     let text = MessageContent::text("hi");
-    assert_eq!(im.send_message(ConversationType::Private, "bob", text).await.unwrap_err().code, 33001);
+    assert_eq!(
+        im.send_message(ConversationType::Private, "bob", text)
+            .await
+            .unwrap_err()
+            .code,
+        33001
+    );
     assert_eq!(im.disconnect().unwrap_err().code, 33001);
     assert_eq!(im.events().err().unwrap().code, 33001);
 }
@@ -18,9 +26,20 @@ async fn bad_parameters_and_unconnected_calls() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"), "app-errors", "secret-errors");
     let (im, _listener) = Client::init(&server, &dir.path().join("c"));
-    assert_eq!(im.init("again", InitOptions::new(server.navi(), dir.path())).unwrap_err().code, 33003);
+    assert_eq!(
+        im.init("again", InitOptions::new(server.navi(), dir.path()))
+            .unwrap_err()
+            .code,
+        33003
+    );
     let text = || MessageContent::text("hi");
-    assert_eq!(im.send_message(ConversationType::Private, "bob", text()).await.unwrap_err().code, 30001);
+    assert_eq!(
+        im.send_message(ConversationType::Private, "bob", text())
+            .await
+            .unwrap_err()
+            .code,
+        30001
+    );
     assert_eq!(im.connect("").await.unwrap_err().code, 33003);
 
     let bad_token = im.connect("not-a-token").await.unwrap_err();
@@ -29,18 +48,49 @@ async fn bad_parameters_and_unconnected_calls() {
     let alice = server.token("alice").await;
     assert_eq!(im.connect(&alice).await.unwrap(), "alice");
     let big = MessageContent::text(&"x".repeat(MAX_CONTENT_BYTES));
-    assert_eq!(im.send_message(ConversationType::Private, "bob", big).await.unwrap_err().code, 30016);
-    assert_eq!(im.send_message(ConversationType::Private, "", text()).await.unwrap_err().code, 33003);
-    assert_eq!(im.send_message(ConversationType::Private, &"x".repeat(65), text()).await.unwrap_err().code, 33003);
+    assert_eq!(
+        im.send_message(ConversationType::Private, "bob", big)
+            .await
+            .unwrap_err()
+            .code,
+        30016
+    );
+    assert_eq!(
+        im.send_message(ConversationType::Private, "", text())
+            .await
+            .unwrap_err()
+            .code,
+        33003
+    );
+    assert_eq!(
+        im.send_message(ConversationType::Private, &"x".repeat(65), text())
+            .await
+            .unwrap_err()
+            .code,
+        33003
+    );
     for count in [0, 21] {
-        let err = im.get_history_messages(ConversationType::Private, "bob", 0, count, HistoryOrder::Older).await;
+        let err = im
+            .get_history_messages(
+                ConversationType::Private,
+                "bob",
+                0,
+                count,
+                HistoryOrder::Older,
+            )
+            .await;
         assert_eq!(err.unwrap_err().code, 33003);
     }
     im.destroy();
 
     // A client initialised with another app key: the server does not know it.
     let other = ImClient::new();
-    other.init("no-such-app", InitOptions::new(server.navi(), dir.path().join("o"))).unwrap();
+    other
+        .init(
+            "no-such-app",
+            InitOptions::new(server.navi(), dir.path().join("o")),
+        )
+        .unwrap();
     assert_eq!(other.connect(&alice).await.unwrap_err().code, 31002);
     other.destroy();
 }

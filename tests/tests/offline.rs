@@ -14,30 +14,59 @@ async fn offline_backlog_arrives_once_in_order_and_is_stored() {
 
     let a = Client::connect(&server, &dir.path().join("a"), "alice").await;
     for i in 0..500 {
-        a.im.send_message(ConversationType::Private, "bob", MessageContent::text(&format!("m{i}"))).await.expect("send");
+        a.im.send_message(
+            ConversationType::Private,
+            "bob",
+            MessageContent::text(&format!("m{i}")),
+        )
+        .await
+        .expect("send");
     }
 
     let (im, listener) = Client::init(&server, &bob_db);
-    im.connect(&server.token("bob").await).await.expect("bob connects");
+    im.connect(&server.token("bob").await)
+        .await
+        .expect("bob connects");
     let (got, listener) = tokio::task::spawn_blocking(move || {
         let got = listener.messages(500, Duration::from_secs(20));
         (got, listener)
     })
     .await
     .unwrap();
-    let texts: Vec<_> = got.iter().map(|m| m.content["content"].as_str().unwrap().to_owned()).collect();
+    let texts: Vec<_> = got
+        .iter()
+        .map(|m| m.content["content"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(texts, (0..500).map(|i| format!("m{i}")).collect::<Vec<_>>());
-    assert!(got.iter().all(|m| m.offline_message), "pulled messages are flagged offline");
+    assert!(
+        got.iter().all(|m| m.offline_message),
+        "pulled messages are flagged offline"
+    );
     let listener = tokio::task::spawn_blocking(move || {
-        listener.wait_for(Duration::from_secs(5), |e| matches!(e, Event::PullOfflineFinished));
-        assert!(listener.next(Duration::from_millis(300)).is_none_or(|e| !matches!(e, Event::Message { .. })));
+        listener.wait_for(Duration::from_secs(5), |e| {
+            matches!(e, Event::PullOfflineFinished)
+        });
+        assert!(
+            listener
+                .next(Duration::from_millis(300))
+                .is_none_or(|e| !matches!(e, Event::Message { .. }))
+        );
         listener
     })
     .await
     .unwrap();
     drop(listener);
 
-    let page = im.get_history_messages(ConversationType::Private, "alice", 0, 20, HistoryOrder::Older).await.unwrap();
+    let page = im
+        .get_history_messages(
+            ConversationType::Private,
+            "alice",
+            0,
+            20,
+            HistoryOrder::Older,
+        )
+        .await
+        .unwrap();
     assert!(page.has_more);
     assert_eq!(page.list.last().unwrap().content["content"], "m499");
     assert_eq!(page.list.first().unwrap().content["content"], "m480");

@@ -7,7 +7,13 @@ use std::time::Duration;
 
 async fn send_range(a: &Client, range: std::ops::Range<usize>) {
     for i in range {
-        a.im.send_message(ConversationType::Private, "bob", MessageContent::text(&format!("r{i}"))).await.expect("send");
+        a.im.send_message(
+            ConversationType::Private,
+            "bob",
+            MessageContent::text(&format!("r{i}")),
+        )
+        .await
+        .expect("send");
     }
 }
 
@@ -16,14 +22,21 @@ fn restart_and_wait(server: &mut ServerProcess, client: &Client) {
     client.listener.drain();
     server.restart();
     client.listener.wait_for(Duration::from_secs(20), |e| {
-        matches!(e, Event::ConnectionStatus { status: ConnectionStatus::Connected, .. })
+        matches!(
+            e,
+            Event::ConnectionStatus {
+                status: ConnectionStatus::Connected,
+                ..
+            }
+        )
     });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_restart_between_sends_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = ServerProcess::start(&dir.path().join("server"), "app-restart", "secret-restart");
+    let mut server =
+        ServerProcess::start(&dir.path().join("server"), "app-restart", "secret-restart");
     let a = Client::connect(&server, &dir.path().join("a"), "alice").await;
     let b = Client::connect(&server, &dir.path().join("b"), "bob").await;
 
@@ -38,11 +51,18 @@ async fn server_restart_between_sends_loses_nothing() {
 
     let got = tokio::task::spawn_blocking(move || {
         let got = b.listener.messages(300, Duration::from_secs(20));
-        assert!(b.listener.next(Duration::from_millis(300)).is_none_or(|e| !matches!(e, Event::Message { .. })));
+        assert!(
+            b.listener
+                .next(Duration::from_millis(300))
+                .is_none_or(|e| !matches!(e, Event::Message { .. }))
+        );
         got
     })
     .await
     .unwrap();
-    let texts: Vec<_> = got.iter().map(|m| m.content["content"].as_str().unwrap().to_owned()).collect();
+    let texts: Vec<_> = got
+        .iter()
+        .map(|m| m.content["content"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(texts, (0..300).map(|i| format!("r{i}")).collect::<Vec<_>>());
 }

@@ -29,7 +29,11 @@ pub(crate) struct Plan {
 impl InboxCursor {
     /// A cursor at the locally stored sequence, knowing the server holds up to `server_seq`.
     pub(crate) fn new(stored: u64, server_seq: u64) -> Self {
-        InboxCursor { stored, known: server_seq.max(stored), pulling: false }
+        InboxCursor {
+            stored,
+            known: server_seq.max(stored),
+            pulling: false,
+        }
     }
 
     /// The first pull of a session, if the server holds anything not yet stored.
@@ -56,7 +60,10 @@ impl InboxCursor {
         if has_more {
             self.known = self.known.max(self.stored + 1);
         }
-        Plan { store, pull_after: self.next_pull() }
+        Plan {
+            store,
+            pull_after: self.next_pull(),
+        }
     }
 
     /// Records that everything up to `seq` is committed.
@@ -98,7 +105,12 @@ mod tests {
     use super::*;
 
     fn entries(seqs: &[u64]) -> Vec<InboxMessage> {
-        seqs.iter().map(|&seq| InboxMessage { seq, ..Default::default() }).collect()
+        seqs.iter()
+            .map(|&seq| InboxMessage {
+                seq,
+                ..Default::default()
+            })
+            .collect()
     }
 
     fn seqs(plan: &Plan) -> Vec<u64> {
@@ -127,10 +139,18 @@ mod tests {
         let p = c.on_push(entries(&[5]));
         assert_eq!((seqs(&p), p.pull_after), (vec![], Some(2)));
         let p = c.on_push(entries(&[6]));
-        assert_eq!((seqs(&p), p.pull_after), (vec![], None), "pull already in flight");
+        assert_eq!(
+            (seqs(&p), p.pull_after),
+            (vec![], None),
+            "pull already in flight"
+        );
         let p = c.on_pull_answer(entries(&[3, 4, 5]), false);
         assert_eq!(seqs(&p), vec![3, 4, 5]);
-        assert_eq!(p.pull_after, Some(5), "6 was seen during the pull, so pull again");
+        assert_eq!(
+            p.pull_after,
+            Some(5),
+            "6 was seen during the pull, so pull again"
+        );
         let p = c.on_pull_answer(entries(&[6]), false);
         assert_eq!((seqs(&p), p.pull_after), (vec![6], None));
         assert!(c.caught_up());

@@ -1,6 +1,6 @@
 //! Navigation: asks the `navi` server which WebSocket servers to use.
 
-use crate::error::{code, ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -25,14 +25,26 @@ pub(crate) async fn resolve(navi_base: &str, app_key: &str) -> ImResult<Vec<Stri
         .await
         .map_err(|e| ImError::new(code::NAVI_REQUEST_FAILED, format!("navi request: {e}")))?;
     let status = response.status();
-    let answer: NaviAnswer = response
-        .json()
-        .await
-        .map_err(|e| ImError::new(code::NAVI_RESPONSE_INVALID, format!("navi answer ({status}): {e}")))?;
+    let answer: NaviAnswer = response.json().await.map_err(|e| {
+        ImError::new(
+            code::NAVI_RESPONSE_INVALID,
+            format!("navi answer ({status}): {e}"),
+        )
+    })?;
     match answer.code {
         200 => {}
-        1001 => return Err(ImError::new(code::APP_KEY_REJECTED, "navi: unknown app key")),
-        other => return Err(ImError::new(code::NAVI_RESPONSE_INVALID, format!("navi answered code {other}"))),
+        1001 => {
+            return Err(ImError::new(
+                code::APP_KEY_REJECTED,
+                "navi: unknown app key",
+            ));
+        }
+        other => {
+            return Err(ImError::new(
+                code::NAVI_RESPONSE_INVALID,
+                format!("navi answered code {other}"),
+            ));
+        }
     }
     let servers: Vec<String> = answer
         .servers
@@ -40,7 +52,10 @@ pub(crate) async fn resolve(navi_base: &str, app_key: &str) -> ImResult<Vec<Stri
         .filter(|s| s.starts_with("ws://") || s.starts_with("wss://"))
         .collect();
     if servers.is_empty() {
-        return Err(ImError::new(code::NAVI_NO_SERVER, "navi listed no WebSocket server"));
+        return Err(ImError::new(
+            code::NAVI_NO_SERVER,
+            "navi listed no WebSocket server",
+        ));
     }
     Ok(servers)
 }

@@ -1,12 +1,12 @@
 //! The WebSocket carrying protobuf frames, and the authentication handshake on it.
 
-use crate::error::{code, ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
 use futures_util::{SinkExt, StreamExt};
 use improto::{Body, Connect, ConnectAck};
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// An open WebSocket to imserver.
@@ -47,7 +47,9 @@ pub(crate) enum Incoming {
 }
 
 /// Interprets one WebSocket read.
-pub(crate) fn interpret(read: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>) -> Incoming {
+pub(crate) fn interpret(
+    read: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
+) -> Incoming {
     match read {
         None => Incoming::Closed("socket closed".into()),
         Some(Err(e)) => Incoming::Closed(format!("socket error: {e}")),
@@ -55,7 +57,9 @@ pub(crate) fn interpret(read: Option<Result<WsMessage, tokio_tungstenite::tungst
             Ok(body) => Incoming::Frame(body),
             Err(e) => Incoming::Closed(format!("bad frame from server: {e}")),
         },
-        Some(Ok(WsMessage::Close(frame))) => Incoming::Closed(format!("closed by server: {frame:?}")),
+        Some(Ok(WsMessage::Close(frame))) => {
+            Incoming::Closed(format!("closed by server: {frame:?}"))
+        }
         Some(Ok(WsMessage::Text(_))) => Incoming::Closed("unexpected text frame".into()),
         Some(Ok(_)) => Incoming::Nothing,
     }
@@ -69,7 +73,10 @@ pub(crate) async fn authenticate(socket: &mut Socket, connect: Connect) -> ImRes
             match interpret(socket.next().await) {
                 Incoming::Frame(Body::ConnectAck(ack)) => return Ok(ack),
                 Incoming::Frame(Body::Close(close)) => {
-                    return Err(ImError::new(close.code, format!("refused: {}", close.reason)))
+                    return Err(ImError::new(
+                        close.code,
+                        format!("refused: {}", close.reason),
+                    ));
                 }
                 Incoming::Frame(_) | Incoming::Nothing => continue,
                 Incoming::Closed(reason) => return Err(ImError::new(code::SOCKET_FAILED, reason)),

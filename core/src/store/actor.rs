@@ -1,7 +1,7 @@
 //! The database thread and the closure mailbox that feeds it.
 
-use super::schema;
-use crate::error::{code, ImError, ImResult};
+use super::{checkpoint, schema};
+use crate::error::{ImError, ImResult, code};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::mpsc;
@@ -35,12 +35,16 @@ impl Store {
                         return;
                     }
                 };
+                let (_alive, checkpoint_alive) = mpsc::channel::<()>();
+                checkpoint::spawn(file.clone(), checkpoint_alive);
                 for job in inbox {
                     job(&mut conn);
                 }
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
-        ready_rx.await.map_err(|_| ImError::new(code::DATABASE_ERROR, "database thread ended"))??;
+        ready_rx
+            .await
+            .map_err(|_| ImError::new(code::DATABASE_ERROR, "database thread ended"))??;
         Ok(Store { jobs })
     }
 
@@ -54,7 +58,10 @@ impl Store {
         let job: Job = Box::new(move |conn| {
             let _ = tx.send(f(conn));
         });
-        self.jobs.send(job).map_err(|_| ImError::new(code::DATABASE_ERROR, "database is closed"))?;
-        rx.await.map_err(|_| ImError::new(code::DATABASE_ERROR, "database job was dropped"))?
+        self.jobs
+            .send(job)
+            .map_err(|_| ImError::new(code::DATABASE_ERROR, "database is closed"))?;
+        rx.await
+            .map_err(|_| ImError::new(code::DATABASE_ERROR, "database job was dropped"))?
     }
 }

@@ -4,7 +4,7 @@ use crate::enums::{ConversationType, HistoryOrder, MessageDirection, SentStatus}
 use crate::error::ImResult;
 use crate::message::Message;
 use crate::message_types::message_type_name;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// A message the current user is about to send.
 pub(crate) struct OutgoingMessage {
@@ -51,10 +51,12 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
         message_id: row.get(0)?,
         message_uid: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
-        conversation_type: ConversationType::try_from(row.get::<_, i32>(2)?).map_err(|e| conversion(2, e))?,
+        conversation_type: ConversationType::try_from(row.get::<_, i32>(2)?)
+            .map_err(|e| conversion(2, e))?,
         target_id: row.get(3)?,
         sender_user_id: row.get(4)?,
-        message_direction: MessageDirection::try_from(row.get::<_, i32>(5)?).map_err(|e| conversion(5, e))?,
+        message_direction: MessageDirection::try_from(row.get::<_, i32>(5)?)
+            .map_err(|e| conversion(5, e))?,
         message_type: message_type_name(&object_name),
         object_name,
         content: serde_json::from_str(&content).unwrap_or(serde_json::Value::String(content)),
@@ -68,16 +70,19 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
 
 /// Reads one message by local id.
 pub(crate) fn get(conn: &Connection, message_id: i64) -> ImResult<Option<Message>> {
-    let sql = format!("SELECT {COLUMNS} FROM messages WHERE message_id = ?1");
-    Ok(conn.query_row(&sql, [message_id], message_from_row).optional()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE message_id = ?1"
+    ))?;
+    Ok(stmt.query_row([message_id], message_from_row).optional()?)
 }
 
 /// Stores an outgoing message as SENDING and returns it.
 pub(crate) fn insert_outgoing(conn: &Connection, m: &OutgoingMessage) -> ImResult<Message> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO messages (conversation_type, target_id, sender_user_id, direction, object_name, content, \
          sent_time, sent_status, client_message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+    )?
+    .execute(params![
             i32::from(m.conversation_type),
             m.target_id,
             m.sender_user_id,
@@ -87,17 +92,19 @@ pub(crate) fn insert_outgoing(conn: &Connection, m: &OutgoingMessage) -> ImResul
             m.local_time,
             i32::from(SentStatus::Sending),
             m.client_message_id
-        ],
-    )?;
+        ])?;
     Ok(get(conn, conn.last_insert_rowid())?.expect("row just inserted"))
 }
 
 /// Records the server's acknowledgement of an outgoing message.
-pub(crate) fn mark_sent(conn: &Connection, message_id: i64, uid: &str, sent_time: i64) -> ImResult<Option<Message>> {
-    conn.execute(
-        "UPDATE messages SET message_uid = ?2, sent_time = ?3, sent_status = ?4 WHERE message_id = ?1",
-        params![message_id, uid, sent_time, i32::from(SentStatus::Sent)],
-    )?;
+pub(crate) fn mark_sent(
+    conn: &Connection,
+    message_id: i64,
+    uid: &str,
+    sent_time: i64,
+) -> ImResult<Option<Message>> {
+    conn.prepare_cached("UPDATE messages SET message_uid = ?2, sent_time = ?3, sent_status = ?4 WHERE message_id = ?1")?
+        .execute(params![message_id, uid, sent_time, i32::from(SentStatus::Sent)])?;
     get(conn, message_id)
 }
 
@@ -112,7 +119,11 @@ pub(crate) fn mark_failed(conn: &Connection, message_id: i64) -> ImResult<Option
 
 /// The highest inbox sequence number stored.
 pub(crate) fn inbox_seq(conn: &Connection) -> ImResult<u64> {
-    Ok(conn.query_row("SELECT inbox_seq FROM sync_state WHERE id = 1", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(
+        conn.query_row("SELECT inbox_seq FROM sync_state WHERE id = 1", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64,
+    )
 }
 
 /// Stores a contiguous batch of inbox entries ending at `up_to_seq`, in one transaction with
@@ -159,7 +170,8 @@ pub(crate) fn store_incoming(
             stored.push(message);
         }
     }
-    tx.execute("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1", [up_to_seq as i64])?;
+    tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
+        .execute([up_to_seq as i64])?;
     tx.commit()?;
     Ok(stored)
 }
@@ -177,7 +189,15 @@ pub(crate) fn history(conn: &Connection, q: &HistoryQuery) -> ImResult<(Vec<Mess
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let limit = q.count as i64 + 1;
-    let rows = stmt.query_map(params![i32::from(q.conversation_type), q.target_id, q.timestamp, limit], message_from_row)?;
+    let rows = stmt.query_map(
+        params![
+            i32::from(q.conversation_type),
+            q.target_id,
+            q.timestamp,
+            limit
+        ],
+        message_from_row,
+    )?;
     let mut list = rows.collect::<Result<Vec<_>, _>>()?;
     let has_more = list.len() > q.count;
     list.truncate(q.count);

@@ -4,6 +4,7 @@
 //! work ever runs on a tokio worker, the JS thread or the callback dispatcher.
 
 mod actor;
+mod checkpoint;
 pub(crate) mod messages;
 mod schema;
 
@@ -14,12 +15,18 @@ use std::path::{Path, PathBuf};
 
 /// Where the database of `user_id` under app `app_key` lives inside `db_path`.
 pub(crate) fn database_file(db_path: &Path, app_key: &str, user_id: &str) -> PathBuf {
-    db_path.join(path_component(app_key)).join(path_component(user_id)).join("imcore.db")
+    db_path
+        .join(path_component(app_key))
+        .join(path_component(user_id))
+        .join("imcore.db")
 }
 
 /// Makes an id safe as one path component (ids may hold any character).
 fn path_component(id: &str) -> String {
-    let safe = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !id.is_empty();
+    let safe = id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !id.is_empty();
     if safe {
         id.to_owned()
     } else {
@@ -37,6 +44,9 @@ mod tests {
         let p = database_file(Path::new("/d"), "key", "../evil/ü");
         assert!(p.starts_with("/d/key/"));
         assert_eq!(p.components().count(), 5);
-        assert_eq!(database_file(Path::new("/d"), "k", "alice"), PathBuf::from("/d/k/alice/imcore.db"));
+        assert_eq!(
+            database_file(Path::new("/d"), "k", "alice"),
+            PathBuf::from("/d/k/alice/imcore.db")
+        );
     }
 }

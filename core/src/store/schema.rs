@@ -10,19 +10,29 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/001_messages.sql")];
 /// Opens `file` in WAL mode and migrates it to the latest schema.
 pub(super) fn open(file: &Path) -> ImResult<Connection> {
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| crate::error::ImError::new(crate::error::code::DATABASE_ERROR, format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            crate::error::ImError::new(
+                crate::error::code::DATABASE_ERROR,
+                format!("{}: {e}", dir.display()),
+            )
+        })?;
     }
     let mut conn = Connection::open(file)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(
+        None,
+        "wal_autocheckpoint",
+        super::checkpoint::BACKSTOP_PAGES,
+    )?;
     migrate(&mut conn)?;
     Ok(conn)
 }
 
 fn migrate(conn: &mut Connection) -> ImResult<()> {
-    let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    let version: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -42,7 +52,9 @@ mod tests {
         let file = dir.path().join("a/b/imcore.db");
         drop(open(&file).unwrap());
         let conn = open(&file).unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v as usize, MIGRATIONS.len());
     }
 }

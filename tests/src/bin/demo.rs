@@ -12,23 +12,35 @@ use std::time::Duration;
 async fn main() {
     let root = Path::new(".demo-data");
     let server = ServerProcess::start(&root.join("server"), "demo-app", "demo-secret");
-    println!("imserver is listening on {} (data in {})", server.addr, root.join("server").display());
+    println!(
+        "imserver is listening on {} (data in {})",
+        server.addr,
+        root.join("server").display()
+    );
 
     let alice = Client::connect(&server, &root.join("alice"), "alice").await;
     let bob = Client::connect(&server, &root.join("bob"), "bob").await;
     println!("alice and bob are connected");
 
-    let lines = [("alice", "bob", "Hi Bob! 你好"), ("bob", "alice", "Hello Alice."), ("alice", "bob", "Lunch at noon?")];
+    let lines = [
+        ("alice", "bob", "Hi Bob! 你好"),
+        ("bob", "alice", "Hello Alice."),
+        ("alice", "bob", "Lunch at noon?"),
+    ];
     for (from, to, text) in lines {
-        let (sender, receiver) = if from == "alice" { (&alice, &bob) } else { (&bob, &alice) };
+        let (sender, receiver) = if from == "alice" {
+            (&alice, &bob)
+        } else {
+            (&bob, &alice)
+        };
         let sent = sender
             .im
             .send_message(ConversationType::Private, to, MessageContent::text(text))
             .await
             .expect("send");
-        let Event::Message { message } =
-            receiver.listener.wait_for(Duration::from_secs(10), |e| matches!(e, Event::Message { .. }))
-        else {
+        let Event::Message { message } = receiver.listener.wait_for(Duration::from_secs(10), |e| {
+            matches!(e, Event::Message { .. })
+        }) else {
             unreachable!()
         };
         println!(
@@ -43,12 +55,30 @@ async fn main() {
 
     let page = bob
         .im
-        .get_history_messages(ConversationType::Private, "alice", 0, 20, HistoryOrder::Older)
+        .get_history_messages(
+            ConversationType::Private,
+            "alice",
+            0,
+            20,
+            HistoryOrder::Older,
+        )
         .await
         .expect("history");
-    println!("bob's local history with alice ({} shown, more: {}):", page.list.len(), page.has_more);
+    println!(
+        "bob's local history with alice ({} shown, more: {}):",
+        page.list.len(),
+        page.has_more
+    );
     for m in &page.list {
-        let arrow = if m.sender_user_id == "bob" { "->" } else { "<-" };
-        println!("  {arrow} {} {}", m.sent_time, m.content["content"].as_str().unwrap_or_default());
+        let arrow = if m.sender_user_id == "bob" {
+            "->"
+        } else {
+            "<-"
+        };
+        println!(
+            "  {arrow} {} {}",
+            m.sent_time,
+            m.content["content"].as_str().unwrap_or_default()
+        );
     }
 }

@@ -13,8 +13,11 @@ CREATE TABLE messages (
     received_status   INTEGER NOT NULL DEFAULT 0,
     received_time     INTEGER NOT NULL DEFAULT 0,
     offline           INTEGER NOT NULL DEFAULT 0,
-    client_message_id TEXT UNIQUE
+    -- Idempotency key of outgoing messages (NULL for received ones).
+    client_message_id TEXT
 );
+
+CREATE UNIQUE INDEX messages_by_client_id ON messages (client_message_id) WHERE client_message_id IS NOT NULL;
 
 CREATE INDEX messages_by_conversation ON messages (conversation_type, target_id, sent_time, message_id);
 

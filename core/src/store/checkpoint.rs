@@ -1,0 +1,34 @@
+//! Background WAL checkpoints, so that the fsync of a checkpoint never stalls a commit.
+//!
+//! The database thread's own connection only checkpoints as a backstop (a large
+//! `wal_autocheckpoint`); this thread runs a PASSIVE checkpoint on its own connection twice a
+//! second, which never blocks writers. It ends when the database thread ends.
+
+use rusqlite::Connection;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+
+/// How often the WAL is copied back into the database.
+const INTERVAL: Duration = Duration::from_millis(500);
+
+/// WAL pages after which a committing connection checkpoints by itself (the backstop).
+pub(super) const BACKSTOP_PAGES: i64 = 10_000;
+
+/// Starts the checkpoint thread for `file`; it stops when `alive`'s sender is dropped.
+pub(super) fn spawn(file: PathBuf, alive: Receiver<()>) {
+    let started = thread::Builder::new()
+        .name("imcore-checkpoint".into())
+        .spawn(move || {
+            let Ok(conn) = Connection::open(&file) else {
+                return;
+            };
+            while let Err(RecvTimeoutError::Timeout) = alive.recv_timeout(INTERVAL) {
+                // A failed passive checkpoint is retried next time; the backstop still bounds the WAL.
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        });
+    // Without the thread the backstop alone keeps the WAL bounded.
+    drop(started);
+}
