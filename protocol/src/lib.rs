@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn refuses_garbage_empty_and_oversized() {
-        assert!(matches!(decode(&[0xff, 0xff, 0xff]), Err(DecodeError::Malformed(_))));
+        assert!(matches!(
+            decode(&[0xff, 0xff, 0xff]),
+            Err(DecodeError::Malformed(_))
+        ));
         assert_eq!(decode(&[]), Err(DecodeError::Empty));
         let big = vec![0u8; MAX_FRAME_BYTES + 1];
         assert_eq!(decode(&big), Err(DecodeError::TooLarge(big.len())));
