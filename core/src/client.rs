@@ -91,6 +91,11 @@ impl ImClient {
         Ok(())
     }
 
+    /// Ok once `init` succeeded, else 33001; lets shells check before accepting a call.
+    pub fn ensure_initialized(&self) -> ImResult<()> {
+        self.engine().map(drop)
+    }
+
     /// The event stream of this client (33001 before `init`).
     pub fn events(&self) -> ImResult<EventQueue> {
         self.lock()

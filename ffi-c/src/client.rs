@@ -1,0 +1,148 @@
+//! The client handle: lifetime, init, callback registration and event polling.
+
+use crate::dispatch::{
+    Dispatcher, ImcoreEventCallback, ImcoreFinalizer, ImcoreLogCallback, Job, Registration,
+};
+use crate::guard::{catch, catch_void};
+use crate::strings::{arg, give};
+use crate::{IMCORE_INVALID_PARAMETER, IMCORE_OK, IMCORE_POLL_TIMEOUT};
+use engine::{ImClient, ImError, ImResult, InitOptions};
+use std::ffi::{c_char, c_void};
+use std::time::Duration;
+
+/// An imcore client. Opaque; create with `imcore_client_new`, release with `imcore_client_free`.
+pub struct ImcoreClient {
+    pub(crate) core: ImClient,
+    pub(crate) dispatcher: Dispatcher,
+}
+
+/// Borrows the client behind a handle; NULL is a parameter error.
+pub(crate) unsafe fn client<'a>(handle: *const ImcoreClient) -> ImResult<&'a ImcoreClient> {
+    // SAFETY: a non-NULL handle comes from `imcore_client_new` and is not yet freed.
+    unsafe { handle.as_ref() }.ok_or_else(|| ImError::invalid("client is NULL"))
+}
+
+/// The seed code of a result (0 for success).
+pub(crate) fn status(result: ImResult<()>) -> i32 {
+    result.err().map_or(IMCORE_OK, |e| e.code)
+}
+
+/// Creates a client that is not initialised yet, with its dispatcher thread; NULL if the
+/// thread cannot be started.
+#[unsafe(no_mangle)]
+pub extern "C" fn imcore_client_new() -> *mut ImcoreClient {
+    std::panic::catch_unwind(|| match Dispatcher::start() {
+        Ok(dispatcher) => Box::into_raw(Box::new(ImcoreClient {
+            core: ImClient::new(),
+            dispatcher,
+        })),
+        Err(_) => std::ptr::null_mut(),
+    })
+    .unwrap_or(std::ptr::null_mut())
+}
+
+/// Disconnects, stops the engine and the dispatcher, and frees the client (shutdown order in
+/// the file comment). NULL is ignored. The handle is invalid afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_client_free(handle: *mut ImcoreClient) {
+    if handle.is_null() {
+        return;
+    }
+    catch_void(|| {
+        // SAFETY: the handle came from `imcore_client_new` and is freed once.
+        let client = unsafe { Box::from_raw(handle) };
+        client.core.destroy();
+        client.dispatcher.stop();
+    });
+}
+
+/// Initialises the client (seed `init`) for `app_key` with options JSON such as
+/// `{"navi":"http://127.0.0.1:8700","dbPath":"/data/im","logLevel":2,"logToHost":true}`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_init(
+    handle: *mut ImcoreClient,
+    app_key: *const c_char,
+    options_json: *const c_char,
+) -> i32 {
+    catch(|| {
+        status((|| {
+            // SAFETY: pointers checked by the helpers.
+            let client = unsafe { client(handle) }?;
+            let app_key = unsafe { arg(app_key, "app_key") }?;
+            let options = InitOptions::from_json(unsafe { arg(options_json, "options_json") }?)?;
+            client.core.init(app_key, options)?;
+            client.dispatcher.send(Job::Attach(client.core.events()?));
+            Ok(())
+        })())
+    })
+}
+
+/// Registers the callback that receives every event (connection status, messages, "pull
+/// offline finished", …) on the dispatcher thread; NULL removes it. `finalizer` (may be NULL)
+/// runs once when this registration ends.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_set_event_callback(
+    handle: *mut ImcoreClient,
+    callback: ImcoreEventCallback,
+    user_data: *mut c_void,
+    finalizer: ImcoreFinalizer,
+) -> i32 {
+    catch(|| {
+        // SAFETY: handle checked by `client`.
+        status(unsafe { client(handle) }.map(|client| {
+            let registration = callback.map(|cb| Registration::new(cb, user_data, finalizer));
+            client.dispatcher.set_event(registration);
+        }))
+    })
+}
+
+/// Registers the callback for log lines (used when init option `logToHost` is true; else the
+/// engine writes to stderr); NULL removes it. `finalizer` as for the event callback.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_set_log_callback(
+    handle: *mut ImcoreClient,
+    callback: ImcoreLogCallback,
+    user_data: *mut c_void,
+    finalizer: ImcoreFinalizer,
+) -> i32 {
+    catch(|| {
+        // SAFETY: handle checked by `client`.
+        status(unsafe { client(handle) }.map(|client| {
+            let registration = callback.map(|cb| Registration::new(cb, user_data, finalizer));
+            client.dispatcher.set_log(registration);
+        }))
+    })
+}
+
+/// Waits up to `timeout_ms` for the next event and hands it out as JSON through
+/// `out_event_json` (release with `imcore_string_free`). Returns 0 with an event,
+/// `IMCORE_POLL_TIMEOUT` without one, 33003 when an event callback is registered.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_poll_event(
+    handle: *mut ImcoreClient,
+    timeout_ms: i32,
+    out_event_json: *mut *mut c_char,
+) -> i32 {
+    catch(|| {
+        // SAFETY: handle checked by `client`.
+        let client = match unsafe { client(handle) } {
+            Ok(client) => client,
+            Err(e) => return e.code,
+        };
+        if out_event_json.is_null() || timeout_ms < 0 || client.dispatcher.has_event_callback() {
+            return IMCORE_INVALID_PARAMETER;
+        }
+        let queue = match client.core.events() {
+            Ok(queue) => queue,
+            Err(e) => return e.code,
+        };
+        match queue.recv_timeout(Duration::from_millis(timeout_ms as u64)) {
+            Some(event) => {
+                // SAFETY: `out_event_json` checked non-NULL above.
+                unsafe { give(out_event_json, event.to_json()) };
+                IMCORE_OK
+            }
+            None => IMCORE_POLL_TIMEOUT,
+        }
+    })
+}
