@@ -1,0 +1,238 @@
+/*
+ * imcore from C: two clients A and B connect, A sends B a text, B's event callback receives it,
+ * and B's local history holds it.
+ *
+ *   ./example NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
+ *
+ * Exits 0 on success, 1 on failure, 2 after a timeout, 64 on bad usage. Every step is printed.
+ * Build with `make` in this directory (see the Makefile for IMCORE_LIB_DIR).
+ *
+ * Callbacks run on each client's dispatcher thread, so the main thread waits for them with a
+ * mutex and a condition variable; strings handed to callbacks are borrowed and copied here.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imcore.h"
+
+enum { CONVERSATION_PRIVATE = 1, HISTORY_OLDER = 0, WAIT_SECONDS = 15, WATCHDOG_SECONDS = 60 };
+
+/* One outcome the main thread waits for: a completion or a matching event. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int done;
+    int32_t code;
+    char *json; /* copied: callback strings are valid only during the callback */
+} Waiter;
+
+/* What B's event callback looks for, and how many times its finalizer ran. */
+typedef struct {
+    Waiter received;
+    const char *needle; /* the unique text A sends */
+    int finalized;
+} Listener;
+
+static void waiter_init(Waiter *w) {
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->changed, NULL);
+    w->done = 0;
+    w->code = -1;
+    w->json = NULL;
+}
+
+static void waiter_reset(Waiter *w) {
+    pthread_mutex_lock(&w->lock);
+    free(w->json);
+    w->json = NULL;
+    w->done = 0;
+    w->code = -1;
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void waiter_finish(Waiter *w, int32_t code, const char *json) {
+    pthread_mutex_lock(&w->lock);
+    if (!w->done) {
+        w->done = 1;
+        w->code = code;
+        w->json = strdup(json ? json : "");
+        pthread_cond_broadcast(&w->changed);
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Waits for the outcome; returns 0 when it came, ETIMEDOUT otherwise. */
+static int waiter_wait(Waiter *w, int seconds) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += seconds;
+    int rc = 0;
+    pthread_mutex_lock(&w->lock);
+    while (!w->done && rc == 0) {
+        rc = pthread_cond_timedwait(&w->changed, &w->lock, &deadline);
+    }
+    int done = w->done;
+    pthread_mutex_unlock(&w->lock);
+    return done ? 0 : ETIMEDOUT;
+}
+
+static void waiter_destroy(Waiter *w) {
+    free(w->json);
+    pthread_cond_destroy(&w->changed);
+    pthread_mutex_destroy(&w->lock);
+}
+
+/* ImcoreCompletion: records the result for the waiting main thread. */
+static void on_complete(int32_t code, const char *json, void *user_data) {
+    waiter_finish((Waiter *)user_data, code, json);
+}
+
+/* ImcoreEventCallback for B: wakes the main thread when A's text arrives. */
+static void on_event_b(const char *event_json, void *user_data) {
+    Listener *listener = user_data;
+    printf("[example] B event: %.160s\n", event_json);
+    if (strstr(event_json, "\"type\":\"message\"") && strstr(event_json, listener->needle)) {
+        waiter_finish(&listener->received, 0, event_json);
+    }
+}
+
+/* ImcoreEventCallback for A: prints status changes. */
+static void on_event_a(const char *event_json, void *user_data) {
+    (void)user_data;
+    printf("[example] A event: %.160s\n", event_json);
+}
+
+/* ImcoreFinalizer: after it, B's callback never runs again. */
+static void on_finalize(void *user_data) {
+    ((Listener *)user_data)->finalized += 1;
+}
+
+static void on_watchdog(int signal) {
+    (void)signal;
+    static const char message[] = "[example] FAILED: watchdog expired\n";
+    (void)!write(2, message, sizeof message - 1);
+    _exit(2);
+}
+
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        fprintf(stderr, "[example] FAILED: " __VA_ARGS__);                                         \
+        fputc('\n', stderr);                                                                       \
+        status = 1;                                                                                \
+        goto out;                                                                                  \
+    } while (0)
+
+/* Starts an asynchronous call (its return code in `rc`) and waits for its completion. */
+#define AWAIT(what, w, call)                                                                       \
+    do {                                                                                           \
+        waiter_reset(w);                                                                           \
+        int32_t rc_ = (call);                                                                      \
+        if (rc_ != IMCORE_OK) FAIL("%s was refused with %d", what, rc_);                           \
+        if (waiter_wait(w, WAIT_SECONDS) != 0) {                                                   \
+            fprintf(stderr, "[example] FAILED: %s timed out\n", what);                             \
+            status = 2;                                                                            \
+            goto out;                                                                              \
+        }                                                                                          \
+        if ((w)->code != 0) FAIL("%s failed with %d: %s", what, (w)->code, (w)->json);             \
+    } while (0)
+
+int main(int argc, char **argv) {
+    if (argc != 8) {
+        fprintf(stderr, "usage: %s NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR\n", argv[0]);
+        return 64;
+    }
+    const char *navi = argv[1], *app_key = argv[2], *token_a = argv[3], *user_a = argv[4],
+               *token_b = argv[5], *user_b = argv[6], *db_dir = argv[7];
+    signal(SIGALRM, on_watchdog);
+    alarm(WATCHDOG_SECONDS);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    int status = 0;
+    char options[4096], text[256], message[512];
+    Waiter call;
+    Listener listener = {.needle = text, .finalized = 0};
+    waiter_init(&call);
+    waiter_init(&listener.received);
+    snprintf(text, sizeof text, "hello %s from C, pid %ld at %ld", user_b, (long)getpid(),
+             (long)time(NULL));
+    snprintf(message, sizeof message,
+             "{\"objectName\":\"RC:TxtMsg\",\"content\":{\"content\":\"%s\",\"extra\":\"c\"}}",
+             text);
+
+    ImcoreClient *a = imcore_client_new();
+    ImcoreClient *b = imcore_client_new();
+    if (!a || !b) FAIL("imcore_client_new returned NULL");
+
+    /* Before init every call is refused with 33001; NULL arguments with 33003. */
+    int32_t st = -1;
+    if (imcore_get_connection_status(a, &st) != IMCORE_NOT_INITIALIZED) FAIL("expected 33001");
+    if (imcore_init(a, NULL, "{}") != IMCORE_INVALID_PARAMETER) FAIL("expected 33003");
+
+    snprintf(options, sizeof options, "{\"navi\":\"%s\",\"dbPath\":\"%s/a\",\"logLevel\":2}", navi,
+             db_dir);
+    int32_t rc = imcore_init(a, app_key, options);
+    if (rc != IMCORE_OK) FAIL("init A: %d", rc);
+    snprintf(options, sizeof options, "{\"navi\":\"%s\",\"dbPath\":\"%s/b\",\"logLevel\":2}", navi,
+             db_dir);
+    rc = imcore_init(b, app_key, options);
+    if (rc != IMCORE_OK) FAIL("init B: %d", rc);
+    printf("[example] initialised clients A and B\n");
+
+    rc = imcore_set_event_callback(a, on_event_a, NULL, NULL);
+    if (rc != IMCORE_OK) FAIL("event callback A: %d", rc);
+    rc = imcore_set_event_callback(b, on_event_b, &listener, on_finalize);
+    if (rc != IMCORE_OK) FAIL("event callback B: %d", rc);
+
+    AWAIT("connect A", &call, imcore_connect(a, token_a, on_complete, &call));
+    printf("[example] A connected: %s\n", call.json);
+    if (!strstr(call.json, user_a)) FAIL("A connected as someone else: %s", call.json);
+    AWAIT("connect B", &call, imcore_connect(b, token_b, on_complete, &call));
+    printf("[example] B connected: %s\n", call.json);
+    if (!strstr(call.json, user_b)) FAIL("B connected as someone else: %s", call.json);
+
+    char *current = NULL;
+    rc = imcore_get_current_user_id(a, &current);
+    if (rc != IMCORE_OK || !current || strcmp(current, user_a) != 0) FAIL("current user of A");
+    imcore_string_free(current);
+    rc = imcore_get_connection_status(b, &st);
+    if (rc != IMCORE_OK || st != 0) FAIL("B is not connected (status %d, rc %d)", st, rc);
+
+    AWAIT("send A->B", &call,
+          imcore_send_message(a, CONVERSATION_PRIVATE, user_b, message, on_complete, &call));
+    printf("[example] A sent: %.200s\n", call.json);
+
+    if (waiter_wait(&listener.received, WAIT_SECONDS) != 0) {
+        fprintf(stderr, "[example] FAILED: B did not receive the message\n");
+        status = 2;
+        goto out;
+    }
+    printf("[example] B's event callback got the message\n");
+    if (!strstr(listener.received.json, user_a)) FAIL("the message is not from %s", user_a);
+
+    AWAIT("history of B", &call,
+          imcore_get_history_messages(b, CONVERSATION_PRIVATE, user_a, 0, 20, HISTORY_OLDER,
+                                      on_complete, &call));
+    if (!strstr(call.json, text)) FAIL("the message is missing from B's history: %s", call.json);
+    printf("[example] B's local history with %s holds it\n", user_a);
+
+out:
+    /* Free returns only after pending completions fired and the finalizers ran. */
+    imcore_client_free(a);
+    imcore_client_free(b);
+    if (b && listener.finalized != 1) {
+        fprintf(stderr, "[example] FAILED: finalizer ran %d times\n", listener.finalized);
+        status = 1;
+    }
+    printf("[example] freed both clients\n");
+    waiter_destroy(&call);
+    waiter_destroy(&listener.received);
+    if (status == 0) printf("[example] OK\n");
+    return status;
+}

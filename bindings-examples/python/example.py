@@ -1,0 +1,46 @@
+"""imcore from Python (ctypes): A sends B a text, B polls the event, B's history holds it.
+
+usage: IMCORE_LIB=/path/libimcore.so python3 example.py NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
+"""
+import sys
+import time
+
+import imcore
+
+PRIVATE = 1
+TEXT = "hello from Python 你好"
+
+
+def main(navi, app_key, token_a, user_a, token_b, user_b, db_dir):
+    lib = imcore.load()
+    a = imcore.Client(lib, app_key, {"navi": navi, "dbPath": f"{db_dir}/py-a"})
+    b = imcore.Client(lib, app_key, {"navi": navi, "dbPath": f"{db_dir}/py-b"})
+    print("A connected as", a.connect(token_a))
+    print("B connected as", b.connect(token_b))
+    sent = a.send_text(PRIVATE, user_b, TEXT)
+    print("A sent", sent["messageUId"], "at", sent["sentTime"])
+
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        event = b.poll(500)
+        if event and event["type"] == "message":
+            message = event["message"]
+            assert message["content"]["content"] == TEXT, message
+            assert message["messageUId"] == sent["messageUId"]
+            print("B received:", message["content"]["content"])
+            break
+    else:
+        raise SystemExit("B did not receive the message")
+
+    page = b.history(PRIVATE, user_a)
+    assert [m["content"]["content"] for m in page["list"]] == [TEXT], page
+    print("B history holds it:", page["list"][0]["messageUId"])
+    a.close()
+    b.close()
+    print("OK")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 8:
+        raise SystemExit(__doc__)
+    main(*sys.argv[1:])

@@ -1,0 +1,109 @@
+"""A small ctypes binding of libimcore (see include/imcore.h).
+
+Events are pulled with imcore_poll_event() on the caller's thread (GIL-friendly); asynchronous
+calls block until their completion fires on imcore's dispatcher thread.
+"""
+import atexit
+import ctypes
+import json
+import os
+import queue
+
+COMPLETION = ctypes.CFUNCTYPE(None, ctypes.c_int32, ctypes.c_char_p, ctypes.c_void_p)
+POLL_TIMEOUT = 1
+
+
+class ImError(Exception):
+    """An imcore failure carrying the seed's status code."""
+
+    def __init__(self, code, message=""):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+def load(path=None):
+    """Loads libimcore and declares the signatures used here."""
+    lib = ctypes.CDLL(path or os.environ.get("IMCORE_LIB", "libimcore.so"))
+    p, s, i32, i64 = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int64
+    signatures = {
+        "imcore_client_new": (p, []),
+        "imcore_client_free": (None, [p]),
+        "imcore_init": (i32, [p, s, s]),
+        "imcore_connect": (i32, [p, s, COMPLETION, p]),
+        "imcore_send_message": (i32, [p, i32, s, s, COMPLETION, p]),
+        "imcore_get_history_messages": (i32, [p, i32, s, i64, i32, i32, COMPLETION, p]),
+        "imcore_disconnect": (i32, [p]),
+        "imcore_get_connection_status": (i32, [p, ctypes.POINTER(i32)]),
+        "imcore_poll_event": (i32, [p, i32, ctypes.POINTER(ctypes.c_void_p)]),
+        "imcore_string_free": (None, [p]),
+    }
+    for name, (restype, argtypes) in signatures.items():
+        function = getattr(lib, name)
+        function.restype, function.argtypes = restype, argtypes
+    return lib
+
+
+def _bytes(value):
+    return value.encode() if isinstance(value, str) else value
+
+
+class Client:
+    """One imcore client; `close()` (or interpreter exit) frees it."""
+
+    def __init__(self, lib, app_key, options):
+        self.lib = lib
+        self.handle = lib.imcore_client_new()
+        self._callbacks = []  # CFUNCTYPE objects must outlive every call that may use them
+        self._check(lib.imcore_init(self.handle, _bytes(app_key), _bytes(json.dumps(options))))
+        atexit.register(self.close)
+
+    def _check(self, code):
+        if code != 0:
+            raise ImError(code, "refused")
+
+    def _call(self, function, *args, timeout=20):
+        answers = queue.Queue()
+
+        def done(code, text, _user_data):
+            answers.put((code, text.decode()))
+
+        callback = COMPLETION(done)
+        self._callbacks.append(callback)
+        self._check(function(self.handle, *args, callback, None))
+        code, text = answers.get(timeout=timeout)
+        if code != 0:
+            raise ImError(code, json.loads(text).get("message", ""))
+        return json.loads(text)
+
+    def connect(self, token):
+        """Connects; returns the user id."""
+        return self._call(self.lib.imcore_connect, _bytes(token))["userId"]
+
+    def send_text(self, conversation_type, target_id, text):
+        """Sends a TextMessage; returns the stored Message."""
+        message = {"objectName": "RC:TxtMsg", "content": {"content": text}}
+        return self._call(self.lib.imcore_send_message, conversation_type, _bytes(target_id),
+                          _bytes(json.dumps(message)))
+
+    def history(self, conversation_type, target_id, timestamp=0, count=20, order=0):
+        """A page of local history: {"list": [...], "hasMore": bool}."""
+        return self._call(self.lib.imcore_get_history_messages, conversation_type, _bytes(target_id),
+                          timestamp, count, order)
+
+    def poll(self, timeout_ms):
+        """The next event as a dict, or None after `timeout_ms`."""
+        out = ctypes.c_void_p()
+        code = self.lib.imcore_poll_event(self.handle, timeout_ms, ctypes.byref(out))
+        if code == POLL_TIMEOUT:
+            return None
+        self._check(code)
+        try:
+            return json.loads(ctypes.string_at(out.value).decode())
+        finally:
+            self.lib.imcore_string_free(out)
+
+    def close(self):
+        """Disconnects and frees the client; no callback runs afterwards."""
+        if self.handle:
+            self.lib.imcore_client_free(self.handle)
+            self.handle = None

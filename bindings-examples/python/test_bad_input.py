@@ -1,0 +1,59 @@
+"""Bad input through the C ABI from Python: seed codes, never a crash. No server needed."""
+import ctypes
+import json
+
+import pytest
+
+import imcore
+
+OPTIONS = {"navi": "http://127.0.0.1:1", "dbPath": "/tmp/imcore-py-bad-input"}
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return imcore.load()
+
+
+def test_calls_before_init_are_33001(lib):
+    handle = lib.imcore_client_new()
+    try:
+        noop = imcore.COMPLETION(lambda *_: None)
+        assert lib.imcore_connect(handle, b"token", noop, None) == 33001
+        assert lib.imcore_disconnect(handle) == 33001
+        status = ctypes.c_int32()
+        assert lib.imcore_get_connection_status(handle, ctypes.byref(status)) == 33001
+    finally:
+        lib.imcore_client_free(handle)
+
+
+def test_null_and_invalid_arguments_are_33003(lib):
+    noop = imcore.COMPLETION(lambda *_: None)
+    assert lib.imcore_init(None, b"k", b"{}") == 33003
+    assert lib.imcore_connect(None, b"t", noop, None) == 33003
+    handle = lib.imcore_client_new()
+    try:
+        assert lib.imcore_init(handle, None, b"{}") == 33003
+        assert lib.imcore_init(handle, b"k", b"{not json") == 33003
+        assert lib.imcore_init(handle, b"\xff\xfe", json.dumps(OPTIONS).encode()) == 33003
+        assert lib.imcore_init(handle, b"k", json.dumps(OPTIONS).encode()) == 0
+        text = json.dumps({"objectName": "RC:TxtMsg", "content": {"content": "hi"}}).encode()
+        assert lib.imcore_send_message(handle, 2, b"bob", text, noop, None) == 33003  # unknown type
+        assert lib.imcore_send_message(handle, 1, None, text, noop, None) == 33003
+        assert lib.imcore_send_message(handle, 1, b"bob", b"[]", noop, None) == 33003
+        assert lib.imcore_get_history_messages(handle, 1, b"bob", 0, 5, 9, noop, None) == 33003
+    finally:
+        lib.imcore_client_free(handle)
+
+
+def test_engine_errors_arrive_through_the_completion(lib):
+    client = imcore.Client(lib, "k", OPTIONS)
+    try:
+        with pytest.raises(imcore.ImError) as not_connected:
+            client.send_text(1, "bob", "hi")
+        assert not_connected.value.code == 30001
+        with pytest.raises(imcore.ImError) as too_many:
+            client.history(1, "bob", count=21)
+        assert too_many.value.code == 33003
+        assert client.poll(10) is None, "no connection was attempted, so no event"
+    finally:
+        client.close()
