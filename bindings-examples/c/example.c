@@ -5,7 +5,7 @@
  *   ./example NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
  *
  * Exits 0 on success, 1 on failure, 2 after a timeout, 64 on bad usage. Every step is printed.
- * Build with `make` in this directory (see the Makefile for IMCORE_LIB_DIR).
+ * Build with `make` in this directory (`make LIB_DIR=/path/to/target/release` for another build).
  *
  * Callbacks run on each client's dispatcher thread, so the main thread waits for them with a
  * mutex and a condition variable; strings handed to callbacks are borrowed and copied here.
@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
