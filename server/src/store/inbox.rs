@@ -25,11 +25,10 @@ impl Store {
     pub async fn inbox_seq(&self, app_key: String, user_id: String) -> Result<u64, StoreError> {
         self.read(move |conn| {
             let seq: Option<i64> = conn
-                .query_row(
+                .prepare_cached(
                     "SELECT last_seq FROM inbox_counters WHERE app_key = ?1 AND user_id = ?2",
-                    params![app_key, user_id],
-                    |row| row.get(0),
-                )
+                )?
+                .query_row(params![app_key, user_id], |row| row.get(0))
                 .optional()?;
             Ok(seq.unwrap_or(0).max(0) as u64)
         })
@@ -87,13 +86,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.writer
             .write(move |tx| {
-                tx.conn.execute(
+                tx.conn.prepare_cached(
                     "INSERT INTO device_acks (app_key, user_id, device_id, acked_seq, updated_at) \
                      VALUES (?1, ?2, ?3, min(?4, coalesce((SELECT last_seq FROM inbox_counters \
                        WHERE app_key = ?1 AND user_id = ?2), 0)), ?5) \
                      ON CONFLICT (app_key, user_id, device_id) DO UPDATE SET \
                        acked_seq = max(acked_seq, excluded.acked_seq), \
                        updated_at = excluded.updated_at",
+                )?.execute(
                     params![app_key, user_id, device_id, sql_seq(seq), now_ms()],
                 )?;
                 Ok(())

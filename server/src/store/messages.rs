@@ -90,9 +90,11 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
     if !m.client_message_id.is_empty() {
         let earlier = tx
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT message_uid, sent_time FROM sent_requests \
                  WHERE app_key = ?1 AND sender_id = ?2 AND client_message_id = ?3",
+            )?
+            .query_row(
                 params![m.app_key, m.sender_id, m.client_message_id],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
@@ -108,9 +110,10 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
     let message_uid = new_message_uid(sent_time);
     let now = now_ms();
     if m.persisted {
-        tx.conn.execute(
+        tx.conn.prepare_cached(
             "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, target_id, \
              object_name, content, sent_time, counted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?.execute(
             params![
                 message_uid,
                 m.app_key,
@@ -125,26 +128,28 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         )?;
     }
     if !m.client_message_id.is_empty() {
-        tx.conn.execute(
-            "INSERT INTO sent_requests (app_key, sender_id, client_message_id, message_uid, \
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO sent_requests (app_key, sender_id, client_message_id, message_uid, \
              sent_time, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            )?
+            .execute(params![
                 m.app_key,
                 m.sender_id,
                 m.client_message_id,
                 message_uid,
                 sent_time,
                 now
-            ],
-        )?;
+            ])?;
     }
-    let seq: i64 = tx.conn.query_row(
-        "INSERT INTO inbox_counters (app_key, user_id, last_seq) VALUES (?1, ?2, 1) \
+    let seq: i64 = tx
+        .conn
+        .prepare_cached(
+            "INSERT INTO inbox_counters (app_key, user_id, last_seq) VALUES (?1, ?2, 1) \
          ON CONFLICT (app_key, user_id) DO UPDATE SET last_seq = last_seq + 1 \
          RETURNING last_seq",
-        params![m.app_key, m.target_id],
-        |row| row.get(0),
-    )?;
+        )?
+        .query_row(params![m.app_key, m.target_id], |row| row.get(0))?;
     let entry = InboxMessage {
         seq: seq as u64,
         message_uid,
@@ -158,11 +163,13 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         persisted: m.persisted,
         counted: m.counted,
     };
-    tx.conn.execute(
-        "INSERT INTO inbox (app_key, user_id, seq, message_uid, conversation_type, target_id, \
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO inbox (app_key, user_id, seq, message_uid, conversation_type, target_id, \
          sender_id, object_name, content, sent_time, persisted, counted, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
+        )?
+        .execute(params![
             m.app_key,
             m.target_id,
             seq,
@@ -176,8 +183,7 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
             entry.persisted,
             entry.counted,
             now
-        ],
-    )?;
+        ])?;
     Ok(SendOutcome::Stored {
         recipient: m.target_id,
         entry,

@@ -1,8 +1,11 @@
 //! SQLite storage: one writer thread with group commit, plus a small read pool.
 //!
-//! The database lives at `DATA_DIR/imserver.db`, in WAL mode with `synchronous=NORMAL`.
+//! The database lives at `DATA_DIR/imserver.db`, in WAL mode with `synchronous=NORMAL`. Commits
+//! do not checkpoint: a background thread does (see [`checkpoint`]), so that no commit waits
+//! for the fsyncs of a checkpoint.
 
 mod apps;
+mod checkpoint;
 mod inbox;
 mod messages;
 mod read_pool;
@@ -70,7 +73,8 @@ impl Store {
         schema::configure(&conn)?;
         schema::migrate(&mut conn)?;
         let last_sent_time = messages::last_sent_time(&conn)?;
-        let writer = Writer::start(conn, SentClock::starting_after(last_sent_time))?;
+        let clock = SentClock::starting_after(last_sent_time);
+        let writer = Writer::start_with_checkpoints(conn, clock, path.clone())?;
         let readers = ReadPool::open(&path, READERS)?;
         Ok(Store {
             writer: Arc::new(writer),

@@ -24,6 +24,7 @@ impl ReadPool {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                conn.set_prepared_statement_cache_capacity(super::schema::STATEMENT_CACHE);
                 Ok(Mutex::new(conn))
             })
             .collect::<Result<_, StoreError>>()?;

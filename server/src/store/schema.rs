@@ -7,9 +7,13 @@ use super::StoreError;
 /// Migrations in order; migration `i` (0-based) brings the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
 
+/// Prepared statements each connection keeps; room for every statement of the hot paths.
+pub const STATEMENT_CACHE: usize = 64;
+
 /// Applies the connection settings every connection uses (WAL, busy timeout).
 pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -199,3 +199,23 @@ async fn reuses_the_development_app_and_keeps_sent_times_rising_across_restarts(
     assert!(later > sent);
     store.shutdown();
 }
+
+#[tokio::test]
+async fn checkpoints_in_the_background_while_open() {
+    let (dir, store) = open();
+    let file = dir.path().join(DATABASE_FILE);
+    let before = std::fs::metadata(&file).unwrap().len();
+    for i in 0..50 {
+        store
+            .send_message(message("bob", &format!("k{i}"), true), |_| {})
+            .await
+            .unwrap();
+    }
+    // Far below the writer's backstop: only the checkpoint thread copies the WAL back.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::fs::metadata(&file).unwrap().len() <= before {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint ran");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    store.shutdown();
+}

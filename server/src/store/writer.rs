@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::StoreError;
+use super::{StoreError, checkpoint};
 use crate::clock::SentClock;
 
 /// Most jobs committed together.
@@ -49,7 +49,8 @@ enum Command {
 /// Handle to the writer thread.
 pub struct Writer {
     commands: mpsc::Sender<Command>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    /// The writer thread, then any helper threads that end with it.
+    threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Writer {
@@ -61,7 +62,32 @@ impl Writer {
             .spawn(move || run(conn, clock, inbox))?;
         Ok(Writer {
             commands,
-            thread: Mutex::new(Some(thread)),
+            threads: Mutex::new(vec![thread]),
+        })
+    }
+
+    /// Starts the writer thread on the database file `file` opened as `conn`, with the
+    /// background checkpoint thread (see [`super::checkpoint`]) that lives as long as it.
+    pub fn start_with_checkpoints(
+        conn: Connection,
+        clock: SentClock,
+        file: std::path::PathBuf,
+    ) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
+        let (alive, alive_seen) = mpsc::channel::<()>();
+        let (commands, inbox) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("imserver-writer".into())
+            .spawn(move || {
+                run(conn, clock, inbox);
+                // Ends the checkpoint thread.
+                drop(alive);
+            })?;
+        let mut threads = vec![thread];
+        threads.extend(checkpoint::spawn(file, alive_seen));
+        Ok(Writer {
+            commands,
+            threads: Mutex::new(threads),
         })
     }
 
@@ -110,17 +136,17 @@ impl Writer {
         }
     }
 
-    /// Finishes the queued jobs, then stops the thread and waits for it.
+    /// Finishes the queued jobs, then stops the thread (and its helpers) and waits for them.
     pub fn stop(&self) {
         let _ = self.commands.send(Command::Stop);
-        let thread = match self.thread.lock() {
-            Ok(mut guard) => guard.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
+        let threads = match self.threads.lock() {
+            Ok(mut guard) => std::mem::take(&mut *guard),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
         };
-        if let Some(thread) = thread
-            && thread.join().is_err()
-        {
-            tracing::error!("writer thread panicked");
+        for thread in threads {
+            if thread.join().is_err() {
+                tracing::error!("a store thread panicked");
+            }
         }
     }
 }
@@ -150,7 +176,7 @@ fn run(conn: Connection, mut clock: SentClock, commands: mpsc::Receiver<Command>
 
 /// Runs `jobs` in one transaction, each in its own savepoint, then completes them in order.
 fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+    if let Err(e) = exec_cached(conn, "BEGIN IMMEDIATE") {
         tracing::error!(error = %e, "cannot begin write transaction");
         // Dropping a job drops its answer channel: its caller gets `StoreError::Closed`.
         drop(jobs);
@@ -160,9 +186,9 @@ fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
     for job in jobs {
         finishes.push(run_job(conn, clock, job));
     }
-    let committed = conn.execute_batch("COMMIT").map_err(|e| {
+    let committed = exec_cached(conn, "COMMIT").map_err(|e| {
         tracing::error!(error = %e, "batch commit failed");
-        let _ = conn.execute_batch("ROLLBACK");
+        let _ = exec_cached(conn, "ROLLBACK");
         StoreError::Commit(e.to_string())
     });
     for finish in finishes {
@@ -176,21 +202,34 @@ fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
     }
 }
 
+/// Runs one statement without results through the connection's statement cache, so the
+/// transaction-control statements of every batch are parsed once.
+fn exec_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
 /// Runs one job inside a savepoint, rolling it back alone if it fails or panics.
 fn run_job(conn: &Connection, clock: &mut SentClock, job: Job) -> Finish {
-    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+    if let Err(e) = exec_cached(conn, "SAVEPOINT job") {
         tracing::error!(error = %e, "cannot open savepoint");
         // The dropped job's caller gets `StoreError::Closed`.
         return Box::new(|_| {});
     }
     let ran = catch_unwind(AssertUnwindSafe(|| job(&mut WriteTx { conn, clock })));
-    let end = match &ran {
+    let kept = matches!(
+        &ran,
         Ok(Ran {
-            succeeded: true, ..
-        }) => "RELEASE job",
-        _ => "ROLLBACK TO job; RELEASE job",
+            succeeded: true,
+            ..
+        })
+    );
+    let ended = if kept {
+        exec_cached(conn, "RELEASE job")
+    } else {
+        exec_cached(conn, "ROLLBACK TO job").and_then(|()| exec_cached(conn, "RELEASE job"))
     };
-    if let Err(e) = conn.execute_batch(end) {
+    if let Err(e) = ended {
         tracing::error!(error = %e, "cannot end savepoint");
     }
     match ran {
