@@ -77,6 +77,25 @@ pub unsafe extern "C" fn imcore_init(
     })
 }
 
+/// Replaces a callback registration of the client behind `handle`.
+unsafe fn register<F: Copy>(
+    handle: *mut ImcoreClient,
+    callback: Option<F>,
+    user_data: *mut c_void,
+    finalizer: ImcoreFinalizer,
+    set: fn(&Dispatcher, Option<Registration<F>>),
+) -> i32 {
+    catch(|| {
+        // SAFETY: handle checked by `client`.
+        status(unsafe { client(handle) }.map(|client| {
+            set(
+                &client.dispatcher,
+                callback.map(|cb| Registration::new(cb, user_data, finalizer)),
+            );
+        }))
+    })
+}
+
 /// Registers the callback that receives every event (connection status, messages, "pull
 /// offline finished", …) on the dispatcher thread; NULL removes it. `finalizer` (may be NULL)
 /// runs once when this registration ends.
@@ -87,13 +106,16 @@ pub unsafe extern "C" fn imcore_set_event_callback(
     user_data: *mut c_void,
     finalizer: ImcoreFinalizer,
 ) -> i32 {
-    catch(|| {
-        // SAFETY: handle checked by `client`.
-        status(unsafe { client(handle) }.map(|client| {
-            let registration = callback.map(|cb| Registration::new(cb, user_data, finalizer));
-            client.dispatcher.set_event(registration);
-        }))
-    })
+    // SAFETY: handle checked by `register`.
+    unsafe {
+        register(
+            handle,
+            callback,
+            user_data,
+            finalizer,
+            Dispatcher::set_event,
+        )
+    }
 }
 
 /// Registers the callback for log lines (used when init option `logToHost` is true; else the
@@ -105,13 +127,8 @@ pub unsafe extern "C" fn imcore_set_log_callback(
     user_data: *mut c_void,
     finalizer: ImcoreFinalizer,
 ) -> i32 {
-    catch(|| {
-        // SAFETY: handle checked by `client`.
-        status(unsafe { client(handle) }.map(|client| {
-            let registration = callback.map(|cb| Registration::new(cb, user_data, finalizer));
-            client.dispatcher.set_log(registration);
-        }))
-    })
+    // SAFETY: handle checked by `register`.
+    unsafe { register(handle, callback, user_data, finalizer, Dispatcher::set_log) }
 }
 
 /// Waits up to `timeout_ms` for the next event and hands it out as JSON through
