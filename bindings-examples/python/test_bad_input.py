@@ -1,4 +1,8 @@
-"""Bad input through the C ABI from Python: seed codes, never a crash. No server needed."""
+"""Bad input through the C ABI from Python: seed codes, never a crash. No server needed.
+
+Run with `IMCORE_LIB=target/debug/libimcore.so python3 -m pytest -q test_bad_input.py`, or as a
+plain script (`python3 test_bad_input.py`), which prints `N passed, N failed` last.
+"""
 import ctypes
 import json
 
@@ -57,3 +61,29 @@ def test_engine_errors_arrive_through_the_completion(lib):
         assert client.poll(10) is None, "no connection was attempted, so no event"
     finally:
         client.close()
+
+
+def main():
+    """Runs the tests without pytest's runner; prints `N passed, N failed` last."""
+    import sys
+    import traceback
+
+    library = imcore.load()
+    tests = [(name, f) for name, f in globals().items() if name.startswith("test_") and callable(f)]
+    passed = failed = 0
+    for name, test in tests:
+        try:
+            test(library)
+        except Exception:  # noqa: BLE001 - report every failure and keep going
+            failed += 1
+            print(f"FAIL {name}")
+            traceback.print_exc()
+        else:
+            passed += 1
+            print(f"ok   {name}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
