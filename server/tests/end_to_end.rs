@@ -20,7 +20,7 @@ struct TestServer {
     ready: Ready,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), imserver::ServerError>>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -42,7 +42,7 @@ impl TestServer {
             ready,
             stop: Some(stop),
             task: Some(task),
-            _dir: dir,
+            dir,
         }
     }
 
@@ -50,11 +50,34 @@ impl TestServer {
         self.ready.addr
     }
 
+    /// The acked sequence stored for `user_id`'s `device-1`, read from the database file.
+    fn stored_ack(&self, user_id: &str) -> Option<i64> {
+        let file = self.dir.path().join(imserver::store::DATABASE_FILE);
+        let conn = rusqlite::Connection::open(file).unwrap();
+        conn.query_row(
+            "SELECT acked_seq FROM device_acks WHERE user_id = ?1 AND device_id = 'device-1'",
+            [user_id],
+            |row| row.get(0),
+        )
+        .ok()
+    }
+
     fn app_key(&self) -> &str {
         &self.ready.app.key
     }
 
+    /// Stops the server and returns its data directory, kept for inspection.
+    async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        self.halt().await;
+        let placeholder = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, placeholder)
+    }
+
     async fn stop(mut self) {
+        self.halt().await;
+    }
+
+    async fn halt(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -503,4 +526,70 @@ async fn refuses_connections_over_the_limit() {
     }
     assert!(reconnected.is_some());
     server.stop().await;
+}
+
+/// Polls `check` every 20 ms until it holds; panics after `within`.
+async fn eventually(within: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + within;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn persists_acks_at_most_once_a_second_and_the_last_one_when_the_session_ends() {
+    let server = TestServer::start().await;
+    let (alice_token, bob_token) = (server.token("alice").await, server.token("bob").await);
+    let (mut alice, _) = server.connect(&alice_token).await;
+    let (mut bob, _) = server.connect(&bob_token).await;
+    let ack = |seq| Body::Ack(improto::Ack { seq });
+    for id in 1..=4 {
+        send(&mut alice, text_message(id, "bob", &format!("k{id}"))).await;
+        assert!(matches!(recv(&mut alice).await, Body::SendAck(_)));
+        assert!(matches!(recv(&mut bob).await, Body::Delivery(_)));
+    }
+    assert_eq!(server.stored_ack("bob"), None);
+
+    // The first ack is written at once; the next ones wait for the second to pass.
+    send(&mut bob, ack(1)).await;
+    eventually(Duration::from_secs(2), "first ack stored", || {
+        server.stored_ack("bob") == Some(1)
+    })
+    .await;
+    send(&mut bob, ack(2)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.stored_ack("bob"), Some(1));
+    eventually(Duration::from_secs(3), "second ack stored", || {
+        server.stored_ack("bob") == Some(2)
+    })
+    .await;
+
+    // A clean close writes the last ack.
+    send(&mut bob, ack(3)).await;
+    bob.close(None).await.unwrap();
+    eventually(Duration::from_secs(3), "ack stored on close", || {
+        server.stored_ack("bob") == Some(3)
+    })
+    .await;
+
+    // So does a server shutdown.
+    let (mut bob, _) = server.connect(&bob_token).await;
+    send(&mut bob, ack(3)).await;
+    send(&mut bob, ack(4)).await;
+    // Let the session read both before the shutdown starts.
+    send(&mut bob, Body::Ping(improto::Ping { nonce: 7 })).await;
+    assert!(matches!(recv(&mut bob).await, Body::Pong(_)));
+    let data = server.stop_keeping_data().await;
+    let conn =
+        rusqlite::Connection::open(data.path().join(imserver::store::DATABASE_FILE)).unwrap();
+    let acked: i64 = conn
+        .query_row(
+            "SELECT acked_seq FROM device_acks WHERE user_id = 'bob'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(acked, 4);
+    drop(alice);
 }

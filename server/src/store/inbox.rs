@@ -76,29 +76,31 @@ impl Store {
     }
 
     /// Records that `device_id` stored everything up to `seq` (never moves backwards, and
-    /// never beyond the highest sequence handed out).
-    pub async fn record_ack(
+    /// never beyond the highest sequence handed out). The write is queued when this is called;
+    /// the future completes after its commit. Sessions call this lazily (see `ws::acks`).
+    pub fn record_ack(
         &self,
         app_key: String,
         user_id: String,
         device_id: String,
         seq: u64,
-    ) -> Result<(), StoreError> {
-        self.writer
-            .write(move |tx| {
-                tx.conn.prepare_cached(
-                    "INSERT INTO device_acks (app_key, user_id, device_id, acked_seq, updated_at) \
+    ) -> impl Future<Output = Result<(), StoreError>> + Send + use<> {
+        self.writer.submit(
+            move |tx| {
+                tx.conn
+                    .prepare_cached(
+                        "INSERT INTO device_acks (app_key, user_id, device_id, acked_seq, updated_at) \
                      VALUES (?1, ?2, ?3, min(?4, coalesce((SELECT last_seq FROM inbox_counters \
                        WHERE app_key = ?1 AND user_id = ?2), 0)), ?5) \
                      ON CONFLICT (app_key, user_id, device_id) DO UPDATE SET \
                        acked_seq = max(acked_seq, excluded.acked_seq), \
                        updated_at = excluded.updated_at",
-                )?.execute(
-                    params![app_key, user_id, device_id, sql_seq(seq), now_ms()],
-                )?;
+                    )?
+                    .execute(params![app_key, user_id, device_id, sql_seq(seq), now_ms()])?;
                 Ok(())
-            })
-            .await
+            },
+            |_| {},
+        )
     }
 
     /// Deletes inbox entries and idempotency records created before `cutoff_ms`; returns how

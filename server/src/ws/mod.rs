@@ -1,5 +1,6 @@
 //! The WebSocket endpoint (`GET /ws`): one session per connection, speaking `improto` frames.
 
+mod acks;
 pub mod codes;
 mod handshake;
 pub mod outbox;

@@ -1,4 +1,4 @@
-//! Requests of an authenticated connection: `Send`, `Pull`, `Ack`, `Ping`.
+//! Requests of an authenticated connection: `Send`, `Pull`, `Ping` (the session keeps `Ack`s).
 //!
 //! Storage work runs in its own task (bounded per connection by the caller's permit), so a
 //! connection can have several sends in one group commit; replies go through the outbox.
@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use improto::{Ack, Body, Delivery, Pong, Pull, SendAck};
+use improto::{Body, Delivery, Pong, Pull, SendAck};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::codes;
@@ -51,12 +51,8 @@ impl Request {
                     drop(permit);
                 });
             }
-            Body::Ack(ack) => {
-                tokio::spawn(async move {
-                    self.ack(ack).await;
-                    drop(permit);
-                });
-            }
+            // The session keeps acks itself (see `acks`); none reach here.
+            Body::Ack(_) => {}
             Body::Ping(ping) => self.reply(Body::Pong(Pong { nonce: ping.nonce })).await,
             Body::Pong(_) => {}
             Body::Close(close) => {
@@ -168,24 +164,6 @@ impl Request {
                     })
                     .await;
             }
-        }
-    }
-
-    /// Records an acknowledgement.
-    async fn ack(self, ack: Ack) {
-        let identity = &self.identity;
-        let recorded = self
-            .state
-            .store
-            .record_ack(
-                identity.app_key.clone(),
-                identity.user_id.clone(),
-                identity.device_id.clone(),
-                ack.seq,
-            )
-            .await;
-        if let Err(e) = recorded {
-            tracing::warn!(error = %e, "recording an ack failed");
         }
     }
 

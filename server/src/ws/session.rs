@@ -1,7 +1,7 @@
 //! One WebSocket connection from handshake to close.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
@@ -9,7 +9,9 @@ use futures_util::StreamExt;
 use futures_util::stream::SplitStream;
 use improto::Body;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::time::Instant;
 
+use super::acks::{self, Acks};
 use super::handshake::{self, Identity};
 use super::outbox::{self, Outgoing};
 use super::{codes, requests};
@@ -68,9 +70,15 @@ pub async fn serve(
     let (queue, outbox) = mpsc::channel(outbox::CAPACITY);
     let mut writer = tokio::spawn(outbox::drain(sink, outbox));
     let mut shutdown = state.shutdown.clone();
+    // Outlive the session future (which a shutdown drops), for the final ack write.
+    let authenticated = OnceLock::new();
+    let acks = Acks::default();
     let session = async {
         match handshake::accept(&mut stream, &state, &queue).await {
-            Ok(identity) => run(&mut stream, &state, Arc::new(identity), &queue).await,
+            Ok(identity) => {
+                let identity = authenticated.get_or_init(|| Arc::new(identity)).clone();
+                run(&mut stream, &state, identity, &queue, &acks).await
+            }
             Err(end) => end,
         }
     };
@@ -80,6 +88,9 @@ pub async fn serve(
             End::close(codes::DISCONNECTED, 1001, "server shutting down")
         }
     };
+    if let Some(identity) = authenticated.get() {
+        acks.persist_now(&state.store, identity).await;
+    }
     match &end {
         End::PeerGone(why) => tracing::debug!(%peer, why, "connection ended by peer"),
         End::Close { code, reason, .. } => {
@@ -116,6 +127,7 @@ async fn run(
     state: &Arc<ServerState>,
     identity: Arc<Identity>,
     queue: &mpsc::Sender<Outgoing>,
+    acks: &Acks,
 ) -> End {
     let kick = Arc::new(Notify::new());
     let _registration = state.hub.register(
@@ -125,14 +137,32 @@ async fn run(
         kick.clone(),
     );
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    // Both timers are re-armed lazily rather than on every frame: the idle one only when it
+    // fires early, the ack one only when an ack arrives with no write scheduled.
+    let mut last_frame = Instant::now();
+    let idle = tokio::time::sleep_until(last_frame + IDLE_TIMEOUT);
+    tokio::pin!(idle);
+    let mut ack_write_due = false;
+    let mut ack_written_at: Option<Instant> = None;
+    let ack_timer = tokio::time::sleep_until(last_frame);
+    tokio::pin!(ack_timer);
     loop {
         tokio::select! {
-            incoming = tokio::time::timeout(IDLE_TIMEOUT, read(stream)) => {
+            incoming = read(stream) => {
+                last_frame = Instant::now();
                 let body = match incoming {
-                    Err(_) => return End::close(codes::IDLE_TIMEOUT, 1000, "idle for 45 s"),
-                    Ok(Err(end)) => return end,
-                    Ok(Ok(None)) => continue,
-                    Ok(Ok(Some(body))) => body,
+                    Err(end) => return end,
+                    Ok(None) => continue,
+                    Ok(Some(Body::Ack(ack))) => {
+                        // Bookkeeping only: no permit, no task, no commit per ack.
+                        if acks.note(ack.seq) && !ack_write_due {
+                            ack_write_due = true;
+                            let due = ack_written_at.map_or(last_frame, |at| at + acks::PERSIST_INTERVAL);
+                            ack_timer.as_mut().reset(due);
+                        }
+                        continue;
+                    }
+                    Ok(Some(body)) => body,
                 };
                 let Ok(permit) = in_flight.clone().acquire_owned().await else {
                     return End::PeerGone("request limiter closed".into());
@@ -145,6 +175,18 @@ async fn run(
                 if let Err(end) = request.handle(body, permit).await {
                     return end;
                 }
+            }
+            () = &mut ack_timer, if ack_write_due => {
+                ack_write_due = false;
+                ack_written_at = Some(Instant::now());
+                acks.persist_in_background(&state.store, &identity);
+            }
+            () = &mut idle => {
+                let silent_until = last_frame + IDLE_TIMEOUT;
+                if Instant::now() >= silent_until {
+                    return End::close(codes::IDLE_TIMEOUT, 1000, "idle for 45 s");
+                }
+                idle.as_mut().reset(silent_until);
             }
             _ = kick.notified() => {
                 return End::close(codes::DISCONNECTED, 1008, "too slow to keep up with deliveries");
