@@ -12,7 +12,8 @@
  *   the client (never a network or database thread), in order, with no library lock held.
  *   Any imcore function may be called from inside a callback without deadlock.
  *   Events can be pulled instead with imcore_poll_event() (for Python and other GIL languages);
- *   a registered event callback and polling are mutually exclusive.
+ *   a registered event callback and polling are mutually exclusive. Log lines (init option
+ *   logToHost) go to the log callback when one is registered, else they are events.
  * Shutdown order (imcore_client_free): the connection closes and the engine stops; completions
  *   still pending fire with an error (30002 for a connect in progress, else 33001); the dispatcher delivers what is queued, calls the
  *   finalizers, and exits; then imcore_client_free returns and no callback runs any more.
@@ -121,15 +122,19 @@ void imcore_client_free(struct ImcoreClient *handle);
 int32_t imcore_init(struct ImcoreClient *handle, const char *app_key, const char *options_json);
 
 // Registers the callback that receives every event (connection status, messages, "pull
-// offline finished", …) on the dispatcher thread; NULL removes it. `finalizer` (may be NULL)
-// runs once when this registration ends.
+// offline finished", …) on the dispatcher thread; NULL removes it. Events that arrived while
+// no callback was registered and were not polled are delivered to it first, in order.
+// `finalizer` (may be NULL) runs once when this registration ends.
 int32_t imcore_set_event_callback(struct ImcoreClient *handle,
                                   ImcoreEventCallback callback,
                                   void *user_data,
                                   ImcoreFinalizer finalizer);
 
 // Registers the callback for log lines (used when init option `logToHost` is true; else the
-// engine writes to stderr); NULL removes it. `finalizer` as for the event callback.
+// engine writes to stderr); NULL removes it. It works with or without an event callback and
+// alongside polling; without it, log lines are `{"type":"log","level":…,"content":"…"}`
+// events. Register it before `imcore_init` to receive every line, including init's own.
+// `finalizer` as for the event callback.
 int32_t imcore_set_log_callback(struct ImcoreClient *handle,
                                 ImcoreLogCallback callback,
                                 void *user_data,
@@ -137,7 +142,10 @@ int32_t imcore_set_log_callback(struct ImcoreClient *handle,
 
 // Waits up to `timeout_ms` for the next event and hands it out as JSON through
 // `out_event_json` (release with `imcore_string_free`). Returns 0 with an event,
-// `IMCORE_POLL_TIMEOUT` without one, 33003 when an event callback is registered.
+// `IMCORE_POLL_TIMEOUT` without one, 33003 when an event callback is registered (or for a
+// NULL `out_event_json` or a negative timeout), 33001 before `imcore_init`. Log lines go to the
+// log callback when one is registered, else they are polled as `{"type":"log",…}` events.
+// Events nobody polls are held up to a bound, then counted in an `eventsDropped` event.
 int32_t imcore_poll_event(struct ImcoreClient *handle, int32_t timeout_ms, char **out_event_json);
 
 // Releases a string returned by imcore through an out-parameter. NULL is ignored.

@@ -97,8 +97,9 @@ unsafe fn register<F: Copy>(
 }
 
 /// Registers the callback that receives every event (connection status, messages, "pull
-/// offline finished", …) on the dispatcher thread; NULL removes it. `finalizer` (may be NULL)
-/// runs once when this registration ends.
+/// offline finished", …) on the dispatcher thread; NULL removes it. Events that arrived while
+/// no callback was registered and were not polled are delivered to it first, in order.
+/// `finalizer` (may be NULL) runs once when this registration ends.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_set_event_callback(
     handle: *mut ImcoreClient,
@@ -119,7 +120,10 @@ pub unsafe extern "C" fn imcore_set_event_callback(
 }
 
 /// Registers the callback for log lines (used when init option `logToHost` is true; else the
-/// engine writes to stderr); NULL removes it. `finalizer` as for the event callback.
+/// engine writes to stderr); NULL removes it. It works with or without an event callback and
+/// alongside polling; without it, log lines are `{"type":"log","level":…,"content":"…"}`
+/// events. Register it before `imcore_init` to receive every line, including init's own.
+/// `finalizer` as for the event callback.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_set_log_callback(
     handle: *mut ImcoreClient,
@@ -133,7 +137,10 @@ pub unsafe extern "C" fn imcore_set_log_callback(
 
 /// Waits up to `timeout_ms` for the next event and hands it out as JSON through
 /// `out_event_json` (release with `imcore_string_free`). Returns 0 with an event,
-/// `IMCORE_POLL_TIMEOUT` without one, 33003 when an event callback is registered.
+/// `IMCORE_POLL_TIMEOUT` without one, 33003 when an event callback is registered (or for a
+/// NULL `out_event_json` or a negative timeout), 33001 before `imcore_init`. Log lines go to the
+/// log callback when one is registered, else they are polled as `{"type":"log",…}` events.
+/// Events nobody polls are held up to a bound, then counted in an `eventsDropped` event.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_poll_event(
     handle: *mut ImcoreClient,
@@ -149,11 +156,13 @@ pub unsafe extern "C" fn imcore_poll_event(
         if out_event_json.is_null() || timeout_ms < 0 || client.dispatcher.has_event_callback() {
             return IMCORE_INVALID_PARAMETER;
         }
-        let queue = match client.core.events() {
-            Ok(queue) => queue,
-            Err(e) => return e.code,
-        };
-        match queue.recv_timeout(Duration::from_millis(timeout_ms as u64)) {
+        if let Err(e) = client.core.ensure_initialized() {
+            return e.code;
+        }
+        match client
+            .dispatcher
+            .poll(Duration::from_millis(timeout_ms as u64))
+        {
             Some(event) => {
                 // SAFETY: `out_event_json` checked non-NULL above.
                 unsafe { give(out_event_json, event.to_json()) };

@@ -1,14 +1,17 @@
 //! The dispatcher: one thread per client that runs every host callback, in order.
 //!
-//! Completions arrive as jobs; engine events are taken from the engine's queue only while an
-//! event callback is registered (otherwise they wait for `imcore_poll_event`). A callback is
-//! copied out of its slot before it is called, so no lock is held while host code runs.
+//! Completions arrive as jobs. Once the client is initialised the dispatcher is the one reader
+//! of the engine's event queue and routes each event: a log line to the log callback, anything
+//! else (and log lines without a log callback) to the event callback, and what no callback
+//! claims to a bounded queue that `imcore_poll_event` reads. A callback is copied out of its
+//! slot before it is called, so no lock is held while host code runs.
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 use engine::{Event, EventQueue};
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle, ThreadId};
+use std::time::Duration;
 
 use crate::strings::c_string;
 
@@ -84,10 +87,14 @@ pub(crate) enum Job {
     Stop,
 }
 
+/// Events no callback claimed, held for `imcore_poll_event`, at most this many.
+const UNCLAIMED_CAPACITY: usize = 65_536;
+
 /// Handle to a client's dispatcher thread.
 pub(crate) struct Dispatcher {
     jobs: Sender<Job>,
     slots: Arc<Slots>,
+    unclaimed: Receiver<Event>,
     thread: Mutex<Option<JoinHandle<()>>>,
     thread_id: ThreadId,
 }
@@ -97,14 +104,21 @@ impl Dispatcher {
     pub(crate) fn start() -> std::io::Result<Dispatcher> {
         let (jobs, inbox) = crossbeam_channel::unbounded();
         let slots = Arc::new(Slots::default());
-        let thread_slots = Arc::clone(&slots);
+        let (unclaimed_tx, unclaimed) = crossbeam_channel::bounded(UNCLAIMED_CAPACITY);
+        let router = Router {
+            slots: Arc::clone(&slots),
+            unclaimed: unclaimed_tx,
+            held: unclaimed.clone(),
+            dropped: 0,
+        };
         let thread = thread::Builder::new()
             .name("imcore-dispatch".into())
-            .spawn(move || run(inbox, thread_slots))?;
+            .spawn(move || run(inbox, router))?;
         let thread_id = thread.thread().id();
         Ok(Dispatcher {
             jobs,
             slots,
+            unclaimed,
             thread: Mutex::new(Some(thread)),
             thread_id,
         })
@@ -123,6 +137,11 @@ impl Dispatcher {
     /// Whether an event callback takes the events (then polling is refused).
     pub(crate) fn has_event_callback(&self) -> bool {
         lock(&self.slots.event).is_some()
+    }
+
+    /// Waits up to `timeout` for the next event no callback claimed.
+    pub(crate) fn poll(&self, timeout: Duration) -> Option<Event> {
+        self.unclaimed.recv_timeout(timeout).ok()
     }
 
     /// Registers (or with `None`, removes) the event callback; the old one is finalized.
@@ -161,27 +180,114 @@ struct SendRegistration<F: Copy>(Registration<F>);
 // SAFETY: a registration holds only a function pointer and the host's opaque pointer.
 unsafe impl<F: Copy> Send for SendRegistration<F> {}
 
-fn run(inbox: Receiver<Job>, slots: Arc<Slots>) {
+/// The dispatcher's side of event routing.
+struct Router {
+    slots: Arc<Slots>,
+    /// Where unclaimed events wait for `imcore_poll_event`.
+    unclaimed: Sender<Event>,
+    /// The same queue, drained into an event callback once one is registered.
+    held: Receiver<Event>,
+    /// Unclaimed events discarded because nobody polled; reported as `eventsDropped`.
+    dropped: u64,
+}
+
+impl Router {
+    /// Hands `event` to its callback, or holds it for polling.
+    fn route(&mut self, event: Event) {
+        if let Event::Log { level, content } = &event {
+            let log = lock(&self.slots.log)
+                .as_ref()
+                .map(|r| (r.callback, r.user_data));
+            if let Some((callback, user_data)) = log {
+                let content = c_string(content.clone());
+                // SAFETY: a callback registered by the host, called with a valid borrowed string.
+                unsafe { callback(i32::from(*level), content.as_ptr(), user_data.ptr()) };
+                return;
+            }
+        }
+        // Events held before an event callback was registered go first, keeping the order.
+        self.release_held();
+        if !self.to_event_callback(&event) {
+            self.hold(event);
+        }
+    }
+
+    /// Calls the event callback, if one is registered.
+    fn to_event_callback(&self, event: &Event) -> bool {
+        let registered = lock(&self.slots.event)
+            .as_ref()
+            .map(|r| (r.callback, r.user_data));
+        let Some((callback, user_data)) = registered else {
+            return false;
+        };
+        let json = c_string(event.to_json());
+        // SAFETY: a callback registered by the host, called with a valid borrowed string.
+        unsafe { callback(json.as_ptr(), user_data.ptr()) };
+        true
+    }
+
+    /// Queues `event` for polling without blocking, reporting earlier overflow first.
+    fn hold(&mut self, event: Event) {
+        if self.dropped > 0 {
+            let report = Event::EventsDropped {
+                count: self.dropped,
+            };
+            if self.unclaimed.try_send(report).is_ok() {
+                self.dropped = 0;
+            }
+        }
+        if let Err(TrySendError::Full(_)) = self.unclaimed.try_send(event) {
+            self.dropped += 1;
+        }
+    }
+
+    /// Gives events held for polling to a newly registered event callback, in order.
+    fn release_held(&self) {
+        if lock(&self.slots.event).is_none() {
+            return;
+        }
+        while let Ok(event) = self.held.try_recv() {
+            if !self.to_event_callback(&event) {
+                // The callback was removed meanwhile: keep the event for polling.
+                let _ = self.unclaimed.try_send(event);
+                return;
+            }
+        }
+    }
+
+    /// Calls the finalizers of the registrations left at shutdown.
+    fn finalize_all(&self) {
+        if let Some(registration) = lock(&self.slots.event).take() {
+            registration.finalize();
+        }
+        if let Some(registration) = lock(&self.slots.log).take() {
+            registration.finalize();
+        }
+    }
+}
+
+fn run(inbox: Receiver<Job>, mut router: Router) {
     let mut events: Option<Receiver<Event>> = None;
     loop {
-        let listening = lock(&slots.event).is_some();
-        let job = match (&events, listening) {
-            (Some(queue), true) => crossbeam_channel::select! {
+        let job = match &events {
+            Some(queue) => crossbeam_channel::select! {
                 recv(inbox) -> job => job.ok(),
                 recv(queue) -> event => {
-                    if let Ok(event) = event {
-                        deliver(&slots, &event);
+                    match event {
+                        Ok(event) => router.route(event),
+                        // The engine was destroyed: nothing more will come.
+                        Err(_) => events = None,
                     }
                     continue;
                 }
             },
-            _ => inbox.recv().ok(),
+            None => inbox.recv().ok(),
         };
         match job {
             None | Some(Job::Stop) => break,
             Some(Job::Run(f)) => f(),
             Some(Job::Attach(queue)) => events = Some(queue.receiver().clone()),
-            Some(Job::Wake) => {}
+            Some(Job::Wake) => router.release_held(),
         }
     }
     while let Ok(job) = inbox.try_recv() {
@@ -189,31 +295,5 @@ fn run(inbox: Receiver<Job>, slots: Arc<Slots>) {
             f();
         }
     }
-    for registration in [lock(&slots.event).take()].into_iter().flatten() {
-        registration.finalize();
-    }
-    for registration in [lock(&slots.log).take()].into_iter().flatten() {
-        registration.finalize();
-    }
-}
-
-/// Calls the log callback for log events (when one is set), else the event callback.
-fn deliver(slots: &Slots, event: &Event) {
-    if let Event::Log { level, content } = event {
-        let log = lock(&slots.log).as_ref().map(|r| (r.callback, r.user_data));
-        if let Some((callback, user_data)) = log {
-            let content = c_string(content.clone());
-            // SAFETY: a callback registered by the host, called with a valid borrowed string.
-            unsafe { callback(i32::from(*level), content.as_ptr(), user_data.ptr()) };
-            return;
-        }
-    }
-    let registered = lock(&slots.event)
-        .as_ref()
-        .map(|r| (r.callback, r.user_data));
-    if let Some((callback, user_data)) = registered {
-        let json = c_string(event.to_json());
-        // SAFETY: as above.
-        unsafe { callback(json.as_ptr(), user_data.ptr()) };
-    }
+    router.finalize_all();
 }
