@@ -12,6 +12,8 @@ mod completion;
 mod dispatch;
 mod guard;
 mod strings;
+#[cfg(test)]
+mod tests;
 
 pub use calls::*;
 pub use client::*;
@@ -29,16 +31,3 @@ pub const IMCORE_INVALID_PARAMETER: i32 = 33003;
 pub const IMCORE_NOT_INITIALIZED: i32 = 33001;
 /// A panic was caught at the boundary (seed -1, unknown error).
 pub const IMCORE_UNKNOWN_ERROR: i32 = -1;
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn header_constants_are_the_engine_codes() {
-        assert_eq!(
-            super::IMCORE_INVALID_PARAMETER,
-            engine::code::INVALID_PARAMETER
-        );
-        assert_eq!(super::IMCORE_NOT_INITIALIZED, engine::code::NOT_INITIALIZED);
-        assert_eq!(super::IMCORE_UNKNOWN_ERROR, engine::code::UNKNOWN);
-    }
-}

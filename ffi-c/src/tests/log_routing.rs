@@ -1,7 +1,7 @@
 //! Log lines reach the log callback with or without an event callback (and while polling), and
 //! events held for polling go to an event callback registered later, in order.
 
-use imcore::*;
+use crate::*;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr::null_mut;
 use std::sync::mpsc;

@@ -1,7 +1,7 @@
 //! The C ABI called as C would call it: bad input gets its seed code, completions fire exactly
 //! once, shutdown is orderly, and nothing crashes.
 
-use imcore::*;
+use crate::*;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::net::TcpListener;
 use std::ptr::null_mut;
