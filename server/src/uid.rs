@@ -21,6 +21,13 @@ pub fn new_message_uid(sent_time_ms: i64) -> String {
     encode((time << 38) | (counter << 24) | random)
 }
 
+/// The smallest UID of a message stamped `time_ms`: every UID minted for an earlier stamp sorts
+/// before it, every UID for this stamp or a later one sorts at or after it.
+pub fn first_uid_at(time_ms: i64) -> String {
+    let time = (time_ms.max(0) as u128) & ((1 << 42) - 1);
+    encode(time << 38)
+}
+
 /// Writes the low 80 bits of `value` as `XXXX-XXXX-XXXX-XXXX`.
 fn encode(value: u128) -> String {
     let mut out = String::with_capacity(19);
@@ -67,6 +74,18 @@ mod tests {
     fn is_unique_within_one_millisecond() {
         let uids: HashSet<String> = (0..10_000).map(|_| new_message_uid(42)).collect();
         assert_eq!(uids.len(), 10_000);
+    }
+
+    #[test]
+    fn the_first_uid_of_a_time_separates_earlier_from_later_stamps() {
+        let boundary = first_uid_at(5_000);
+        assert!(is_message_uid(&boundary));
+        for _ in 0..100 {
+            assert!(new_message_uid(4_999) < boundary);
+            assert!(new_message_uid(5_000) >= boundary);
+            assert!(new_message_uid(5_001) > boundary);
+        }
+        assert_eq!(first_uid_at(-1), first_uid_at(0));
     }
 
     #[test]

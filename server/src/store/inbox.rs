@@ -1,10 +1,11 @@
 //! Reading a user's inbox, acknowledgements, and purging old entries.
 
 use improto::InboxMessage;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::clock::now_ms;
+use crate::uid::first_uid_at;
 
 /// One page of inbox entries.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,13 +25,10 @@ impl Store {
     /// Highest sequence number handed out in the user's inbox (0 if none).
     pub async fn inbox_seq(&self, app_key: String, user_id: String) -> Result<u64, StoreError> {
         self.read(move |conn| {
-            let seq: Option<i64> = conn
-                .prepare_cached(
-                    "SELECT last_seq FROM inbox_counters WHERE app_key = ?1 AND user_id = ?2",
-                )?
-                .query_row(params![app_key, user_id], |row| row.get(0))
-                .optional()?;
-            Ok(seq.unwrap_or(0).max(0) as u64)
+            let seq: i64 = conn
+                .prepare_cached(concat!("SELECT ", current_seq_sql!()))?
+                .query_row(params![app_key, user_id], |row| row.get(0))?;
+            Ok(seq.max(0) as u64)
         })
         .await
     }
@@ -44,26 +42,31 @@ impl Store {
         limit: usize,
     ) -> Result<Pulled, StoreError> {
         self.read(move |conn| {
+            // The inbox drives the join (CROSS JOIN keeps that order): a range of its primary
+            // key, then one lookup per entry. In a private chat the recipient sees the
+            // conversation under the sender's id.
             let mut stmt = conn.prepare_cached(
-                "SELECT seq, message_uid, conversation_type, target_id, sender_id, object_name, \
-                 content, sent_time, persisted, counted FROM inbox \
-                 WHERE app_key = ?1 AND user_id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4",
+                "SELECT i.seq, m.message_uid, m.conversation_type, m.sender_id, m.object_name, \
+                 m.content, m.sent_time, m.persisted, m.counted \
+                 FROM inbox i CROSS JOIN messages m ON m.message_uid = i.message_uid \
+                 WHERE i.app_key = ?1 AND i.user_id = ?2 AND i.seq > ?3 ORDER BY i.seq LIMIT ?4",
             )?;
             let fetch = limit.saturating_add(1) as i64;
             let rows = stmt.query_map(
                 params![app_key, user_id, sql_seq(after_seq), fetch],
                 |row| {
+                    let sender: String = row.get(3)?;
                     Ok(InboxMessage {
                         seq: row.get::<_, i64>(0)? as u64,
                         message_uid: row.get(1)?,
                         conversation_type: row.get(2)?,
-                        target_id: row.get(3)?,
-                        sender_user_id: row.get(4)?,
-                        object_name: row.get(5)?,
-                        content: row.get(6)?,
-                        sent_time: row.get(7)?,
-                        persisted: row.get(8)?,
-                        counted: row.get(9)?,
+                        target_id: sender.clone(),
+                        sender_user_id: sender,
+                        object_name: row.get(4)?,
+                        content: row.get(5)?,
+                        sent_time: row.get(6)?,
+                        persisted: row.get(7)?,
+                        counted: row.get(8)?,
                     })
                 },
             )?;
@@ -88,14 +91,14 @@ impl Store {
         self.writer.submit(
             move |tx| {
                 tx.conn
-                    .prepare_cached(
-                        "INSERT INTO device_acks (app_key, user_id, device_id, acked_seq, updated_at) \
-                     VALUES (?1, ?2, ?3, min(?4, coalesce((SELECT last_seq FROM inbox_counters \
-                       WHERE app_key = ?1 AND user_id = ?2), 0)), ?5) \
-                     ON CONFLICT (app_key, user_id, device_id) DO UPDATE SET \
-                       acked_seq = max(acked_seq, excluded.acked_seq), \
-                       updated_at = excluded.updated_at",
-                    )?
+                    .prepare_cached(concat!(
+                        "INSERT INTO device_acks (app_key, user_id, device_id, acked_seq, \
+                         updated_at) VALUES (?1, ?2, ?3, min(?4, ",
+                        current_seq_sql!(),
+                        "), ?5) ON CONFLICT (app_key, user_id, device_id) DO UPDATE SET \
+                         acked_seq = max(acked_seq, excluded.acked_seq), \
+                         updated_at = excluded.updated_at"
+                    ))?
                     .execute(params![app_key, user_id, device_id, sql_seq(seq), now_ms()])?;
                 Ok(())
             },
@@ -103,18 +106,38 @@ impl Store {
         )
     }
 
-    /// Deletes inbox entries and idempotency records created before `cutoff_ms`; returns how
-    /// many inbox entries went.
+    /// Deletes inbox entries of messages sent before `cutoff_ms`, with the messages that are
+    /// not history and the idempotency keys of the others; returns how many inbox entries went.
+    /// Sequence numbers keep growing: the highest one of each user whose entries go is kept in
+    /// `inbox_counters`.
     pub async fn purge_before(&self, cutoff_ms: i64) -> Result<usize, StoreError> {
+        // UIDs start with the sent time: everything sent before the cutoff sorts below this.
+        let boundary = first_uid_at(cutoff_ms);
         self.writer
             .write(move |tx| {
-                let purged = tx
-                    .conn
-                    .execute("DELETE FROM inbox WHERE created_at < ?1", [cutoff_ms])?;
-                tx.conn.execute(
-                    "DELETE FROM sent_requests WHERE created_at < ?1",
-                    [cutoff_ms],
+                let conn = tx.conn;
+                conn.execute(
+                    "INSERT INTO inbox_counters (app_key, user_id, last_seq) \
+                     SELECT app_key, user_id, max(seq) FROM inbox INDEXED BY inbox_by_message \
+                     WHERE message_uid < ?1 \
+                     GROUP BY app_key, user_id \
+                     ON CONFLICT (app_key, user_id) DO UPDATE SET \
+                       last_seq = max(last_seq, excluded.last_seq)",
+                    [&boundary],
                 )?;
+                conn.execute(
+                    "DELETE FROM messages WHERE persisted = 0 AND message_uid IN \
+                     (SELECT message_uid FROM inbox WHERE message_uid < ?1)",
+                    [&boundary],
+                )?;
+                conn.execute(
+                    "UPDATE messages SET client_message_id = NULL \
+                     WHERE client_message_id IS NOT NULL AND message_uid IN \
+                     (SELECT message_uid FROM inbox WHERE message_uid < ?1)",
+                    [&boundary],
+                )?;
+                let purged =
+                    conn.execute("DELETE FROM inbox WHERE message_uid < ?1", [&boundary])?;
                 Ok(purged)
             })
             .await

@@ -4,7 +4,6 @@ use improto::InboxMessage;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError, WriteTx};
-use crate::clock::now_ms;
 use crate::uid::new_message_uid;
 
 /// A validated private message from `sender_id` to `target_id`.
@@ -85,19 +84,20 @@ impl Store {
     }
 }
 
-/// The job body of [`Store::send_message`].
+/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key) and
+/// one inbox entry referencing it.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
-    if !m.client_message_id.is_empty() {
+    let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
+    if let Some(client_message_id) = client_message_id {
         let earlier = tx
             .conn
             .prepare_cached(
-                "SELECT message_uid, sent_time FROM sent_requests \
+                "SELECT message_uid, sent_time FROM messages \
                  WHERE app_key = ?1 AND sender_id = ?2 AND client_message_id = ?3",
             )?
-            .query_row(
-                params![m.app_key, m.sender_id, m.client_message_id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
+            .query_row(params![m.app_key, m.sender_id, client_message_id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()?;
         if let Some((message_uid, sent_time)) = earlier {
             return Ok(SendOutcome::Duplicate {
@@ -108,48 +108,35 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
     }
     let sent_time = tx.clock.stamp();
     let message_uid = new_message_uid(sent_time);
-    let now = now_ms();
-    if m.persisted {
-        tx.conn.prepare_cached(
-            "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, target_id, \
-             object_name, content, sent_time, counted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?.execute(
-            params![
-                message_uid,
-                m.app_key,
-                m.sender_id,
-                m.conversation_type,
-                m.target_id,
-                m.object_name,
-                m.content,
-                sent_time,
-                m.counted
-            ],
-        )?;
-    }
-    if !m.client_message_id.is_empty() {
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO sent_requests (app_key, sender_id, client_message_id, message_uid, \
-             sent_time, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                m.app_key,
-                m.sender_id,
-                m.client_message_id,
-                message_uid,
-                sent_time,
-                now
-            ])?;
-    }
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, \
+             target_id, object_name, content, sent_time, persisted, counted, client_message_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            message_uid,
+            m.app_key,
+            m.sender_id,
+            m.conversation_type,
+            m.target_id,
+            m.object_name,
+            m.content,
+            sent_time,
+            m.persisted,
+            m.counted,
+            client_message_id,
+        ])?;
     let seq: i64 = tx
         .conn
-        .prepare_cached(
-            "INSERT INTO inbox_counters (app_key, user_id, last_seq) VALUES (?1, ?2, 1) \
-         ON CONFLICT (app_key, user_id) DO UPDATE SET last_seq = last_seq + 1 \
-         RETURNING last_seq",
-        )?
-        .query_row(params![m.app_key, m.target_id], |row| row.get(0))?;
+        .prepare_cached(concat!(
+            "INSERT INTO inbox (app_key, user_id, seq, message_uid) VALUES (?1, ?2, ",
+            current_seq_sql!(),
+            " + 1, ?3) RETURNING seq"
+        ))?
+        .query_row(params![m.app_key, m.target_id, message_uid], |row| {
+            row.get(0)
+        })?;
     let entry = InboxMessage {
         seq: seq as u64,
         message_uid,
@@ -163,40 +150,21 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         persisted: m.persisted,
         counted: m.counted,
     };
-    tx.conn
-        .prepare_cached(
-            "INSERT INTO inbox (app_key, user_id, seq, message_uid, conversation_type, target_id, \
-         sender_id, object_name, content, sent_time, persisted, counted, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
-            m.app_key,
-            m.target_id,
-            seq,
-            entry.message_uid,
-            entry.conversation_type,
-            entry.target_id,
-            entry.sender_user_id,
-            entry.object_name,
-            entry.content,
-            entry.sent_time,
-            entry.persisted,
-            entry.counted,
-            now
-        ])?;
     Ok(SendOutcome::Stored {
         recipient: m.target_id,
         entry,
     })
 }
 
-/// Highest `sent_time` ever stored, so the message clock never goes back across restarts.
+/// Highest `sent_time` ever stored, so the message clock never goes back across restarts
+/// (UIDs start with the sent time, so the last one by UID is the latest).
 pub(super) fn last_sent_time(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row(
-        "SELECT max(coalesce((SELECT max(sent_time) FROM messages), 0), \
-                    coalesce((SELECT max(sent_time) FROM inbox), 0), \
-                    coalesce((SELECT max(sent_time) FROM sent_requests), 0))",
-        [],
-        |row| row.get(0),
-    )?)
+    Ok(conn
+        .query_row(
+            "SELECT sent_time FROM messages ORDER BY message_uid DESC LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
 }

@@ -4,6 +4,17 @@
 //! do not checkpoint: a background thread does (see [`checkpoint`]), so that no commit waits
 //! for the fsyncs of a checkpoint.
 
+/// SQL for the highest sequence handed out in the inbox of user `?2` of app `?1`: the last entry,
+/// or, once purges removed every entry, the counter they left behind (0 if neither).
+macro_rules! current_seq_sql {
+    () => {
+        "max(coalesce((SELECT seq FROM inbox WHERE app_key = ?1 AND user_id = ?2 \
+                       ORDER BY seq DESC LIMIT 1), 0), \
+             coalesce((SELECT last_seq FROM inbox_counters \
+                       WHERE app_key = ?1 AND user_id = ?2), 0))"
+    };
+}
+
 mod apps;
 mod checkpoint;
 mod inbox;

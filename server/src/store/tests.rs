@@ -104,9 +104,9 @@ async fn a_retried_send_returns_the_first_result_and_is_not_delivered_again() {
 }
 
 #[tokio::test]
-async fn keeps_only_persisted_messages_in_history() {
+async fn keeps_only_persisted_messages_once_their_inbox_entries_are_purged() {
     let (dir, store) = open();
-    store
+    let persisted = store
         .send_message(message("bob", "p", true), |_| {})
         .await
         .unwrap();
@@ -114,12 +114,90 @@ async fn keeps_only_persisted_messages_in_history() {
         .send_message(message("bob", "t", false), |_| {})
         .await
         .unwrap();
-    store.shutdown();
-    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    let history: i64 = conn
-        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+    let count = |sql: &str| -> i64 {
+        let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(
+        count("SELECT count(*) FROM messages WHERE persisted = 1"),
+        1
+    );
+    assert_eq!(count("SELECT count(*) FROM inbox"), 2);
+    assert_eq!(store.purge_before(now_ms() + 1).await.unwrap(), 2);
+    assert_eq!(count("SELECT count(*) FROM inbox"), 0);
+    // History stays; the message that was only to be delivered is gone.
+    assert_eq!(count("SELECT count(*) FROM messages"), 1);
+    // Idempotency keys last as long as the inbox entries: the same key is a new message now.
+    let again = store
+        .send_message(message("bob", "p", true), |_| {})
+        .await
         .unwrap();
-    assert_eq!(history, 1);
+    assert!(matches!(again, SendOutcome::Stored { .. }));
+    assert_ne!(again.message_uid(), persisted.message_uid());
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn migrates_messages_stored_by_the_first_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(DATABASE_FILE);
+    {
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, \
+               target_id, object_name, content, sent_time, counted) \
+             VALUES ('0000-0000-0000-0001', 'app', 'alice', 1, 'bob', 'RC:TxtMsg', 'kept', 10, 1); \
+             INSERT INTO sent_requests VALUES ('app', 'alice', 'c1', '0000-0000-0000-0001', 10, 10), \
+               ('app', 'alice', 'c2', '0000-0000-0000-0002', 11, 11); \
+             INSERT INTO inbox_counters VALUES ('app', 'bob', 7); \
+             INSERT INTO inbox (app_key, user_id, seq, message_uid, conversation_type, target_id, \
+               sender_id, object_name, content, sent_time, persisted, counted, created_at) \
+             VALUES ('app', 'bob', 6, '0000-0000-0000-0001', 1, 'alice', 'alice', 'RC:TxtMsg', \
+                     'kept', 10, 1, 1, 10), \
+                    ('app', 'bob', 7, '0000-0000-0000-0002', 1, 'alice', 'alice', 'RC:TypSts', \
+                     'typing', 11, 0, 0, 11);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let bob = pull_all(&store, "bob", 0).await;
+    let seen: Vec<_> = bob
+        .messages
+        .iter()
+        .map(|m| {
+            (
+                m.seq,
+                m.content.as_str(),
+                m.target_id.as_str(),
+                m.persisted,
+                m.counted,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (6, "kept", "alice", true, true),
+            (7, "typing", "alice", false, false)
+        ]
+    );
+    // Idempotency keys came along; sequences and sent times continue.
+    let mut retry = message("bob", "c2", false);
+    retry.content = "again".into();
+    let retried = store.send_message(retry, |_| {}).await.unwrap();
+    assert_eq!(retried.message_uid(), "0000-0000-0000-0002");
+    let next = store
+        .send_message(message("bob", "c3", true), |_| {})
+        .await
+        .unwrap();
+    let SendOutcome::Stored { entry, .. } = next else {
+        panic!("expected a stored message")
+    };
+    assert_eq!(entry.seq, 8);
+    assert!(entry.sent_time > 11);
+    store.shutdown();
 }
 
 #[tokio::test]

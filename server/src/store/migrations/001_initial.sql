@@ -1,3 +1,5 @@
+-- The first schema (see 002 for how messages, idempotency and the inbox are stored since).
+
 -- Apps served by this instance; the development app is created on first start.
 CREATE TABLE apps (
     app_key     TEXT PRIMARY KEY,
