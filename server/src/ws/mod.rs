@@ -19,6 +19,11 @@ use axum::response::{IntoResponse, Response};
 use crate::http::reply::ApiError;
 use crate::state::ServerState;
 
+/// Most bytes read from a socket at once. tungstenite zero-fills this much of its buffer before
+/// every read attempt (about two per frame), so its 128 KiB default costs more than the frames
+/// themselves, which are mostly far smaller; bigger frames just take several reads.
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Upgrades to a WebSocket session, unless the connection limit is reached (HTTP 503).
 pub async fn upgrade(
     State(state): State<Arc<ServerState>>,
@@ -34,7 +39,8 @@ pub async fn upgrade(
         )
         .into_response();
     };
-    ws.max_message_size(improto::MAX_FRAME_BYTES)
+    ws.read_buffer_size(READ_BUFFER_BYTES)
+        .max_message_size(improto::MAX_FRAME_BYTES)
         .max_frame_size(improto::MAX_FRAME_BYTES)
         .on_failed_upgrade(move |e| tracing::debug!(%peer, error = %e, "WebSocket upgrade failed"))
         .on_upgrade(move |socket| session::serve(socket, state, peer, permit))
