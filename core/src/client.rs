@@ -186,9 +186,10 @@ impl ImClient {
 
     /// Sends a message and resolves once the server stored it (seed `sendMessage`).
     ///
-    /// The message is stored locally first (SENDING), then SENT with the server's `messageUId`
-    /// and `sentTime`, or FAILED with the error: 30001 not connected, 30003 no answer in time,
-    /// 30016 body over 128 KB, 33003 bad parameter.
+    /// Once the outcome is known the message is stored locally, SENT with the server's
+    /// `messageUId` and `sentTime`, or FAILED with the error: 30001 not connected, 30003 no
+    /// answer in time, 30016 body over 128 KB, 33003 bad parameter. Calls refused before
+    /// anything was sent (not connected, bad parameters) store nothing.
     pub async fn send_message(
         &self,
         conversation_type: ConversationType,
@@ -219,8 +220,6 @@ impl ImClient {
                 client_message_id: client_message_id.clone(),
                 local_time: now_ms(),
             };
-            let inserting =
-                store.call(move |conn| store::messages::insert_outgoing(conn, &outgoing));
             let send = improto::Send {
                 request_id: 0,
                 conversation_type: conversation_type.into(),
@@ -231,26 +230,20 @@ impl ImClient {
                 persisted: content.kind.persisted,
                 counted: content.kind.counted,
             };
-            // The frame leaves while the SENDING row is written; the row exists before the
-            // outcome is recorded either way.
-            let acknowledged = send_and_await_ack(session, send, engine.options.request_timeout());
-            let (message, outcome) = tokio::join!(inserting, acknowledged);
-            let message = message?;
-            let id = message.message_id;
-            match outcome {
-                Ok(ack) => store
-                    .call(move |conn| {
-                        store::messages::mark_sent(conn, id, &ack.message_uid, ack.sent_time)
-                    })
-                    .await?
-                    .ok_or_else(|| ImError::new(code::UNKNOWN, "sent message vanished")),
-                Err(e) => {
-                    store
-                        .call(move |conn| store::messages::mark_failed(conn, id))
-                        .await?;
-                    Err(e)
-                }
-            }
+            let outcome = send_and_await_ack(session, send, engine.options.request_timeout()).await;
+            let ack = outcome
+                .as_ref()
+                .ok()
+                .map(|ack| (ack.message_uid.clone(), ack.sent_time));
+            let message = store
+                .call(move |conn| {
+                    let ack = ack
+                        .as_ref()
+                        .map(|(uid, sent_time)| (uid.as_str(), *sent_time));
+                    store::messages::insert_outgoing(conn, &outgoing, ack)
+                })
+                .await?;
+            outcome.map(|_| message)
         })
         .await
     }

@@ -15,11 +15,16 @@ pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// How long the server has to acknowledge `Connect` (seed: 10 s).
 const CONNECT_ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Read buffer of the socket; frames are small, and larger ones simply take several reads.
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Opens a WebSocket to `url`.
 pub(crate) async fn open(url: &str) -> ImResult<Socket> {
     let mut config = WebSocketConfig::default();
     config.max_message_size = Some(improto::MAX_FRAME_BYTES);
     config.max_frame_size = Some(improto::MAX_FRAME_BYTES);
+    // tungstenite zero-fills its whole read buffer before each read: keep it small.
+    config.read_buffer_size = READ_BUFFER_BYTES;
     let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
     let (socket, _) = tokio::time::timeout(CONNECT_ACK_TIMEOUT, connecting)
         .await

@@ -42,6 +42,11 @@ pub(crate) struct HistoryQuery {
 const COLUMNS: &str = "message_id, message_uid, conversation_type, target_id, sender_user_id, direction, \
      object_name, content, sent_time, sent_status, received_status, received_time, offline";
 
+/// Message content as JSON; content that is not JSON is kept as a string.
+fn parse_content(content: &str) -> serde_json::Value {
+    serde_json::from_str(content).unwrap_or_else(|_| serde_json::Value::String(content.to_owned()))
+}
+
 fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let object_name: String = row.get(6)?;
     let content: String = row.get(7)?;
@@ -59,7 +64,7 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             .map_err(|e| conversion(5, e))?,
         message_type: message_type_name(&object_name),
         object_name,
-        content: serde_json::from_str(&content).unwrap_or(serde_json::Value::String(content)),
+        content: parse_content(&content),
         sent_time: row.get(8)?,
         sent_status: SentStatus::try_from(row.get::<_, i32>(9)?).map_err(|e| conversion(9, e))?,
         received_status: row.get(10)?,
@@ -76,45 +81,34 @@ pub(crate) fn get(conn: &Connection, message_id: i64) -> ImResult<Option<Message
     Ok(stmt.query_row([message_id], message_from_row).optional()?)
 }
 
-/// Stores an outgoing message as SENDING and returns it.
-pub(crate) fn insert_outgoing(conn: &Connection, m: &OutgoingMessage) -> ImResult<Message> {
+/// Stores an outgoing message once its outcome is known: SENT with the server's UID and
+/// time, or FAILED (no UID, local time). One commit per message.
+pub(crate) fn insert_outgoing(
+    conn: &Connection,
+    m: &OutgoingMessage,
+    ack: Option<(&str, i64)>,
+) -> ImResult<Message> {
+    let (uid, sent_time, status) = match ack {
+        Some((uid, sent_time)) => (Some(uid), sent_time, SentStatus::Sent),
+        None => (None, m.local_time, SentStatus::Failed),
+    };
     conn.prepare_cached(
-        "INSERT INTO messages (conversation_type, target_id, sender_user_id, direction, object_name, content, \
-         sent_time, sent_status, client_message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, object_name, \
+         content, sent_time, sent_status, client_message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-            i32::from(m.conversation_type),
-            m.target_id,
-            m.sender_user_id,
-            i32::from(MessageDirection::Send),
-            m.object_name,
-            m.content,
-            m.local_time,
-            i32::from(SentStatus::Sending),
-            m.client_message_id
-        ])?;
+        uid,
+        i32::from(m.conversation_type),
+        m.target_id,
+        m.sender_user_id,
+        i32::from(MessageDirection::Send),
+        m.object_name,
+        m.content,
+        sent_time,
+        i32::from(status),
+        m.client_message_id
+    ])?;
     Ok(get(conn, conn.last_insert_rowid())?.expect("row just inserted"))
-}
-
-/// Records the server's acknowledgement of an outgoing message.
-pub(crate) fn mark_sent(
-    conn: &Connection,
-    message_id: i64,
-    uid: &str,
-    sent_time: i64,
-) -> ImResult<Option<Message>> {
-    conn.prepare_cached("UPDATE messages SET message_uid = ?2, sent_time = ?3, sent_status = ?4 WHERE message_id = ?1")?
-        .execute(params![message_id, uid, sent_time, i32::from(SentStatus::Sent)])?;
-    get(conn, message_id)
-}
-
-/// Marks an outgoing message as failed.
-pub(crate) fn mark_failed(conn: &Connection, message_id: i64) -> ImResult<Option<Message>> {
-    conn.execute(
-        "UPDATE messages SET sent_status = ?2 WHERE message_id = ?1",
-        params![message_id, i32::from(SentStatus::Failed)],
-    )?;
-    get(conn, message_id)
 }
 
 /// The highest inbox sequence number stored.
@@ -160,14 +154,29 @@ pub(crate) fn store_incoming(
             if insert.execute(row)? == 0 {
                 continue;
             }
-            let message_id = tx.last_insert_rowid();
-            let mut message = get(&tx, message_id)?.expect("row just inserted");
+            let mut message_id = tx.last_insert_rowid();
             if !m.persisted {
                 // Status-like messages reach the listener but are not kept in history.
-                tx.execute("DELETE FROM messages WHERE message_id = ?1", [message_id])?;
-                message.message_id = 0;
+                tx.prepare_cached("DELETE FROM messages WHERE message_id = ?1")?
+                    .execute([message_id])?;
+                message_id = 0;
             }
-            stored.push(message);
+            stored.push(Message {
+                conversation_type: m.conversation_type,
+                target_id: m.target_id.clone(),
+                sender_user_id: m.sender_user_id.clone(),
+                content: parse_content(&m.content),
+                message_type: message_type_name(&m.object_name),
+                object_name: m.object_name.clone(),
+                message_id,
+                message_uid: m.message_uid.clone(),
+                message_direction: MessageDirection::Receive,
+                offline_message: offline,
+                sent_status: SentStatus::Sent,
+                sent_time: m.sent_time,
+                received_status: 0,
+                received_time,
+            });
         }
     }
     tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
