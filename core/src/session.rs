@@ -18,6 +18,10 @@ use tokio::time::{Instant, MissedTickBehavior, interval};
 const PING_INTERVAL: Duration = Duration::from_secs(15);
 /// Silence after which the connection is declared dead.
 const DEAD_AFTER: Duration = Duration::from_secs(30);
+/// Acknowledgements are batched: at most one `Ack` per this interval…
+const ACK_INTERVAL: Duration = Duration::from_millis(200);
+/// …unless this many stored entries are still unacknowledged.
+const ACK_BATCH: u64 = 256;
 /// Entries asked for per pull.
 const PULL_PAGE: u32 = 500;
 
@@ -52,6 +56,10 @@ pub(crate) struct Session {
     pending: HashMap<u64, oneshot::Sender<SendAck>>,
     next_request: u64,
     offline_finished: bool,
+    /// Highest sequence committed to the local database.
+    stored: u64,
+    /// Highest sequence acknowledged to the server.
+    acked: u64,
 }
 
 impl Session {
@@ -75,6 +83,8 @@ impl Session {
             pending: HashMap::new(),
             next_request: 1,
             offline_finished: false,
+            stored,
+            acked: stored,
         })
     }
 
@@ -92,6 +102,8 @@ impl Session {
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         ping.reset();
         let mut last_heard = Instant::now();
+        let mut ack = interval(ACK_INTERVAL);
+        ack.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             let step = tokio::select! {
                 read = self.socket.next() => match transport::interpret(read) {
@@ -109,6 +121,7 @@ impl Session {
                     Some(command) => self.on_command(command).await,
                     None => Err(End::Stopped),
                 },
+                _ = ack.tick() => self.acknowledge(0).await,
                 _ = ping.tick() => {
                     if last_heard.elapsed() >= DEAD_AFTER {
                         Err(End::Lost("no answer to ping".into()))
@@ -196,10 +209,20 @@ impl Session {
                 .await
                 .map_err(|e| End::Lost(format!("storing messages: {e}")))?;
             self.cursor.committed(last);
-            self.write(Body::Ack(Ack { seq: last })).await?;
+            self.stored = last;
+            self.acknowledge(ACK_BATCH).await?;
         }
         if let Some(after) = plan.pull_after {
             self.pull(after).await?;
+        }
+        Ok(())
+    }
+
+    /// Acknowledges what is stored once more than `threshold` entries wait for it.
+    async fn acknowledge(&mut self, threshold: u64) -> Result<(), End> {
+        if self.stored > self.acked + threshold {
+            self.acked = self.stored;
+            self.write(Body::Ack(Ack { seq: self.stored })).await?;
         }
         Ok(())
     }
