@@ -8,8 +8,8 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::ws::outbox::Outgoing;
 
-/// Identifies a user across apps.
-type UserKey = (String, String);
+/// Online connections of one app, by user id.
+type AppPeers = HashMap<String, Vec<Peer>>;
 
 /// One online connection as the hub sees it.
 struct Peer {
@@ -18,17 +18,19 @@ struct Peer {
     kick: Arc<Notify>,
 }
 
-/// Online connections by (app key, user id).
+/// Online connections by app key, then user id (two levels, so that lookups borrow `&str`s
+/// and a push allocates nothing).
 #[derive(Default)]
 pub struct Hub {
-    peers: Mutex<HashMap<UserKey, Vec<Peer>>>,
+    peers: Mutex<HashMap<String, AppPeers>>,
     next_id: AtomicU64,
 }
 
 /// Keeps a connection registered; dropping it unregisters the connection.
 pub struct Registration {
     hub: Arc<Hub>,
-    key: UserKey,
+    app_key: String,
+    user_id: String,
     id: u64,
 }
 
@@ -43,14 +45,16 @@ impl Hub {
         kick: Arc<Notify>,
     ) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let key = (app_key.to_owned(), user_id.to_owned());
         self.lock()
-            .entry(key.clone())
+            .entry(app_key.to_owned())
+            .or_default()
+            .entry(user_id.to_owned())
             .or_default()
             .push(Peer { id, queue, kick });
         Registration {
             hub: self.clone(),
-            key,
+            app_key: app_key.to_owned(),
+            user_id: user_id.to_owned(),
             id,
         }
     }
@@ -58,13 +62,14 @@ impl Hub {
     /// Whether the user has at least one online connection.
     pub fn is_online(&self, app_key: &str, user_id: &str) -> bool {
         self.lock()
-            .contains_key(&(app_key.to_owned(), user_id.to_owned()))
+            .get(app_key)
+            .is_some_and(|users| users.contains_key(user_id))
     }
 
     /// Queues `frame` on every connection of the user, without waiting.
     pub fn push(&self, app_key: &str, user_id: &str, frame: &axum::body::Bytes) {
         let peers = self.lock();
-        let Some(list) = peers.get(&(app_key.to_owned(), user_id.to_owned())) else {
+        let Some(list) = peers.get(app_key).and_then(|users| users.get(user_id)) else {
             return;
         };
         for peer in list {
@@ -82,7 +87,7 @@ impl Hub {
     }
 
     /// The map, even if a panicking holder poisoned the lock (the map stays consistent).
-    fn lock(&self) -> MutexGuard<'_, HashMap<UserKey, Vec<Peer>>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, AppPeers>> {
         match self.peers.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -93,11 +98,17 @@ impl Hub {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut peers = self.hub.lock();
-        if let Some(list) = peers.get_mut(&self.key) {
+        let Some(users) = peers.get_mut(&self.app_key) else {
+            return;
+        };
+        if let Some(list) = users.get_mut(&self.user_id) {
             list.retain(|p| p.id != self.id);
             if list.is_empty() {
-                peers.remove(&self.key);
+                users.remove(&self.user_id);
             }
+        }
+        if users.is_empty() {
+            peers.remove(&self.app_key);
         }
     }
 }

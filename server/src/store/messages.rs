@@ -84,6 +84,20 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Stores `message` like [`Store::send_message`], but hands the outcome to `complete` on
+    /// the writer thread right after the commit (in commit order; `Ok` only once committed),
+    /// instead of waking a task: the place to push the message and queue the answer.
+    /// `complete` must not block or panic.
+    pub fn send_message_then<C>(&self, message: NewMessage, complete: C)
+    where
+        C: FnOnce(Result<SendOutcome, StoreError>) + Send + 'static,
+    {
+        self.writer
+            .submit_with(move |tx| store_message(tx, message), complete);
+    }
+}
+
 /// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key) and
 /// one inbox entry referencing it.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {

@@ -6,6 +6,7 @@
 //! first its `after_commit` hook (still on the writer thread, so hooks run in commit order),
 //! then its answer.
 
+use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::mpsc;
@@ -35,6 +36,24 @@ type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 struct Ran {
     succeeded: bool,
     finish: Finish,
+}
+
+/// A job's completion: called once with the outcome, or with [`StoreError::Closed`] when it is
+/// dropped uncalled (the job was dropped without running, or panicked).
+struct Completion<T, C: FnOnce(Result<T, StoreError>)>(Option<C>, PhantomData<fn(T)>);
+
+impl<T, C: FnOnce(Result<T, StoreError>)> Completion<T, C> {
+    fn complete(&mut self, outcome: Result<T, StoreError>) {
+        if let Some(complete) = self.0.take() {
+            complete(outcome);
+        }
+    }
+}
+
+impl<T, C: FnOnce(Result<T, StoreError>)> Drop for Completion<T, C> {
+    fn drop(&mut self) {
+        self.complete(Err(StoreError::Closed));
+    }
 }
 
 /// A type-erased write job.
@@ -115,25 +134,38 @@ impl Writer {
         A: FnOnce(&T) + Send + 'static,
     {
         let (answer, answered) = oneshot::channel();
+        self.submit_with(work, move |outcome| {
+            if let Ok(value) = &outcome {
+                after_commit(value);
+            }
+            // The caller may have given up waiting; nothing to do then.
+            let _ = answer.send(outcome);
+        });
+        async move { answered.await.map_err(|_| StoreError::Closed)? }
+    }
+
+    /// Queues `work` at once (jobs run in the order of submission) and hands its outcome to
+    /// `complete` on the writer thread: right after the commit of its batch, in commit order
+    /// relative to other jobs' completions, with `Ok` only if the job succeeded and the batch
+    /// committed. `complete` runs exactly once: with [`StoreError::Closed`] if the job never
+    /// ran (the store stopped) or panicked (then at once, ahead of its batch's commit; such a
+    /// job changed nothing). It must not block or panic.
+    pub fn submit_with<T, W, C>(&self, work: W, complete: C)
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
+        C: FnOnce(Result<T, StoreError>) + Send + 'static,
+    {
+        let mut completion = Completion(Some(complete), PhantomData);
         let job: Job = Box::new(move |tx| {
             let result = work(tx);
             Ran {
                 succeeded: result.is_ok(),
-                finish: Box::new(move |committed| {
-                    let outcome = committed.and(result);
-                    if let Ok(value) = &outcome {
-                        after_commit(value);
-                    }
-                    // The caller may have given up waiting; nothing to do then.
-                    let _ = answer.send(outcome);
-                }),
+                finish: Box::new(move |committed| completion.complete(committed.and(result))),
             }
         });
-        let queued = self.commands.send(Command::Job(job));
-        async move {
-            queued.map_err(|_| StoreError::Closed)?;
-            answered.await.map_err(|_| StoreError::Closed)?
-        }
+        // If the writer has stopped, the job comes back here and dropping it completes it.
+        let _ = self.commands.send(Command::Job(job));
     }
 
     /// Finishes the queued jobs, then stops the thread (and its helpers) and waits for them.
@@ -178,7 +210,7 @@ fn run(conn: Connection, mut clock: SentClock, commands: mpsc::Receiver<Command>
 fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
     if let Err(e) = exec_cached(conn, "BEGIN IMMEDIATE") {
         tracing::error!(error = %e, "cannot begin write transaction");
-        // Dropping a job drops its answer channel: its caller gets `StoreError::Closed`.
+        // Dropping a job completes it with `StoreError::Closed`.
         drop(jobs);
         return;
     }
@@ -213,7 +245,7 @@ fn exec_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
 fn run_job(conn: &Connection, clock: &mut SentClock, job: Job) -> Finish {
     if let Err(e) = exec_cached(conn, "SAVEPOINT job") {
         tracing::error!(error = %e, "cannot open savepoint");
-        // The dropped job's caller gets `StoreError::Closed`.
+        // The dropped job completes with `StoreError::Closed`.
         return Box::new(|_| {});
     }
     let ran = catch_unwind(AssertUnwindSafe(|| job(&mut WriteTx { conn, clock })));
@@ -343,6 +375,38 @@ mod tests {
             .unwrap();
         assert_eq!(values, vec![1, 3]);
         writer.stop();
+    }
+
+    #[test]
+    fn completions_run_exactly_once_even_for_jobs_that_never_finish() {
+        let writer = writer();
+        let (done, completions) = std::sync::mpsc::channel();
+        let report = |done: &std::sync::mpsc::Sender<_>| {
+            let done = done.clone();
+            move |outcome: Result<i64, StoreError>| {
+                done.send(outcome.map_err(|e| e.to_string())).unwrap()
+            }
+        };
+        writer.submit_with(insert(1), report(&done));
+        writer.submit_with(
+            |_| -> Result<i64, StoreError> { panic!("boom") },
+            report(&done),
+        );
+        writer.submit_with(insert(1), report(&done)); // violates UNIQUE
+        writer.stop();
+        writer.submit_with(insert(2), report(&done));
+        drop(done);
+        let closed = Err(StoreError::Closed.to_string());
+        let mut outcomes: Vec<_> = completions.iter().collect();
+        assert_eq!(outcomes.len(), 4);
+        // Refused after the stop: last.
+        assert_eq!(outcomes.pop(), Some(closed.clone()));
+        // The panicking job completed as it panicked (possibly before an earlier job's commit);
+        // the others in submission order.
+        let panicked = outcomes.iter().position(|o| *o == closed).unwrap();
+        outcomes.remove(panicked).unwrap_err();
+        assert_eq!(outcomes[0], Ok(1));
+        assert!(outcomes[1].as_ref().is_err_and(|e| e.contains("UNIQUE")));
     }
 
     #[tokio::test]

@@ -33,32 +33,42 @@ impl Outgoing {
     }
 }
 
-/// Sends everything queued, in order, until a close or until every sender is gone.
+/// Sends everything queued, in order, until a close or until every sender is gone. Frames
+/// queued together are written together, with one flush.
 pub async fn drain(mut sink: SplitSink<WebSocket, Message>, mut queue: mpsc::Receiver<Outgoing>) {
-    while let Some(item) = queue.recv().await {
-        match item {
-            Outgoing::Frame(bytes) => {
-                if sink.send(Message::Binary(bytes)).await.is_err() {
-                    return;
+    'drain: while let Some(mut item) = queue.recv().await {
+        loop {
+            match item {
+                Outgoing::Frame(bytes) => {
+                    if sink.feed(Message::Binary(bytes)).await.is_err() {
+                        return;
+                    }
+                }
+                Outgoing::Close {
+                    code,
+                    ws_code,
+                    reason,
+                } => {
+                    let close = Body::Close(improto::Close {
+                        code,
+                        reason: reason.clone(),
+                    });
+                    let _ = sink.send(Message::Binary(Bytes::from(encode(close)))).await;
+                    let frame = CloseFrame {
+                        code: ws_code,
+                        reason: truncate(&reason, 120).into(),
+                    };
+                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    break 'drain;
                 }
             }
-            Outgoing::Close {
-                code,
-                ws_code,
-                reason,
-            } => {
-                let close = Body::Close(improto::Close {
-                    code,
-                    reason: reason.clone(),
-                });
-                let _ = sink.send(Message::Binary(Bytes::from(encode(close)))).await;
-                let frame = CloseFrame {
-                    code: ws_code,
-                    reason: truncate(&reason, 120).into(),
-                };
-                let _ = sink.send(Message::Close(Some(frame))).await;
-                break;
+            match queue.try_recv() {
+                Ok(next) => item = next,
+                Err(_) => break,
             }
+        }
+        if sink.flush().await.is_err() {
+            return;
         }
     }
     let _ = sink.close().await;

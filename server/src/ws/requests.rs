@@ -1,7 +1,9 @@
 //! Requests of an authenticated connection: `Send`, `Pull`, `Ping` (the session keeps `Ack`s).
 //!
-//! Storage work runs in its own task (bounded per connection by the caller's permit), so a
-//! connection can have several sends in one group commit; replies go through the outbox.
+//! A `Send` is queued to the store in frame order and completed on the writer thread right
+//! after its commit (push, then `SendAck`); other storage work runs in its own task. Either way
+//! the caller's permit bounds a connection's requests in flight, so a connection can have
+//! several sends in one group commit; replies go through the outbox.
 
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ use super::outbox::Outgoing;
 use super::session::End;
 use super::validate::reject_send;
 use crate::state::ServerState;
-use crate::store::{NewMessage, SendOutcome, StoreError};
+use crate::store::{NewMessage, SendOutcome};
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -36,15 +38,7 @@ impl Request {
     /// Handles one frame; `Err` ends the connection.
     pub async fn handle(self, body: Body, permit: OwnedSemaphorePermit) -> Result<(), End> {
         match body {
-            Body::Send(send) => {
-                // Queued to the store here, in frame order; only the wait runs in a task.
-                let request_id = send.request_id;
-                let stored = self.store_send(send);
-                tokio::spawn(async move {
-                    self.acknowledge(request_id, stored).await;
-                    drop(permit);
-                });
-            }
+            Body::Send(send) => self.send(send, permit).await,
             Body::Pull(pull) => {
                 tokio::spawn(async move {
                     self.pull(pull).await;
@@ -69,14 +63,13 @@ impl Request {
         Ok(())
     }
 
-    /// Validates a message and queues it for storage; the message is pushed to the recipient
-    /// right after commit. `Err` carries the status code of an invalid message.
-    fn store_send(
-        &self,
-        send: improto::Send,
-    ) -> Result<impl Future<Output = Result<SendOutcome, StoreError>> + use<>, i32> {
+    /// Validates a message and queues it for storage, in frame order. Right after its commit,
+    /// on the writer thread, the message is pushed to the recipient and the `SendAck` queued,
+    /// so neither waits for a task to wake up. An invalid message is answered at once.
+    async fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
+        let request_id = send.request_id;
         if let Some(code) = reject_send(&send) {
-            return Err(code);
+            return self.send_ack(request_id, code, String::new(), 0).await;
         }
         let message = NewMessage {
             app_key: self.identity.app_key.clone(),
@@ -91,41 +84,51 @@ impl Request {
         };
         let hub = self.state.hub.clone();
         let app_key = self.identity.app_key.clone();
-        let push = move |outcome: &SendOutcome| {
-            if let SendOutcome::Stored { recipient, entry } = outcome {
-                let delivery = Body::Delivery(Delivery {
-                    messages: vec![entry.clone()],
-                    pull_request_id: 0,
-                    has_more: false,
-                });
-                hub.push(&app_key, recipient, &Bytes::from(improto::encode(delivery)));
+        let queue = self.queue;
+        let runtime = tokio::runtime::Handle::current();
+        self.state.store.send_message_then(message, move |outcome| {
+            let (code, message_uid, sent_time) = match outcome {
+                Ok(SendOutcome::Stored { recipient, entry }) => {
+                    let acked = (codes::OK, entry.message_uid.clone(), entry.sent_time);
+                    let delivery = Body::Delivery(Delivery {
+                        messages: vec![entry],
+                        pull_request_id: 0,
+                        has_more: false,
+                    });
+                    hub.push(
+                        &app_key,
+                        &recipient,
+                        &Bytes::from(improto::encode(delivery)),
+                    );
+                    acked
+                }
+                Ok(SendOutcome::Duplicate {
+                    message_uid,
+                    sent_time,
+                }) => (codes::OK, message_uid, sent_time),
+                Err(e) => {
+                    tracing::error!(error = %e, "storing a message failed");
+                    (codes::SERVER_UNAVAILABLE, String::new(), 0)
+                }
+            };
+            let ack = Outgoing::frame(Body::SendAck(SendAck {
+                request_id,
+                code,
+                message_uid,
+                sent_time,
+            }));
+            // The connection's request permit bounds its in-flight SendAcks, so the outbox
+            // rarely lacks room; if it does, a task waits for room (holding the permit).
+            match queue.try_send(ack) {
+                Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => drop(permit),
+                Err(mpsc::error::TrySendError::Full(ack)) => {
+                    runtime.spawn(async move {
+                        let _ = queue.send(ack).await;
+                        drop(permit);
+                    });
+                }
             }
-        };
-        Ok(self.state.store.send_message(message, push))
-    }
-
-    /// Answers a `Send` with a `SendAck` once its outcome is known.
-    async fn acknowledge(
-        self,
-        request_id: u64,
-        stored: Result<impl Future<Output = Result<SendOutcome, StoreError>>, i32>,
-    ) {
-        let outcome = match stored {
-            Err(code) => return self.send_ack(request_id, code, String::new(), 0).await,
-            Ok(pending) => pending.await,
-        };
-        match outcome {
-            Ok(outcome) => {
-                let uid = outcome.message_uid().to_owned();
-                self.send_ack(request_id, codes::OK, uid, outcome.sent_time())
-                    .await
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "storing a message failed");
-                self.send_ack(request_id, codes::SERVER_UNAVAILABLE, String::new(), 0)
-                    .await
-            }
-        }
+        });
     }
 
     /// Answers a `Pull` with a page of the user's inbox.
