@@ -85,16 +85,18 @@ impl Store {
 }
 
 impl Store {
-    /// Stores `message` like [`Store::send_message`], but hands the outcome to `complete` on
-    /// the writer thread right after the commit (in commit order; `Ok` only once committed),
-    /// instead of waking a task: the place to push the message and queue the answer.
-    /// `complete` must not block or panic.
+    /// Stores `message` like [`Store::send_message`], but hands the outcome to `complete` right
+    /// after the commit (in commit order; `Ok` only once committed) instead of waking a task:
+    /// the place to push the message and queue the answer. If the writer is idle, the message
+    /// is stored (and `complete` runs) before this returns, on the calling thread (see
+    /// [`Writer::submit_eager`](super::Writer::submit_eager)). `complete` must not block or
+    /// panic.
     pub fn send_message_then<C>(&self, message: NewMessage, complete: C)
     where
         C: FnOnce(Result<SendOutcome, StoreError>) + Send + 'static,
     {
         self.writer
-            .submit_with(move |tx| store_message(tx, message), complete);
+            .submit_eager(move |tx| store_message(tx, message), complete);
     }
 }
 

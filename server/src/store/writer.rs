@@ -1,15 +1,21 @@
-//! The single writer thread, with group commit.
+//! The writer: one transaction at a time, with group commit.
 //!
-//! Every write is a job sent over a channel. The thread takes all pending jobs (up to
-//! [`MAX_BATCH`]), runs each inside its own `SAVEPOINT` of one transaction (a failing job is
-//! rolled back alone), commits once, and only then completes each job in submission order:
-//! first its `after_commit` hook (still on the writer thread, so hooks run in commit order),
-//! then its answer.
+//! Every write is a job; jobs run in submission order, in batches: one transaction for the
+//! batch, each job inside its own `SAVEPOINT` (a failing job is rolled back alone), one commit,
+//! and only then each job's completion, in submission order (so completions, which queue
+//! pushes, run in commit order).
+//!
+//! Batches normally run on the writer thread, which takes every queued job (up to
+//! [`MAX_BATCH`]) at once. A job submitted with [`Writer::submit_eager`] while the writer is
+//! idle (nothing running, nothing queued) instead runs at once on the submitting thread, in a
+//! batch of its own: a lone message then costs no wake-up of the writer thread and no wake-up
+//! back. Whoever runs a batch holds the *turn*; jobs submitted meanwhile queue up, and the turn
+//! then passes to the writer thread, which commits them together.
 
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
@@ -59,15 +65,68 @@ impl<T, C: FnOnce(Result<T, StoreError>)> Drop for Completion<T, C> {
 /// A type-erased write job.
 type Job = Box<dyn FnOnce(&mut WriteTx<'_>) -> Ran + Send>;
 
-/// Messages to the writer thread.
-enum Command {
-    Job(Job),
-    Stop,
+/// The database, used only by whoever holds the turn.
+struct Db {
+    conn: Connection,
+    clock: SentClock,
 }
 
-/// Handle to the writer thread.
+/// Jobs waiting, and who is responsible for them.
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<Job>,
+    /// Someone holds the turn: a batch is running, and the holder passes the turn on (to the
+    /// writer thread if jobs queued up meanwhile). Jobs are queued only while this is set.
+    busy: bool,
+    /// The turn is the writer thread's.
+    thread_turn: bool,
+    /// No more jobs are accepted; the thread stops once the queued ones are done.
+    stopping: bool,
+}
+
+/// What the writer thread and the submitters share.
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Wakes the writer thread: its turn, or stopping.
+    wake: Condvar,
+    db: Mutex<Db>,
+}
+
+impl Shared {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        // Only the turn bookkeeping is guarded, and it stays consistent even if a holder panicked.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `jobs` as one batch (the caller holds the turn).
+    fn run_batch(&self, jobs: Vec<Job>) {
+        let mut db = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        let Db { conn, clock } = &mut *db;
+        run_batch(conn, clock, jobs);
+    }
+}
+
+/// Holding the turn on a submitting thread; dropping it (also when unwinding) passes it on.
+struct InlineTurn<'a>(&'a Shared);
+
+impl Drop for InlineTurn<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.0.queue();
+        if queue.jobs.is_empty() {
+            queue.busy = false;
+            if queue.stopping {
+                self.0.wake.notify_all();
+            }
+        } else {
+            queue.thread_turn = true;
+            self.0.wake.notify_all();
+        }
+    }
+}
+
+/// Handle to the writer.
 pub struct Writer {
-    commands: mpsc::Sender<Command>,
+    shared: Arc<Shared>,
     /// The writer thread, then any helper threads that end with it.
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -75,14 +134,7 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer thread on `conn`, stamping messages with `clock`.
     pub fn start(conn: Connection, clock: SentClock) -> Result<Self, StoreError> {
-        let (commands, inbox) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("imserver-writer".into())
-            .spawn(move || run(conn, clock, inbox))?;
-        Ok(Writer {
-            commands,
-            threads: Mutex::new(vec![thread]),
-        })
+        Self::start_with(conn, clock, || {})
     }
 
     /// Starts the writer thread on the database file `file` opened as `conn`, with the
@@ -93,21 +145,39 @@ impl Writer {
         file: std::path::PathBuf,
     ) -> Result<Self, StoreError> {
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
-        let (alive, alive_seen) = mpsc::channel::<()>();
-        let (commands, inbox) = mpsc::channel();
+        let (alive, alive_seen) = std::sync::mpsc::channel::<()>();
+        // Dropping `alive` when the writer thread ends stops the checkpoint thread.
+        let writer = Self::start_with(conn, clock, move || drop(alive))?;
+        writer.threads().extend(checkpoint::spawn(file, alive_seen));
+        Ok(writer)
+    }
+
+    /// Starts the writer thread, which calls `at_end` when it stops.
+    fn start_with(
+        conn: Connection,
+        clock: SentClock,
+        at_end: impl FnOnce() + Send + 'static,
+    ) -> Result<Self, StoreError> {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+            db: Mutex::new(Db { conn, clock }),
+        });
+        let for_thread = shared.clone();
         let thread = std::thread::Builder::new()
             .name("imserver-writer".into())
             .spawn(move || {
-                run(conn, clock, inbox);
-                // Ends the checkpoint thread.
-                drop(alive);
+                run(&for_thread);
+                at_end();
             })?;
-        let mut threads = vec![thread];
-        threads.extend(checkpoint::spawn(file, alive_seen));
         Ok(Writer {
-            commands,
-            threads: Mutex::new(threads),
+            shared,
+            threads: Mutex::new(vec![thread]),
         })
+    }
+
+    fn threads(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.threads.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs `work` in the next batch and returns its result once the batch has committed.
@@ -120,9 +190,9 @@ impl Writer {
     }
 
     /// Queues `work` at once (jobs run in the order `submit` was called) and returns a future
-    /// of its result, resolved once its batch has committed. `after_commit` runs on the writer
-    /// thread right after the commit, in commit order relative to other jobs' hooks (and only
-    /// if the job succeeded).
+    /// of its result, resolved once its batch has committed. `after_commit` runs right after
+    /// the commit, in commit order relative to other jobs' hooks (and only if the job
+    /// succeeded).
     pub fn submit<T, W, A>(
         &self,
         work: W,
@@ -145,36 +215,63 @@ impl Writer {
     }
 
     /// Queues `work` at once (jobs run in the order of submission) and hands its outcome to
-    /// `complete` on the writer thread: right after the commit of its batch, in commit order
-    /// relative to other jobs' completions, with `Ok` only if the job succeeded and the batch
-    /// committed. `complete` runs exactly once: with [`StoreError::Closed`] if the job never
-    /// ran (the store stopped) or panicked (then at once, ahead of its batch's commit; such a
-    /// job changed nothing). It must not block or panic.
+    /// `complete` right after the commit of its batch, in commit order relative to other
+    /// jobs' completions, with `Ok` only if the job succeeded and the batch committed.
+    /// `complete` runs exactly once: with [`StoreError::Closed`] if the job never ran (the
+    /// store stopped) or panicked (then at once, ahead of its batch's commit; such a job
+    /// changed nothing). It must not block or panic.
     pub fn submit_with<T, W, C>(&self, work: W, complete: C)
     where
         T: Send + 'static,
         W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
         C: FnOnce(Result<T, StoreError>) + Send + 'static,
     {
-        let mut completion = Completion(Some(complete), PhantomData);
-        let job: Job = Box::new(move |tx| {
-            let result = work(tx);
-            Ran {
-                succeeded: result.is_ok(),
-                finish: Box::new(move |committed| completion.complete(committed.and(result))),
+        self.enqueue(job(work, complete), false);
+    }
+
+    /// Like [`Writer::submit_with`], but if the writer is idle the job runs at once on the
+    /// calling thread, in a batch of its own (which then blocks this call for one commit: no
+    /// fsync, checkpoints run in the background). For short jobs on the latency-critical
+    /// path; anything queued meanwhile is left to the writer thread.
+    pub fn submit_eager<T, W, C>(&self, work: W, complete: C)
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
+        C: FnOnce(Result<T, StoreError>) + Send + 'static,
+    {
+        self.enqueue(job(work, complete), true);
+    }
+
+    /// Queues `job`, or with `eager` runs it here if the writer is idle.
+    fn enqueue(&self, job: Job, eager: bool) {
+        let mut queue = self.shared.queue();
+        if queue.stopping {
+            drop(queue);
+            // Dropping the job completes it with `StoreError::Closed`.
+            drop(job);
+            return;
+        }
+        if queue.busy || !eager {
+            queue.jobs.push_back(job);
+            if !queue.busy {
+                queue.busy = true;
+                queue.thread_turn = true;
+                self.shared.wake.notify_all();
             }
-        });
-        // If the writer has stopped, the job comes back here and dropping it completes it.
-        let _ = self.commands.send(Command::Job(job));
+            return;
+        }
+        queue.busy = true;
+        drop(queue);
+        let _turn = InlineTurn(&self.shared);
+        self.shared.run_batch(vec![job]);
     }
 
     /// Finishes the queued jobs, then stops the thread (and its helpers) and waits for them.
+    /// Jobs submitted from now on complete with [`StoreError::Closed`].
     pub fn stop(&self) {
-        let _ = self.commands.send(Command::Stop);
-        let threads = match self.threads.lock() {
-            Ok(mut guard) => std::mem::take(&mut *guard),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        };
+        self.shared.queue().stopping = true;
+        self.shared.wake.notify_all();
+        let threads = std::mem::take(&mut *self.threads());
         for thread in threads {
             if thread.join().is_err() {
                 tracing::error!("a store thread panicked");
@@ -183,26 +280,56 @@ impl Writer {
     }
 }
 
-/// The writer thread's loop: batch, commit, complete.
-fn run(conn: Connection, mut clock: SentClock, commands: mpsc::Receiver<Command>) {
-    while let Ok(Command::Job(first)) = commands.recv() {
-        let mut jobs = vec![first];
-        let mut stop = false;
-        while jobs.len() < MAX_BATCH {
-            match commands.try_recv() {
-                Ok(Command::Job(job)) => jobs.push(job),
-                Ok(Command::Stop) => {
-                    stop = true;
-                    break;
-                }
-                Err(_) => break,
-            }
+impl Drop for Writer {
+    /// Lets the writer thread finish the queued jobs and end (without waiting for it).
+    fn drop(&mut self) {
+        self.shared.queue().stopping = true;
+        self.shared.wake.notify_all();
+    }
+}
+
+/// Wraps `work` and its completion into a job.
+fn job<T, W, C>(work: W, complete: C) -> Job
+where
+    T: Send + 'static,
+    W: FnOnce(&mut WriteTx<'_>) -> Result<T, StoreError> + Send + 'static,
+    C: FnOnce(Result<T, StoreError>) + Send + 'static,
+{
+    let mut completion = Completion(Some(complete), PhantomData);
+    Box::new(move |tx| {
+        let result = work(tx);
+        Ran {
+            succeeded: result.is_ok(),
+            finish: Box::new(move |committed| completion.complete(committed.and(result))),
         }
-        run_batch(&conn, &mut clock, jobs);
-        if stop {
+    })
+}
+
+/// The writer thread's loop: wait for its turn, run batches while jobs are queued, pass the
+/// turn back; end once stopping with nothing left.
+fn run(shared: &Shared) {
+    let mut queue = shared.queue();
+    loop {
+        if queue.thread_turn {
+            let take = queue.jobs.len().min(MAX_BATCH);
+            let jobs: Vec<Job> = queue.jobs.drain(..take).collect();
+            drop(queue);
+            shared.run_batch(jobs);
+            queue = shared.queue();
+            if queue.jobs.is_empty() {
+                queue.thread_turn = false;
+                queue.busy = false;
+            }
+        } else if queue.stopping && !queue.busy {
             break;
+        } else {
+            queue = shared
+                .wake
+                .wait(queue)
+                .unwrap_or_else(PoisonError::into_inner);
         }
     }
+    drop(queue);
     tracing::debug!("writer thread stopped");
 }
 
@@ -407,6 +534,86 @@ mod tests {
         outcomes.remove(panicked).unwrap_err();
         assert_eq!(outcomes[0], Ok(1));
         assert!(outcomes[1].as_ref().is_err_and(|e| e.contains("UNIQUE")));
+    }
+
+    /// The thread a completion ran on, reported through a channel.
+    fn report_thread(
+        done: &std::sync::mpsc::Sender<(i64, std::thread::ThreadId)>,
+    ) -> impl FnOnce(Result<i64, StoreError>) + Send + 'static {
+        let done = done.clone();
+        move |outcome| {
+            done.send((outcome.unwrap(), std::thread::current().id()))
+                .unwrap()
+        }
+    }
+
+    #[test]
+    fn an_eager_job_runs_at_once_on_the_caller_when_the_writer_is_idle() {
+        let writer = writer();
+        let (done, completions) = std::sync::mpsc::channel();
+        writer.submit_eager(insert(1), report_thread(&done));
+        // Completed before `submit_eager` returned, here.
+        assert_eq!(
+            completions.try_recv().unwrap(),
+            (1, std::thread::current().id())
+        );
+        writer.stop();
+    }
+
+    #[test]
+    fn eager_jobs_queue_behind_a_running_batch_and_commit_together_in_order() {
+        let writer = writer();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (started, running) = std::sync::mpsc::channel::<()>();
+        writer.submit_with(
+            move |_| {
+                started.send(()).unwrap();
+                released.recv().ok();
+                Ok(0)
+            },
+            |_| {},
+        );
+        running.recv().unwrap();
+        let (done, completions) = std::sync::mpsc::channel();
+        for v in 1..=3 {
+            writer.submit_eager(insert(v), report_thread(&done));
+        }
+        assert!(completions.try_recv().is_err());
+        release.send(()).unwrap();
+        let got: Vec<_> = (0..3).map(|_| completions.recv().unwrap()).collect();
+        assert_eq!(
+            got.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        // On the writer thread, not here.
+        assert!(got.iter().all(|(_, t)| *t != std::thread::current().id()));
+        // Once the thread has passed the turn back (just after those completions), the writer
+        // is idle again.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        writer.submit_eager(insert(4), report_thread(&done));
+        assert_eq!(
+            completions.try_recv().unwrap(),
+            (4, std::thread::current().id())
+        );
+        writer.stop();
+    }
+
+    #[test]
+    fn a_job_panicking_on_the_caller_passes_the_turn_on() {
+        let writer = writer();
+        let (done, completions) = std::sync::mpsc::channel();
+        let closed = done.clone();
+        writer.submit_eager(
+            |_| -> Result<i64, StoreError> { panic!("boom") },
+            move |outcome| {
+                assert!(matches!(outcome, Err(StoreError::Closed)));
+                closed.send((0, std::thread::current().id())).unwrap();
+            },
+        );
+        assert_eq!(completions.try_recv().unwrap().0, 0);
+        writer.submit_eager(insert(5), report_thread(&done));
+        assert_eq!(completions.try_recv().unwrap().0, 5);
+        writer.stop();
     }
 
     #[tokio::test]
