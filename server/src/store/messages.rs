@@ -104,31 +104,18 @@ impl Store {
 /// one inbox entry referencing it.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
-    if let Some(client_message_id) = client_message_id {
-        let earlier = tx
-            .conn
-            .prepare_cached(
-                "SELECT message_uid, sent_time FROM messages \
-                 WHERE app_key = ?1 AND sender_id = ?2 AND client_message_id = ?3",
-            )?
-            .query_row(params![m.app_key, m.sender_id, client_message_id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?;
-        if let Some((message_uid, sent_time)) = earlier {
-            return Ok(SendOutcome::Duplicate {
-                message_uid,
-                sent_time,
-            });
-        }
-    }
     let sent_time = tx.clock.stamp();
     let message_uid = new_message_uid(sent_time);
-    tx.conn
+    // A retry hits the idempotency index: nothing is inserted, and the first result is looked
+    // up (one index probe in the common case instead of a lookup before every insert).
+    let inserted = tx
+        .conn
         .prepare_cached(
             "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, \
              target_id, object_name, content, sent_time, persisted, counted, client_message_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             ON CONFLICT (app_key, sender_id, client_message_id) \
+               WHERE client_message_id IS NOT NULL DO NOTHING",
         )?
         .execute(params![
             message_uid,
@@ -143,6 +130,21 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
             m.counted,
             client_message_id,
         ])?;
+    if inserted == 0 {
+        let (message_uid, sent_time) = tx
+            .conn
+            .prepare_cached(
+                "SELECT message_uid, sent_time FROM messages \
+                 WHERE app_key = ?1 AND sender_id = ?2 AND client_message_id = ?3",
+            )?
+            .query_row(params![m.app_key, m.sender_id, client_message_id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+        return Ok(SendOutcome::Duplicate {
+            message_uid,
+            sent_time,
+        });
+    }
     let seq: i64 = tx
         .conn
         .prepare_cached(concat!(

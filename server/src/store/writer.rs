@@ -334,7 +334,8 @@ fn run(shared: &Shared) {
 }
 
 /// Runs `jobs` in one transaction, each in its own savepoint, then completes them in order.
-fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
+/// A lone job runs without a savepoint: if it fails, the whole transaction is rolled back.
+fn run_batch(conn: &Connection, clock: &mut SentClock, mut jobs: Vec<Job>) {
     if let Err(e) = exec_cached(conn, "BEGIN IMMEDIATE") {
         tracing::error!(error = %e, "cannot begin write transaction");
         // Dropping a job completes it with `StoreError::Closed`.
@@ -342,14 +343,30 @@ fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
         return;
     }
     let mut finishes = Vec::with_capacity(jobs.len());
+    let mut keep = true;
+    if jobs.len() == 1
+        && let Some(job) = jobs.pop()
+    {
+        let (succeeded, finish) = run_lone_job(conn, clock, job);
+        keep = succeeded;
+        finishes.push(finish);
+    }
     for job in jobs {
         finishes.push(run_job(conn, clock, job));
     }
-    let committed = exec_cached(conn, "COMMIT").map_err(|e| {
-        tracing::error!(error = %e, "batch commit failed");
-        let _ = exec_cached(conn, "ROLLBACK");
-        StoreError::Commit(e.to_string())
-    });
+    let committed = if keep {
+        exec_cached(conn, "COMMIT").map_err(|e| {
+            tracing::error!(error = %e, "batch commit failed");
+            let _ = exec_cached(conn, "ROLLBACK");
+            StoreError::Commit(e.to_string())
+        })
+    } else {
+        // The lone job failed: nothing to keep. Its own error is its outcome.
+        if let Err(e) = exec_cached(conn, "ROLLBACK") {
+            tracing::error!(error = %e, "cannot roll back a failed job");
+        }
+        Ok(())
+    };
     for finish in finishes {
         let outcome = match &committed {
             Ok(()) => Ok(()),
@@ -357,6 +374,19 @@ fn run_batch(conn: &Connection, clock: &mut SentClock, jobs: Vec<Job>) {
         };
         if catch_unwind(AssertUnwindSafe(|| finish(outcome))).is_err() {
             tracing::error!("a write job's completion panicked");
+        }
+    }
+}
+
+/// Runs the only job of a batch directly in the transaction; false if it failed or panicked
+/// (the caller then rolls the transaction back).
+fn run_lone_job(conn: &Connection, clock: &mut SentClock, job: Job) -> (bool, Finish) {
+    match catch_unwind(AssertUnwindSafe(|| job(&mut WriteTx { conn, clock }))) {
+        Ok(Ran { succeeded, finish }) => (succeeded, finish),
+        Err(_) => {
+            tracing::error!("a write job panicked; its changes were rolled back");
+            // The job's completion ran (with `StoreError::Closed`) as it unwound.
+            (false, Box::new(|_| {}))
         }
     }
 }
@@ -613,6 +643,22 @@ mod tests {
         assert_eq!(completions.try_recv().unwrap().0, 0);
         writer.submit_eager(insert(5), report_thread(&done));
         assert_eq!(completions.try_recv().unwrap().0, 5);
+        writer.stop();
+    }
+
+    #[tokio::test]
+    async fn a_lone_failing_job_leaves_nothing_behind() {
+        let writer = writer();
+        let failed = writer
+            .write(|tx| {
+                insert(2)(tx)?;
+                insert(2)(tx) // violates UNIQUE after the first insert went in
+            })
+            .await;
+        assert!(matches!(failed, Err(StoreError::Sqlite(_))));
+        assert_eq!(count(&writer).await, 0);
+        assert_eq!(writer.write(insert(2)).await.unwrap(), 2);
+        assert_eq!(count(&writer).await, 1);
         writer.stop();
     }
 
