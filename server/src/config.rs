@@ -40,6 +40,11 @@ pub struct Config {
     /// Log filter for stderr (`info`, `debug`, or a tracing `EnvFilter` directive).
     #[arg(long, default_value = "info")]
     pub log_level: String,
+
+    /// Threads running connections (the `imserver` binary's runtime); default: one less than
+    /// the CPUs available (at least 1), leaving a core to the storage writer thread.
+    #[arg(long, env = "IMSERVER_WORKER_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub worker_threads: Option<u16>,
 }
 
 impl Config {
@@ -54,6 +59,18 @@ impl Config {
             token_ttl_days: 30,
             max_connections: 20_000,
             log_level: "info".into(),
+            worker_threads: None,
+        }
+    }
+
+    /// The number of runtime threads to use: `--worker-threads`, else one less than the CPUs
+    /// available (at least 1).
+    pub fn runtime_threads(&self) -> usize {
+        match self.worker_threads {
+            Some(threads) => usize::from(threads),
+            None => std::thread::available_parallelism()
+                .map_or(1, |cpus| cpus.get().saturating_sub(1))
+                .max(1),
         }
     }
 }
@@ -81,6 +98,10 @@ mod tests {
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.app_key.as_deref(), Some("k"));
         assert_eq!(config.offline_retention_days, 3);
+        assert!(config.runtime_threads() >= 1);
+        let config = Config::try_parse_from(["imserver", "--worker-threads", "3"]).unwrap();
+        assert_eq!(config.runtime_threads(), 3);
+        assert!(Config::try_parse_from(["imserver", "--worker-threads", "0"]).is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         )
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.runtime_threads())
         .enable_all()
         .thread_name("imserver-rt")
         .build();
