@@ -18,21 +18,25 @@ pub async fn run(messages: usize) {
 
     let mut samples = Vec::with_capacity(messages);
     let mut ack_samples = Vec::with_capacity(messages);
+    let (acked_tx, acked_rx) = std::sync::mpsc::channel();
     for i in 0..WARM_UP + messages {
         let im = a.im.clone();
+        let acked_tx = acked_tx.clone();
         let start = Instant::now();
-        let sending = tokio::spawn(async move {
+        // The send runs on A's own runtime, as the C and Node shells run it.
+        a.im.spawn(async move {
             let sent = im
                 .send_message(ConversationType::Private, "bob", MessageContent::text(TEXT))
                 .await;
-            sent.map(|m| (m, Instant::now()))
-        });
-        // B's listener thread (the harness's, like a shell's dispatcher) hands the event over.
+            let _ = acked_tx.send(sent.map(|_| Instant::now()));
+        })
+        .expect("initialised");
+        // This thread drains B's event queue directly, as a shell's dispatcher thread does.
         b.listener.wait_for(Duration::from_secs(10), |e| {
             matches!(e, Event::Message { .. })
         });
         let arrived = Instant::now();
-        let acked = sending.await.expect("send task").expect("send").1;
+        let acked = acked_rx.recv().expect("send finished").expect("send");
         if i >= WARM_UP {
             samples.push(arrived - start);
             ack_samples.push(acked - start);
