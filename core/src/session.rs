@@ -195,19 +195,17 @@ impl Session {
                 .into_iter()
                 .filter_map(|m| self.incoming(m))
                 .collect();
-            let events = self.events.clone();
-            // Listeners hear of each message right after its commit, from the database thread.
-            self.store
-                .call(move |conn| {
-                    for message in
-                        store::messages::store_incoming(conn, &batch, last, offline, now_ms())?
-                    {
-                        events.emit(Event::Message { message });
-                    }
-                    Ok(())
+            // Committed in place on this network thread; listeners hear of each message
+            // right after its commit.
+            let stored = self
+                .store
+                .call_here(|conn| {
+                    store::messages::store_incoming(conn, &batch, last, offline, now_ms())
                 })
-                .await
                 .map_err(|e| End::Lost(format!("storing messages: {e}")))?;
+            for message in stored {
+                self.events.emit(Event::Message { message });
+            }
             self.cursor.committed(last);
             self.stored = last;
             self.acknowledge(ACK_BATCH).await?;

@@ -1,10 +1,14 @@
 //! The database thread and the closure mailbox that feeds it.
+//!
+//! The connection sits behind a mutex so that the session can also commit received messages
+//! in place ([`Store::call_here`]) on its network thread, saving two thread wake-ups on the
+//! delivery path; everything else goes to the database thread.
 
 use super::{checkpoint, schema};
 use crate::error::{ImError, ImResult, code};
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use tokio::sync::oneshot;
 
@@ -14,6 +18,11 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 #[derive(Clone)]
 pub(crate) struct Store {
     jobs: mpsc::Sender<Job>,
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Store {
@@ -25,27 +34,33 @@ impl Store {
         thread::Builder::new()
             .name("imcore-db".into())
             .spawn(move || {
-                let mut conn = match schema::open(&file) {
-                    Ok(conn) => {
-                        let _ = ready_tx.send(Ok(()));
-                        conn
-                    }
+                let conn = match schema::open(&file) {
+                    Ok(conn) => Arc::new(Mutex::new(conn)),
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
                         return;
                     }
                 };
+                let _ = ready_tx.send(Ok(Arc::clone(&conn)));
                 let (_alive, checkpoint_alive) = mpsc::channel::<()>();
                 checkpoint::spawn(file.clone(), checkpoint_alive);
                 for job in inbox {
-                    job(&mut conn);
+                    job(&mut lock(&conn));
                 }
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
-        ready_rx
+        let conn = ready_rx
             .await
             .map_err(|_| ImError::new(code::DATABASE_ERROR, "database thread ended"))??;
-        Ok(Store { jobs })
+        Ok(Store { jobs, conn })
+    }
+
+    /// Runs `f` on the calling thread (it blocks for as long as `f` and any job in progress).
+    pub(crate) fn call_here<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> ImResult<R>,
+    ) -> ImResult<R> {
+        f(&mut lock(&self.conn))
     }
 
     /// Runs `f` on the database thread and returns its result.
