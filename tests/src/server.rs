@@ -86,6 +86,16 @@ impl ServerProcess {
         format!("http://{}", self.addr)
     }
 
+    /// Freezes (`SIGSTOP`) or thaws (`SIGCONT`) the process: a server that stops answering.
+    pub fn freeze(&self, frozen: bool) {
+        let signal = if frozen { "-STOP" } else { "-CONT" };
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill {signal} failed");
+    }
+
     /// Kills the process (SIGKILL) and waits for it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

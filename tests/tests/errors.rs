@@ -94,3 +94,36 @@ async fn bad_parameters_and_unconnected_calls() {
     assert_eq!(other.connect(&alice).await.unwrap_err().code, 31002);
     other.destroy();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_send_fails_with_30003_and_is_stored_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"), "app-timeout", "secret-timeout");
+    let im = ImClient::new();
+    let mut options = InitOptions::new(server.navi(), dir.path().join("c"));
+    options.request_timeout_ms = 300;
+    im.init(&server.app_key, options).unwrap();
+    im.connect(&server.token("alice").await).await.unwrap();
+
+    server.freeze(true);
+    let failed = im
+        .send_message(
+            ConversationType::Private,
+            "bob",
+            MessageContent::text("lost?"),
+        )
+        .await;
+    server.freeze(false);
+    assert_eq!(failed.unwrap_err().code, 30003);
+    let page = im
+        .get_history_messages(ConversationType::Private, "bob", 0, 20, HistoryOrder::Older)
+        .await
+        .unwrap();
+    assert_eq!(page.list.len(), 1);
+    assert_eq!(page.list[0].sent_status, imcore::SentStatus::Failed);
+    assert_eq!(
+        page.list[0].message_uid, "",
+        "no server id for a failed message"
+    );
+    im.destroy();
+}
