@@ -56,7 +56,7 @@ export declare class ImClient {
   /** A client that is not initialised yet. */
   constructor()
   /** Initialises the client (synchronous, no I/O); allowed once until `destroy()`. */
-  init(appKey: string, options: { navi: string; dbPath: string; logLevel?: number; logToHost?: boolean; requestTimeoutMs?: number; platform?: number }): void
+  init(appKey: string, options: { navi: string; dbPath: string; logLevel?: number; logToHost?: boolean; requestTimeoutMs?: number; heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number; platform?: number }): void
   /**
    * Sets the event listener, replacing the previous one; `null` removes it. Events are plain
    * objects: `{type:'connectionStatus', status, code}`, `{type:'message', message}`,

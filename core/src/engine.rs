@@ -210,6 +210,7 @@ impl Engine {
                 ack.inbox_seq,
                 self.events.clone(),
                 self.log.clone(),
+                self.options.keepalive(),
             )
             .await?;
             let mut state = self.state();

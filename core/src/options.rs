@@ -23,10 +23,20 @@ pub struct InitOptions {
     /// Milliseconds to wait for the server's acknowledgement of a send (default 10,000).
     #[serde(default = "default_request_timeout_ms")]
     pub request_timeout_ms: u64,
+    /// Milliseconds of silence after which a ping is sent (default 15,000, the seed's 15 s).
+    #[serde(default = "default_heartbeat_ms")]
+    pub heartbeat_interval_ms: u64,
+    /// Milliseconds a ping may go unanswered before the connection is declared dead and the
+    /// engine reconnects (default 15,000).
+    #[serde(default = "default_heartbeat_ms")]
+    pub heartbeat_timeout_ms: u64,
     /// Device class announced to the server: 1 desktop, 2 mobile, 3 web (default 1).
     #[serde(default = "default_platform")]
     pub platform: i32,
 }
+
+/// Longest timeout or interval accepted (one day), so deadlines never overflow.
+const MAX_TIMEOUT_MS: u64 = 86_400_000;
 
 fn default_log_level() -> LogLevel {
     LogLevel::Warn
@@ -34,6 +44,10 @@ fn default_log_level() -> LogLevel {
 
 fn default_request_timeout_ms() -> u64 {
     10_000
+}
+
+fn default_heartbeat_ms() -> u64 {
+    15_000
 }
 
 fn default_platform() -> i32 {
@@ -49,6 +63,8 @@ impl InitOptions {
             log_level: default_log_level(),
             log_to_host: false,
             request_timeout_ms: default_request_timeout_ms(),
+            heartbeat_interval_ms: default_heartbeat_ms(),
+            heartbeat_timeout_ms: default_heartbeat_ms(),
             platform: default_platform(),
         }
     }
@@ -73,8 +89,16 @@ impl InitOptions {
         if !(1..=3).contains(&self.platform) {
             return Err(ImError::invalid("platform must be 1, 2 or 3"));
         }
-        if self.request_timeout_ms == 0 {
-            return Err(ImError::invalid("requestTimeoutMs must be positive"));
+        for (name, ms) in [
+            ("requestTimeoutMs", self.request_timeout_ms),
+            ("heartbeatIntervalMs", self.heartbeat_interval_ms),
+            ("heartbeatTimeoutMs", self.heartbeat_timeout_ms),
+        ] {
+            if !(1..=MAX_TIMEOUT_MS).contains(&ms) {
+                return Err(ImError::invalid(format!(
+                    "{name} must be 1–{MAX_TIMEOUT_MS}"
+                )));
+            }
         }
         Ok(())
     }
@@ -82,6 +106,14 @@ impl InitOptions {
     /// Navigation base without trailing slashes.
     pub(crate) fn navi_base(&self) -> &str {
         self.navi.trim_end_matches('/')
+    }
+
+    /// Heartbeat interval and timeout.
+    pub(crate) fn keepalive(&self) -> (Duration, Duration) {
+        (
+            Duration::from_millis(self.heartbeat_interval_ms),
+            Duration::from_millis(self.heartbeat_timeout_ms),
+        )
     }
 
     /// Send acknowledgement timeout.
@@ -108,6 +140,8 @@ mod tests {
             r#"{"navi":"ftp://x","dbPath":"/tmp"}"#,
             r#"{"navi":"http://x","dbPath":"/tmp","logLevel":9}"#,
             r#"{"navi":"http://x","dbPath":"/tmp","bogus":1}"#,
+            r#"{"navi":"http://x","dbPath":"/tmp","heartbeatTimeoutMs":0}"#,
+            r#"{"navi":"http://x","dbPath":"/tmp","heartbeatIntervalMs":100000000}"#,
         ] {
             assert_eq!(
                 InitOptions::from_json(bad).unwrap_err().code,

@@ -3,6 +3,7 @@
 use crate::enums::ConversationType;
 use crate::events::{Event, EventSender};
 use crate::log::Logger;
+use crate::net::heartbeat::{Beat, Heartbeat};
 use crate::net::inbox::{InboxCursor, Plan};
 use crate::net::transport::{self, Incoming, Socket};
 use crate::store::{self, IncomingMessage, Store};
@@ -12,12 +13,8 @@ use improto::{Ack, Body, Delivery, InboxMessage, Ping, Pong, Pull, SendAck};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{Instant, MissedTickBehavior, interval};
+use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
-/// How often a ping is sent when the line is quiet (seed: 15 s).
-const PING_INTERVAL: Duration = Duration::from_secs(15);
-/// Silence after which the connection is declared dead.
-const DEAD_AFTER: Duration = Duration::from_secs(30);
 /// Acknowledgements are batched: at most one `Ack` per this interval…
 const ACK_INTERVAL: Duration = Duration::from_millis(200);
 /// …unless this many stored entries are still unacknowledged.
@@ -60,6 +57,8 @@ pub(crate) struct Session {
     stored: u64,
     /// Highest sequence acknowledged to the server.
     acked: u64,
+    /// Heartbeat interval and timeout.
+    keepalive: (Duration, Duration),
 }
 
 impl Session {
@@ -71,6 +70,7 @@ impl Session {
         server_seq: u64,
         events: EventSender,
         log: Logger,
+        keepalive: (Duration, Duration),
     ) -> crate::error::ImResult<Session> {
         let stored = store.call(|conn| store::messages::inbox_seq(conn)).await?;
         Ok(Session {
@@ -85,6 +85,7 @@ impl Session {
             offline_finished: false,
             stored,
             acked: stored,
+            keepalive,
         })
     }
 
@@ -98,21 +99,18 @@ impl Session {
             }
             None => self.finish_offline_pull(),
         }
-        let mut ping = interval(PING_INTERVAL);
-        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        ping.reset();
-        let mut last_heard = Instant::now();
+        let mut heartbeat = Heartbeat::new(self.keepalive.0, self.keepalive.1, Instant::now());
         let mut ack = interval(ACK_INTERVAL);
         ack.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             let step = tokio::select! {
                 read = self.socket.next() => match transport::interpret(read) {
                     Incoming::Frame(body) => {
-                        last_heard = Instant::now();
+                        heartbeat.heard(Instant::now());
                         self.on_frame(body).await
                     }
                     Incoming::Nothing => {
-                        last_heard = Instant::now();
+                        heartbeat.heard(Instant::now());
                         Ok(())
                     }
                     Incoming::Closed(reason) => Err(End::Lost(reason)),
@@ -122,13 +120,11 @@ impl Session {
                     None => Err(End::Stopped),
                 },
                 _ = ack.tick() => self.acknowledge(0).await,
-                _ = ping.tick() => {
-                    if last_heard.elapsed() >= DEAD_AFTER {
-                        Err(End::Lost("no answer to ping".into()))
-                    } else {
-                        self.write(Body::Ping(Ping { nonce: now_ms() as u64 })).await
-                    }
-                }
+                _ = sleep_until(heartbeat.deadline()) => match heartbeat.check(Instant::now()) {
+                    Beat::Wait => Ok(()),
+                    Beat::Ping => self.write(Body::Ping(Ping { nonce: now_ms() as u64 })).await,
+                    Beat::Dead => Err(End::Lost("no answer to ping".into())),
+                },
             };
             if let Err(end) = step {
                 return end;

@@ -112,7 +112,7 @@ impl ImClient {
     /// Initialises the client (synchronous, no I/O); allowed once until `destroy()`.
     #[napi(
         catch_unwind,
-        ts_args_type = "appKey: string, options: { navi: string; dbPath: string; logLevel?: number; logToHost?: boolean; requestTimeoutMs?: number; platform?: number }"
+        ts_args_type = "appKey: string, options: { navi: string; dbPath: string; logLevel?: number; logToHost?: boolean; requestTimeoutMs?: number; heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number; platform?: number }"
     )]
     pub fn init(&self, env: Env, app_key: Unknown<'_>, options: Unknown<'_>) -> napi::Result<()> {
         let result = (|| {

@@ -56,6 +56,7 @@ test('init rejects wrong types and invalid options with 33003', (t) => {
   throwsCode(() => c.init('key', { navi, dbPath, platform: 'web' }), 33003);
   throwsCode(() => c.init('key', { navi, dbPath, bogus: true }), 33003);
   throwsCode(() => c.init('key', { navi, dbPath, requestTimeoutMs: () => 1 }), 33003);
+  throwsCode(() => c.init('key', { navi, dbPath, heartbeatTimeoutMs: 0 }), 33003);
   c.init('key', { navi, dbPath, logLevel: undefined });
   throwsCode(() => c.init('key', { navi, dbPath }), 33003); // only once
   assert.equal(c.getConnectionStatus(), 2);
