@@ -41,6 +41,8 @@ pub(crate) struct Engine {
     pub events: EventSender,
     pub log: Logger,
     state: Mutex<State>,
+    /// The last navigation answer, reused until every server in it fails.
+    navi_cache: Mutex<Option<Vec<String>>>,
 }
 
 impl Engine {
@@ -61,6 +63,7 @@ impl Engine {
             events,
             log,
             state: Mutex::new(State::default()),
+            navi_cache: Mutex::new(None),
         }
     }
 
@@ -181,14 +184,47 @@ impl Engine {
         self.set_status(status, code);
     }
 
-    /// One connection attempt: navigation, WebSocket, authentication, database.
+    /// One connection attempt: navigation (cached), WebSocket, authentication, database.
     async fn establish(self: &Arc<Self>, token: &str) -> ImResult<(Session, String)> {
+        let cached = self
+            .navi_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(servers) = cached else {
+            let servers = self.resolve_navi().await?;
+            return self.connect_first(&servers, token).await;
+        };
+        match self.connect_first(&servers, token).await {
+            Err(e) if e.code == code::SOCKET_FAILED => {
+                self.log
+                    .info("every cached server failed; asking navigation again");
+                let servers = self.resolve_navi().await?;
+                self.connect_first(&servers, token).await
+            }
+            other => other,
+        }
+    }
+
+    /// Asks navigation for the servers and caches the answer.
+    async fn resolve_navi(&self) -> ImResult<Vec<String>> {
         let servers = navi::resolve(self.options.navi_base(), &self.app_key).await?;
+        *self.navi_cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(servers.clone());
+        Ok(servers)
+    }
+
+    /// Connects to the first of `servers` whose WebSocket opens, in order.
+    async fn connect_first(
+        self: &Arc<Self>,
+        servers: &[String],
+        token: &str,
+    ) -> ImResult<(Session, String)> {
         let mut last_error = ImError::new(code::SOCKET_FAILED, "no server reachable");
         for url in servers {
-            let mut socket = match transport::open(&url).await {
+            let mut socket = match transport::open(url).await {
                 Ok(socket) => socket,
                 Err(e) => {
+                    self.log.info(format!("{url} unreachable: {e}"));
                     last_error = e;
                     continue;
                 }
