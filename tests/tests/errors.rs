@@ -127,3 +127,35 @@ async fn an_unanswered_send_fails_with_30003_and_is_stored_failed() {
     );
     im.destroy();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_while_connecting_is_33006_and_reconnect_needs_a_disconnect_35007() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"), "app-states", "secret-states");
+    let (im, _listener) = Client::init(&server, &dir.path().join("c"));
+    let token = server.token("alice").await;
+    assert_eq!(
+        im.reconnect().await.unwrap_err().code,
+        35007,
+        "nothing to reconnect yet"
+    );
+
+    server.freeze(true);
+    let first = tokio::spawn({
+        let (im, token) = (im.clone(), token.clone());
+        async move { im.connect(&token).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(im.connect(&token).await.unwrap_err().code, 33006);
+    server.freeze(false);
+    assert_eq!(first.await.unwrap().unwrap(), "alice");
+
+    assert_eq!(
+        im.reconnect().await.unwrap_err().code,
+        35007,
+        "still connected"
+    );
+    im.disconnect().unwrap();
+    assert_eq!(im.reconnect().await.unwrap(), "alice");
+    im.destroy();
+}
