@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{Notify, mpsc};
 
+use crate::ws::codes;
 use crate::ws::outbox::Outgoing;
 
 /// Online connections of one app, by user id.
@@ -14,8 +15,37 @@ type AppPeers = HashMap<String, Vec<Peer>>;
 /// One online connection as the hub sees it.
 struct Peer {
     id: u64,
+    /// When the connection's token was issued, ms.
+    issued_at_ms: i64,
     queue: mpsc::Sender<Outgoing>,
-    kick: Arc<Notify>,
+    kick: Arc<Kick>,
+}
+
+/// Asks a session to close its connection, with the status code to close with.
+#[derive(Debug, Default)]
+pub struct Kick {
+    notify: Notify,
+    reason: Mutex<Option<(i32, String)>>,
+}
+
+impl Kick {
+    /// Asks the session to close with `Close{code, reason}`; the first request wins.
+    pub fn kick(&self, code: i32, reason: &str) {
+        {
+            let mut slot = self.reason.lock().unwrap_or_else(|p| p.into_inner());
+            if slot.is_none() {
+                *slot = Some((code, reason.to_owned()));
+            }
+        }
+        self.notify.notify_one();
+    }
+
+    /// Completes once kicked, with the code and reason to close with.
+    pub async fn kicked(&self) -> (i32, String) {
+        self.notify.notified().await;
+        let taken = self.reason.lock().unwrap_or_else(|p| p.into_inner()).take();
+        taken.unwrap_or_else(|| (codes::DISCONNECTED, "closed by the server".into()))
+    }
 }
 
 /// Online connections by app key, then user id (two levels, so that lookups borrow `&str`s
@@ -35,14 +65,15 @@ pub struct Registration {
 }
 
 impl Hub {
-    /// Registers a connection of `user_id`. Pushes go into `queue`; if the queue is full the
-    /// connection is too slow and `kick` is notified so the session closes it.
+    /// Registers a connection of `user_id` whose token was issued at `issued_at_ms`. Pushes go
+    /// into `queue`; if the queue is full the connection is too slow and is kicked.
     pub fn register(
         self: &Arc<Self>,
         app_key: &str,
         user_id: &str,
+        issued_at_ms: i64,
         queue: mpsc::Sender<Outgoing>,
-        kick: Arc<Notify>,
+        kick: Arc<Kick>,
     ) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.lock()
@@ -50,7 +81,12 @@ impl Hub {
             .or_default()
             .entry(user_id.to_owned())
             .or_default()
-            .push(Peer { id, queue, kick });
+            .push(Peer {
+                id,
+                issued_at_ms,
+                queue,
+                kick,
+            });
         Registration {
             hub: self.clone(),
             app_key: app_key.to_owned(),
@@ -81,9 +117,32 @@ impl Hub {
                     connection = peer.id,
                     "outbox full; closing slow connection"
                 );
-                peer.kick.notify_one();
+                peer.kick
+                    .kick(codes::DISCONNECTED, "too slow to keep up with deliveries");
             }
         }
+    }
+
+    /// Closes, with `Close{code, reason}`, the user's connections whose token was issued before
+    /// `issued_before_ms` (`i64::MAX`: all of them); returns how many were asked to close.
+    pub fn close(
+        &self,
+        app_key: &str,
+        user_id: &str,
+        issued_before_ms: i64,
+        code: i32,
+        reason: &str,
+    ) -> usize {
+        let peers = self.lock();
+        let Some(list) = peers.get(app_key).and_then(|users| users.get(user_id)) else {
+            return 0;
+        };
+        let mut closed = 0;
+        for peer in list.iter().filter(|p| p.issued_at_ms < issued_before_ms) {
+            peer.kick.kick(code, reason);
+            closed += 1;
+        }
+        closed
     }
 
     /// The map, even if a panicking holder poisoned the lock (the map stays consistent).
@@ -122,8 +181,8 @@ mod tests {
         let hub = Arc::new(Hub::default());
         let (tx1, mut rx1) = mpsc::channel(4);
         let (tx2, mut rx2) = mpsc::channel(4);
-        let r1 = hub.register("app", "bob", tx1, Arc::new(Notify::new()));
-        let r2 = hub.register("app", "bob", tx2, Arc::new(Notify::new()));
+        let r1 = hub.register("app", "bob", 0, tx1, Arc::default());
+        let r2 = hub.register("app", "bob", 0, tx2, Arc::default());
         assert!(hub.is_online("app", "bob"));
         assert!(!hub.is_online("other", "bob"));
         hub.push("app", "bob", &axum::body::Bytes::from_static(b"x"));
@@ -139,13 +198,35 @@ mod tests {
     async fn kicks_a_connection_whose_outbox_is_full() {
         let hub = Arc::new(Hub::default());
         let (tx, _rx) = mpsc::channel(1);
-        let kick = Arc::new(Notify::new());
-        let _reg = hub.register("app", "bob", tx, kick.clone());
+        let kick = Arc::new(Kick::default());
+        let _reg = hub.register("app", "bob", 0, tx, kick.clone());
         let frame = axum::body::Bytes::from_static(b"x");
         hub.push("app", "bob", &frame);
         hub.push("app", "bob", &frame);
-        tokio::time::timeout(std::time::Duration::from_secs(1), kick.notified())
+        let (code, _) = tokio::time::timeout(std::time::Duration::from_secs(1), kick.kicked())
             .await
             .unwrap();
+        assert_eq!(code, codes::DISCONNECTED);
+    }
+
+    #[tokio::test]
+    async fn closes_the_connections_whose_token_is_older_than_asked() {
+        let hub = Arc::new(Hub::default());
+        let (old_kick, new_kick) = (Arc::new(Kick::default()), Arc::new(Kick::default()));
+        let (tx, _rx) = mpsc::channel(1);
+        let _old = hub.register("app", "bob", 10, tx.clone(), old_kick.clone());
+        let _new = hub.register("app", "bob", 20, tx, new_kick.clone());
+        assert_eq!(hub.close("app", "bob", 20, 31010, "token expired"), 1);
+        let (code, reason) =
+            tokio::time::timeout(std::time::Duration::from_secs(1), old_kick.kicked())
+                .await
+                .unwrap();
+        assert_eq!((code, reason.as_str()), (31010, "token expired"));
+        assert_eq!(hub.close("app", "bob", i64::MAX, 9, "user blocked"), 2);
+        let (code, _) = tokio::time::timeout(std::time::Duration::from_secs(1), new_kick.kicked())
+            .await
+            .unwrap();
+        assert_eq!(code, 9);
+        assert_eq!(hub.close("app", "nobody", i64::MAX, 9, "user blocked"), 0);
     }
 }

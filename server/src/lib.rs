@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod hub;
+pub mod restrictions;
 mod server;
 pub mod state;
 pub mod store;

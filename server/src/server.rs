@@ -15,6 +15,7 @@ use crate::apps::{App, Apps};
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::restrictions::Restrictions;
 use crate::state::ServerState;
 use crate::store::{Store, StoreError};
 use crate::{http, ws};
@@ -73,6 +74,7 @@ pub async fn run(
         .zip(config.app_secret.clone())
         .map(|(key, secret)| App { key, secret });
     let app = store.resolve_app(configured).await?;
+    let restrictions = Restrictions::from_stored(store.load_restrictions(now_ms()).await?);
 
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
@@ -88,6 +90,7 @@ pub async fn run(
         apps: Apps::new([app.clone()]),
         store: store.clone(),
         hub: Arc::new(Hub::default()),
+        restrictions,
         token_ttl_ms: i64::from(config.token_ttl_days) * DAY_MS,
         ws_url: format!("ws://{addr}/ws"),
         connections: connections.clone(),

@@ -6,6 +6,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::apps::Apps;
 use crate::hub::Hub;
+use crate::restrictions::Restrictions;
 use crate::store::Store;
 
 /// Everything a request handler or session needs; shared behind an `Arc`.
@@ -16,6 +17,8 @@ pub struct ServerState {
     pub store: Store,
     /// Online connections.
     pub hub: Arc<Hub>,
+    /// Blocks and token cutoffs, cached for the connect path.
+    pub restrictions: Restrictions,
     /// Lifetime of issued tokens, in ms.
     pub token_ttl_ms: i64,
     /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.

@@ -24,6 +24,14 @@ impl Form {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+
+    /// Every value of `key`, in the order sent (lists are sent as the key repeated).
+    pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[cfg(test)]
@@ -65,5 +73,12 @@ mod tests {
         assert_eq!(form.get("userId"), Some("u1"));
         assert_eq!(form.get("portraitUri"), Some(""));
         assert_eq!(Form::parse(b"").get("userId"), None);
+    }
+
+    #[test]
+    fn returns_every_value_of_a_repeated_key() {
+        let form = Form::parse(b"userId=u1&minute=10&userId=u2");
+        assert_eq!(form.get_all("userId").collect::<Vec<_>>(), ["u1", "u2"]);
+        assert_eq!(form.get_all("nothing").count(), 0);
     }
 }

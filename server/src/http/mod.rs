@@ -3,6 +3,7 @@
 //! Requests go through one dispatcher so that repeated slashes in the path can be collapsed
 //! before matching (SDKs build URLs by concatenation, server-api.md §1.1).
 
+mod block;
 pub mod form;
 mod navi;
 pub mod reply;
@@ -35,6 +36,10 @@ pub async fn dispatch(
         }
         "/user/getToken.json" if post => user::get_token(&state, &headers, &body).await,
         "/user/checkOnline.json" if post => user::check_online(&state, &headers, &body),
+        "/user/block.json" if post => block::block(&state, &headers, &body).await,
+        "/user/unblock.json" if post => block::unblock(&state, &headers, &body).await,
+        "/user/block/query.json" if post => block::query(&state, &headers, &body).await,
+        "/user/token/expire.json" if post => block::expire_tokens(&state, &headers, &body).await,
         _ => Err(ApiError::not_found(&path)),
     };
     result.unwrap_or_else(IntoResponse::into_response)

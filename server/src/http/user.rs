@@ -74,8 +74,13 @@ pub fn check_online(
 }
 
 /// The required `userId` parameter: 1 to 64 bytes.
-fn user_id(form: &Form) -> Result<&str, ApiError> {
-    match form.get("userId") {
+pub(super) fn user_id(form: &Form) -> Result<&str, ApiError> {
+    valid_user_id(form.get("userId"))
+}
+
+/// A given user id, checked: 1 to 64 bytes.
+pub(super) fn valid_user_id(id: Option<&str>) -> Result<&str, ApiError> {
+    match id {
         None | Some("") => Err(ApiError::parameter("userId is required")),
         Some(id) if id.len() > MAX_USER_ID_BYTES => Err(ApiError::parameter(format!(
             "userId is longer than {MAX_USER_ID_BYTES} bytes"

@@ -20,6 +20,7 @@ mod checkpoint;
 mod inbox;
 mod messages;
 mod read_pool;
+mod restrictions;
 mod schema;
 mod users;
 mod writer;
@@ -31,6 +32,7 @@ use rusqlite::Connection;
 
 pub use inbox::Pulled;
 pub use messages::{NewMessage, SendOutcome};
+pub use restrictions::StoredRestrictions;
 pub use users::UserProfile;
 pub use writer::{WriteTx, Writer};
 

@@ -8,6 +8,7 @@ use super::StoreError;
 pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_content_once.sql"),
+    include_str!("migrations/003_user_restrictions.sql"),
 ];
 
 /// Prepared statements each connection keeps; room for every statement of the hot paths.

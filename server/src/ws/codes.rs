@@ -2,6 +2,8 @@
 
 /// Success.
 pub const OK: i32 = 0;
+/// The user is blocked (`/user/block.json`): live connections are closed, connects refused.
+pub const USER_BLOCKED: i32 = 9;
 /// Temporary server failure (storage); the client may retry.
 pub const SERVER_UNAVAILABLE: i32 = 30002;
 /// The connection is being closed by the server (shutdown, or too slow to keep up).

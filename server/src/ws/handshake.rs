@@ -24,6 +24,8 @@ pub struct Identity {
     pub user_id: String,
     /// Client installation id from `Connect` (may be empty).
     pub device_id: String,
+    /// When the connection's token was issued, ms.
+    pub issued_at_ms: i64,
 }
 
 /// Waits for `Connect`, authenticates it and queues the `ConnectAck`.
@@ -77,12 +79,23 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
     let Some(app) = state.apps.get(&connect.app_key) else {
         return Err((codes::UNKNOWN_APP_KEY, "unknown app key"));
     };
-    match token::verify(&app.key, &app.secret, &connect.token, now_ms()) {
-        Ok(claims) => Ok(Identity {
-            app_key: app.key.clone(),
-            user_id: claims.user_id,
-            device_id: connect.device_id,
-        }),
+    let now = now_ms();
+    match token::verify(&app.key, &app.secret, &connect.token, now) {
+        Ok(claims) => {
+            let refused =
+                state
+                    .restrictions
+                    .refusal(&app.key, &claims.user_id, claims.issued_at_ms, now);
+            if let Some(refusal) = refused {
+                return Err(refusal);
+            }
+            Ok(Identity {
+                app_key: app.key.clone(),
+                user_id: claims.user_id,
+                device_id: connect.device_id,
+                issued_at_ms: claims.issued_at_ms,
+            })
+        }
         Err(TokenError::Expired) => Err((codes::TOKEN_EXPIRED, "token expired")),
         Err(TokenError::Malformed | TokenError::BadMac) => {
             Err((codes::TOKEN_INVALID, "token invalid"))

@@ -8,13 +8,15 @@ use axum::extract::ws::{Message, WebSocket};
 use futures_util::StreamExt;
 use futures_util::stream::SplitStream;
 use improto::Body;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use super::acks::{self, Acks};
 use super::handshake::{self, Identity};
 use super::outbox::{self, Outgoing};
 use super::{codes, requests};
+use crate::clock::now_ms;
+use crate::hub::Kick;
 use crate::state::ServerState;
 
 /// Longest silence (no frame at all) before an authenticated connection is closed.
@@ -129,13 +131,25 @@ async fn run(
     queue: &mpsc::Sender<Outgoing>,
     acks: &Acks,
 ) -> End {
-    let kick = Arc::new(Notify::new());
+    let kick = Arc::new(Kick::default());
     let _registration = state.hub.register(
         &identity.app_key,
         &identity.user_id,
+        identity.issued_at_ms,
         queue.clone(),
         kick.clone(),
     );
+    // A block or token expiry that came between the handshake's check and the registration
+    // found no connection to close: check again now that it would be found.
+    let refused = state.restrictions.refusal(
+        &identity.app_key,
+        &identity.user_id,
+        identity.issued_at_ms,
+        now_ms(),
+    );
+    if let Some((code, reason)) = refused {
+        return End::close(code, 1008, reason);
+    }
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     // Both timers are re-armed lazily rather than on every frame: the idle one only when it
     // fires early, the ack one only when an ack arrives with no write scheduled.
@@ -188,9 +202,7 @@ async fn run(
                 }
                 idle.as_mut().reset(silent_until);
             }
-            _ = kick.notified() => {
-                return End::close(codes::DISCONNECTED, 1008, "too slow to keep up with deliveries");
-            }
+            (code, reason) = kick.kicked() => return End::close(code, 1008, reason),
             _ = queue.closed() => return End::PeerGone("socket writer stopped".into()),
         }
     }

@@ -1,0 +1,163 @@
+//! Blocking users and expiring their tokens: `/user/block.json`, `/user/unblock.json`,
+//! `/user/block/query.json` and `/user/token/expire.json`.
+//!
+//! A blocked user's live connections are closed with `Close{code: 9}` and new ones refused with
+//! `ConnectAck{code: 9}` until the block ends or is lifted. After a token expiry, connections
+//! whose token was issued before the given time are closed with `Close{code: 31010}` and such
+//! tokens refused with `ConnectAck{code: 31010}`. The database holds both (they survive
+//! restarts); the cache in `state.restrictions` serves the connect path.
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::json;
+
+use super::form::Form;
+use super::reply::{self, ApiError};
+use super::signed::authenticate;
+use super::user::{user_id, valid_user_id};
+use crate::clock::{format_datetime, now_ms};
+use crate::state::ServerState;
+use crate::store::StoreError;
+use crate::ws::codes;
+
+/// Most users one `/user/block.json` call may block.
+const MAX_BLOCKED_PER_CALL: usize = 20;
+/// Longest block, in minutes (30 days).
+const MAX_BLOCK_MINUTES: i64 = 43_200;
+/// Milliseconds per minute.
+const MINUTE_MS: i64 = 60_000;
+
+/// Blocks `userId` (repeated, at most 20) for `minute` minutes (1 to 43200): `{"code":200}`.
+pub async fn block(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let app = authenticate(state, headers)?;
+    let form = Form::parse(body);
+    let user_ids = user_ids(&form, MAX_BLOCKED_PER_CALL)?;
+    let minutes = form
+        .get("minute")
+        .and_then(|m| m.trim().parse::<i64>().ok())
+        .filter(|m| (1..=MAX_BLOCK_MINUTES).contains(m))
+        .ok_or_else(|| ApiError::parameter(format!("minute must be 1 to {MAX_BLOCK_MINUTES}")))?;
+    let now = now_ms();
+    let until = now + minutes * MINUTE_MS;
+    state
+        .store
+        .block_users(app.key.clone(), user_ids.clone(), until, now)
+        .await
+        .map_err(storage_failed)?;
+    // Cache first, then close: a connection registering in between sees the block either way.
+    state
+        .restrictions
+        .block(&app.key, user_ids.iter().map(String::as_str), until);
+    for user_id in &user_ids {
+        state.hub.close(
+            &app.key,
+            user_id,
+            i64::MAX,
+            codes::USER_BLOCKED,
+            "user blocked",
+        );
+    }
+    Ok(reply::ok(json!({})))
+}
+
+/// Lifts the blocks of `userId` (repeated): `{"code":200}`.
+pub async fn unblock(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let app = authenticate(state, headers)?;
+    let form = Form::parse(body);
+    let user_ids = user_ids(&form, usize::MAX)?;
+    state
+        .store
+        .unblock_users(app.key.clone(), user_ids.clone())
+        .await
+        .map_err(storage_failed)?;
+    state
+        .restrictions
+        .unblock(&app.key, user_ids.iter().map(String::as_str));
+    Ok(reply::ok(json!({})))
+}
+
+/// The users blocked now: `{"code":200,"users":[{"userId":…,"blockEndTime":"yyyy-MM-dd HH:mm:ss"}]}`.
+/// Takes no parameters (an empty body is fine; [java]'s `page`/`size` are ignored).
+pub async fn query(
+    state: &ServerState,
+    headers: &HeaderMap,
+    _body: &[u8],
+) -> Result<Response, ApiError> {
+    let app = authenticate(state, headers)?;
+    let blocked = state
+        .store
+        .blocked_users(app.key.clone(), now_ms())
+        .await
+        .map_err(storage_failed)?;
+    let users: Vec<_> = blocked
+        .into_iter()
+        .map(
+            |(user_id, until)| json!({ "userId": user_id, "blockEndTime": format_datetime(until) }),
+        )
+        .collect();
+    Ok(reply::ok(json!({ "users": users })))
+}
+
+/// Invalidates the tokens of `userId` issued before `time` (ms): `{"code":200}`.
+pub async fn expire_tokens(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let app = authenticate(state, headers)?;
+    let form = Form::parse(body);
+    let user_id = user_id(&form)?;
+    let before = form
+        .get("time")
+        .and_then(|t| t.trim().parse::<i64>().ok())
+        .filter(|t| *t > 0)
+        .ok_or_else(|| ApiError::parameter("time must be a positive time in ms"))?;
+    let cutoff = state
+        .store
+        .expire_tokens(app.key.clone(), user_id.to_owned(), before)
+        .await
+        .map_err(storage_failed)?;
+    state.restrictions.expire_tokens(&app.key, user_id, cutoff);
+    state.hub.close(
+        &app.key,
+        user_id,
+        cutoff,
+        codes::TOKEN_EXPIRED,
+        "token expired",
+    );
+    Ok(reply::ok(json!({})))
+}
+
+/// The repeated `userId` parameter: at least one, at most `max`, each 1 to 64 bytes.
+fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in form.get_all("userId") {
+        valid_user_id(Some(id))?;
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiError::parameter("userId is required"));
+    }
+    if ids.len() > max {
+        return Err(ApiError::parameter(format!(
+            "at most {max} userId may be given"
+        )));
+    }
+    Ok(ids)
+}
+
+/// Logs a storage failure and answers 1000.
+fn storage_failed(e: StoreError) -> ApiError {
+    tracing::error!(error = %e, "storage failed");
+    ApiError::internal()
+}
