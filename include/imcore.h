@@ -86,6 +86,14 @@ int32_t imcore_send_message(struct ImcoreClient *handle,
                             ImcoreCompletion callback,
                             void *user_data);
 
+// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
+// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
+// failed outgoing message.
+int32_t imcore_resend_message(struct ImcoreClient *handle,
+                              int64_t message_id,
+                              ImcoreCompletion callback,
+                              void *user_data);
+
 // A page of local history (seed `getHistoryMessages`): `timestamp` 0 = latest, `count`
 // 1–20, `order` 0 older / 1 newer; completes with `{"list":[…],"hasMore":bool}`.
 int32_t imcore_get_history_messages(struct ImcoreClient *handle,

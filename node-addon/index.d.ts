@@ -82,6 +82,11 @@ export declare class ImClient {
    * to the stored message once the server acknowledged it.
    */
   sendMessage(conversationType: number, targetId: string, message: { objectName?: string; messageType?: string; content: Record<string, unknown> }): Promise<ImMessage>
+  /**
+   * Sends a FAILED message (by `messageId`) again under its original idempotency key, so the
+   * receiver gets it once; resolves to the message, now SENT.
+   */
+  resendMessage(messageId: number): Promise<ImMessage>
   /** A page of local history: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer. */
   getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<{ list: ImMessage[]; hasMore: boolean }>
   /**

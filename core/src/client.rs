@@ -201,15 +201,7 @@ impl ImClient {
         let body = content.encoded()?;
         let target_id = target_id.to_owned();
         run(&engine.runtime.clone(), async move {
-            let (session, store, user_id) = {
-                let state = engine.state();
-                match (&state.session, &state.store, &state.user_id) {
-                    (Some(session), Some(store), Some(user)) => {
-                        (session.clone(), store.clone(), user.clone())
-                    }
-                    _ => return Err(ImError::not_connected()),
-                }
-            };
+            let (session, store, user_id) = connected(&engine)?;
             let client_message_id = format!("{:032x}", rand::rng().random::<u128>());
             let outgoing = OutgoingMessage {
                 conversation_type,
@@ -244,6 +236,43 @@ impl ImClient {
                 })
                 .await?;
             outcome.map(|_| message)
+        })
+        .await
+    }
+
+    /// Sends a FAILED message again under its original idempotency key, so that the receiver
+    /// gets it once even if the first attempt did reach the server; resolves to the message,
+    /// now SENT. 33003 when `message_id` is not a failed outgoing message.
+    pub async fn resend_message(&self, message_id: i64) -> ImResult<Message> {
+        let engine = self.engine()?;
+        run(&engine.runtime.clone(), async move {
+            let (session, store, _) = connected(&engine)?;
+            let (message, client_message_id, content) = store
+                .call(move |conn| store::messages::failed_outgoing(conn, message_id))
+                .await?
+                .ok_or_else(|| {
+                    ImError::invalid(format!(
+                        "message {message_id} is not a failed outgoing message"
+                    ))
+                })?;
+            let kind = crate::message_types::by_object_name(&message.object_name)
+                .ok_or_else(|| ImError::invalid("unknown message type"))?;
+            let send = improto::Send {
+                request_id: 0,
+                conversation_type: message.conversation_type.into(),
+                target_id: message.target_id,
+                object_name: message.object_name,
+                content,
+                client_message_id,
+                persisted: kind.persisted,
+                counted: kind.counted,
+            };
+            let ack = send_and_await_ack(session, send, engine.options.request_timeout()).await?;
+            store
+                .call(move |conn| {
+                    store::messages::mark_sent(conn, message_id, &ack.message_uid, ack.sent_time)
+                })
+                .await
         })
         .await
     }
@@ -319,6 +348,19 @@ impl ImClient {
             .as_ref()
             .map(|r| Arc::clone(&r.engine))
             .ok_or_else(ImError::not_initialized)
+    }
+}
+
+/// The live session, the user's database and user id, or 30001 when not connected.
+fn connected(
+    engine: &Engine,
+) -> ImResult<(tokio::sync::mpsc::Sender<Command>, store::Store, String)> {
+    let state = engine.state();
+    match (&state.session, &state.store, &state.user_id) {
+        (Some(session), Some(store), Some(user)) => {
+            Ok((session.clone(), store.clone(), user.clone()))
+        }
+        _ => Err(ImError::not_connected()),
     }
 }
 

@@ -112,6 +112,25 @@ pub unsafe extern "C" fn imcore_send_message(
     }
 }
 
+/// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
+/// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
+/// failed outgoing message.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_resend_message(
+    handle: *mut ImcoreClient,
+    message_id: i64,
+    callback: ImcoreCompletion,
+    user_data: *mut c_void,
+) -> i32 {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        accept(handle, callback, user_data, |client| {
+            let core = client.core.clone();
+            Ok(async move { core.resend_message(message_id).await })
+        })
+    }
+}
+
 /// A page of local history (seed `getHistoryMessages`): `timestamp` 0 = latest, `count`
 /// 1–20, `order` 0 older / 1 newer; completes with `{"list":[…],"hasMore":bool}`.
 #[unsafe(no_mangle)]

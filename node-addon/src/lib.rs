@@ -243,6 +243,28 @@ impl ImClient {
         })
     }
 
+    /// Sends a FAILED message (by `messageId`) again under its original idempotency key, so the
+    /// receiver gets it once; resolves to the message, now SENT.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "messageId: number",
+        ts_return_type = "Promise<ImMessage>"
+    )]
+    pub fn resend_message<'env>(
+        &self,
+        env: &'env Env,
+        message_id: Unknown<'_>,
+    ) -> napi::Result<Object<'env>> {
+        let message_id = match convert::integer(&message_id, "messageId") {
+            Ok(id) => id,
+            Err(e) => return promise::rejected(env, e),
+        };
+        let client = self.shared.core.clone();
+        promise::spawn(env, &self.shared.core, None, async move {
+            client.resend_message(message_id).await
+        })
+    }
+
     /// A page of local history: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer.
     #[napi(
         catch_unwind,

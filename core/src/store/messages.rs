@@ -111,6 +111,38 @@ pub(crate) fn insert_outgoing(
     Ok(get(conn, conn.last_insert_rowid())?.expect("row just inserted"))
 }
 
+/// A FAILED outgoing message with what is needed to send it again: (message, idempotency
+/// key, raw content JSON). `None` if `message_id` is not a failed outgoing message.
+pub(crate) fn failed_outgoing(
+    conn: &Connection,
+    message_id: i64,
+) -> ImResult<Option<(Message, String, String)>> {
+    let Some(message) = get(conn, message_id)? else {
+        return Ok(None);
+    };
+    if message.message_direction != MessageDirection::Send
+        || message.sent_status != SentStatus::Failed
+    {
+        return Ok(None);
+    }
+    let (key, content): (Option<String>, String) = conn
+        .prepare_cached("SELECT client_message_id, content FROM messages WHERE message_id = ?1")?
+        .query_row([message_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(key.map(|key| (message, key, content)))
+}
+
+/// Records the server's acknowledgement of a message sent again.
+pub(crate) fn mark_sent(
+    conn: &Connection,
+    message_id: i64,
+    uid: &str,
+    sent_time: i64,
+) -> ImResult<Message> {
+    conn.prepare_cached("UPDATE messages SET message_uid = ?2, sent_time = ?3, sent_status = ?4 WHERE message_id = ?1")?
+        .execute(params![message_id, uid, sent_time, i32::from(SentStatus::Sent)])?;
+    Ok(get(conn, message_id)?.expect("row exists"))
+}
+
 /// The highest inbox sequence number stored.
 pub(crate) fn inbox_seq(conn: &Connection) -> ImResult<u64> {
     Ok(

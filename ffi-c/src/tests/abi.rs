@@ -94,6 +94,10 @@ fn calls_before_init_are_33001_and_bad_init_is_33003() {
             33001
         );
         assert_eq!(imcore_disconnect(client), 33001);
+        assert_eq!(
+            imcore_resend_message(client, 1, Some(on_done), null_mut()),
+            33001
+        );
         let mut status = 0;
         assert_eq!(imcore_get_connection_status(client, &mut status), 33001);
         let mut out = null_mut();
@@ -213,6 +217,17 @@ fn bad_arguments_after_init() {
         let (code, json) = rx.recv_timeout(Duration::from_secs(5)).unwrap();
         assert_eq!(code, 30016);
         assert!(json.contains("\"code\":30016"), "{json}");
+        assert_eq!(
+            imcore_resend_message(client, 1, None, ud),
+            33003,
+            "NULL completion"
+        );
+        assert_eq!(imcore_resend_message(client, 1, Some(on_done), ud), 0);
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
+            30001,
+            "resend needs a connection"
+        );
         assert_eq!(
             imcore_get_history_messages(client, 1, c("b").as_ptr(), 0, 21, 0, Some(on_done), ud),
             0
