@@ -124,6 +124,19 @@ impl ServerProcess {
 
     /// Obtains a token for `user_id` through `POST /user/getToken.json`.
     pub async fn token(&self, user_id: &str) -> String {
+        let answer = self
+            .post(
+                "/user/getToken.json",
+                &format!("userId={user_id}&name={user_id}"),
+            )
+            .await;
+        assert_eq!(answer["code"], 200, "getToken failed: {answer}");
+        answer["token"].as_str().expect("token string").to_owned()
+    }
+
+    /// POSTs the form body `form` to the Server API path `path`, signed as the server SDKs
+    /// sign it; returns the JSON reply whatever its HTTP status.
+    pub async fn post(&self, path: &str, form: &str) -> serde_json::Value {
         let nonce = rand::random::<u32>().to_string();
         let timestamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -134,22 +147,20 @@ impl ServerProcess {
             "{}{nonce}{timestamp}",
             self.app_secret
         )));
-        let answer: serde_json::Value = reqwest::Client::new()
-            .post(format!("{}/user/getToken.json", self.navi()))
+        reqwest::Client::new()
+            .post(format!("{}{path}", self.navi()))
             .header("App-Key", &self.app_key)
             .header("Nonce", nonce)
             .header("Timestamp", timestamp)
             .header("Signature", signature)
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("userId={user_id}&name={user_id}"))
+            .body(form.to_owned())
             .send()
             .await
-            .expect("getToken request")
+            .unwrap_or_else(|e| panic!("{path} request: {e}"))
             .json()
             .await
-            .expect("getToken JSON");
-        assert_eq!(answer["code"], 200, "getToken failed: {answer}");
-        answer["token"].as_str().expect("token string").to_owned()
+            .unwrap_or_else(|e| panic!("{path} JSON: {e}"))
     }
 }
 
