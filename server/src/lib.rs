@@ -1,7 +1,8 @@
 //! `imserver`, the reference imcore IM server.
 //!
-//! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`) signed as RongCloud's
-//!   server SDKs sign it, and navigation (`/navi.json`);
+//! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`, `/user/block.json`,
+//!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`) signed as
+//!   RongCloud's server SDKs sign it, and navigation (`/navi.json`);
 //! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
 //!   private messages, receive pushes, pull the inbox;
 //! * SQLite storage with one group-committing writer thread.
