@@ -105,6 +105,30 @@ int32_t imcore_get_history_messages(struct ImcoreClient *handle,
                                     ImcoreCompletion callback,
                                     void *user_data);
 
+// Saves the text draft of a conversation (seed `saveTextMessageDraft`); completes with
+// `null`. Drafts live in the user's database (connect first) and survive restarts.
+int32_t imcore_save_text_message_draft(struct ImcoreClient *handle,
+                                       int32_t conversation_type,
+                                       const char *target_id,
+                                       const char *draft,
+                                       ImcoreCompletion callback,
+                                       void *user_data);
+
+// Gets the text draft of a conversation (seed `getTextMessageDraft`); completes with a JSON
+// string, `""` when there is none.
+int32_t imcore_get_text_message_draft(struct ImcoreClient *handle,
+                                      int32_t conversation_type,
+                                      const char *target_id,
+                                      ImcoreCompletion callback,
+                                      void *user_data);
+
+// Removes the text draft of a conversation (seed `clearTextMessageDraft`); completes with `null`.
+int32_t imcore_clear_text_message_draft(struct ImcoreClient *handle,
+                                        int32_t conversation_type,
+                                        const char *target_id,
+                                        ImcoreCompletion callback,
+                                        void *user_data);
+
 // Closes the connection and stops reconnecting (seed `disconnect`).
 int32_t imcore_disconnect(struct ImcoreClient *handle);
 

@@ -87,6 +87,12 @@ export declare class ImClient {
    * receiver gets it once; resolves to the message, now SENT.
    */
   resendMessage(messageId: number): Promise<ImMessage>
+  /** Saves the text draft of a conversation (kept in the user's database across restarts). */
+  saveTextMessageDraft(conversationType: number, targetId: string, draft: string): Promise<void>
+  /** The text draft of a conversation, `''` when there is none. */
+  getTextMessageDraft(conversationType: number, targetId: string): Promise<string>
+  /** Removes the text draft of a conversation. */
+  clearTextMessageDraft(conversationType: number, targetId: string): Promise<void>
   /** A page of local history: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer. */
   getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<{ list: ImMessage[]; hasMore: boolean }>
   /**

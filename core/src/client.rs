@@ -320,6 +320,67 @@ impl ImClient {
         .await
     }
 
+    /// Saves the text draft of a conversation (seed `saveTextMessageDraft`); drafts live in the
+    /// user's database and survive restarts. 33003 for a draft over 128 KB.
+    pub async fn save_text_message_draft(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        draft: &str,
+    ) -> ImResult<()> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        if draft.len() > crate::message::MAX_CONTENT_BYTES {
+            return Err(ImError::invalid("draft is over 128 KB"));
+        }
+        let (target_id, draft) = (target_id.to_owned(), draft.to_owned());
+        run(&engine.runtime.clone(), async move {
+            let store = user_store(&engine)?;
+            store
+                .call(move |conn| {
+                    store::drafts::save(conn, conversation_type, &target_id, &draft, now_ms())
+                })
+                .await
+        })
+        .await
+    }
+
+    /// The text draft of a conversation, empty when none (seed `getTextMessageDraft`).
+    pub async fn get_text_message_draft(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+    ) -> ImResult<String> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let store = user_store(&engine)?;
+            store
+                .call(move |conn| store::drafts::get(conn, conversation_type, &target_id))
+                .await
+        })
+        .await
+    }
+
+    /// Removes the text draft of a conversation (seed `clearTextMessageDraft`).
+    pub async fn clear_text_message_draft(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+    ) -> ImResult<()> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let store = user_store(&engine)?;
+            store
+                .call(move |conn| store::drafts::clear(conn, conversation_type, &target_id))
+                .await
+        })
+        .await
+    }
+
     /// Disconnects, stops the runtime and the database thread; the client may be `init`ed again.
     pub fn destroy(&self) {
         let running = self.lock().take();
@@ -349,6 +410,15 @@ impl ImClient {
             .map(|r| Arc::clone(&r.engine))
             .ok_or_else(ImError::not_initialized)
     }
+}
+
+/// The current user's database (open from the first successful connect until logout), else 30001.
+fn user_store(engine: &Engine) -> ImResult<store::Store> {
+    engine
+        .state()
+        .store
+        .clone()
+        .ok_or_else(ImError::not_connected)
 }
 
 /// The live session, the user's database and user id, or 30001 when not connected.

@@ -161,6 +161,79 @@ pub unsafe extern "C" fn imcore_get_history_messages(
     }
 }
 
+/// Saves the text draft of a conversation (seed `saveTextMessageDraft`); completes with
+/// `null`. Drafts live in the user's database (connect first) and survive restarts.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_save_text_message_draft(
+    handle: *mut ImcoreClient,
+    conversation_type: i32,
+    target_id: *const c_char,
+    draft: *const c_char,
+    callback: ImcoreCompletion,
+    user_data: *mut c_void,
+) -> i32 {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        accept(handle, callback, user_data, |client| {
+            let conversation_type = ConversationType::try_from(conversation_type)?;
+            let target_id = arg(target_id, "target_id")?.to_owned();
+            let draft = arg(draft, "draft")?.to_owned();
+            let core = client.core.clone();
+            Ok(async move {
+                core.save_text_message_draft(conversation_type, &target_id, &draft)
+                    .await
+            })
+        })
+    }
+}
+
+/// Gets the text draft of a conversation (seed `getTextMessageDraft`); completes with a JSON
+/// string, `""` when there is none.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_get_text_message_draft(
+    handle: *mut ImcoreClient,
+    conversation_type: i32,
+    target_id: *const c_char,
+    callback: ImcoreCompletion,
+    user_data: *mut c_void,
+) -> i32 {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        accept(handle, callback, user_data, |client| {
+            let conversation_type = ConversationType::try_from(conversation_type)?;
+            let target_id = arg(target_id, "target_id")?.to_owned();
+            let core = client.core.clone();
+            Ok(async move {
+                core.get_text_message_draft(conversation_type, &target_id)
+                    .await
+            })
+        })
+    }
+}
+
+/// Removes the text draft of a conversation (seed `clearTextMessageDraft`); completes with `null`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_clear_text_message_draft(
+    handle: *mut ImcoreClient,
+    conversation_type: i32,
+    target_id: *const c_char,
+    callback: ImcoreCompletion,
+    user_data: *mut c_void,
+) -> i32 {
+    // SAFETY: pointers checked inside.
+    unsafe {
+        accept(handle, callback, user_data, |client| {
+            let conversation_type = ConversationType::try_from(conversation_type)?;
+            let target_id = arg(target_id, "target_id")?.to_owned();
+            let core = client.core.clone();
+            Ok(async move {
+                core.clear_text_message_draft(conversation_type, &target_id)
+                    .await
+            })
+        })
+    }
+}
+
 /// Closes the connection and stops reconnecting (seed `disconnect`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_disconnect(handle: *mut ImcoreClient) -> i32 {

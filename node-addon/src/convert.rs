@@ -95,3 +95,13 @@ pub(crate) fn js_error(env: &Env, error: ImError) -> napi::Error {
     // Falls back to napi's own error (string code) only if the environment cannot build one.
     build().unwrap_or_else(|_| napi::Error::from_reason(error.to_string()))
 }
+
+/// A `(conversationType, targetId)` pair, the key of every conversation API.
+pub(crate) fn conversation(
+    conversation_type: &Unknown<'_>,
+    target_id: &Unknown<'_>,
+) -> ImResult<(imcore::ConversationType, String)> {
+    let conversation_type =
+        imcore::ConversationType::try_from(int32(conversation_type, "conversationType")?)?;
+    Ok((conversation_type, string(target_id, "targetId")?))
+}

@@ -14,10 +14,7 @@ mod events;
 mod promise;
 
 use events::{Dispatcher, Listener};
-use imcore::{
-    ConnectionStatus, ConversationType, HistoryOrder, ImError, ImResult, InitOptions,
-    MessageContent,
-};
+use imcore::{ConnectionStatus, HistoryOrder, ImError, ImResult, InitOptions, MessageContent};
 use napi::CleanupEnvHook;
 use napi::bindgen_prelude::{Object, ObjectFinalize, Unknown};
 use napi::{Env, ValueType};
@@ -223,11 +220,8 @@ impl ImClient {
         message: Unknown<'_>,
     ) -> napi::Result<Object<'env>> {
         let args = (|| {
-            let conversation_type = ConversationType::try_from(convert::int32(
-                &conversation_type,
-                "conversationType",
-            )?)?;
-            let target_id = convert::string(&target_id, "targetId")?;
+            let (conversation_type, target_id) =
+                convert::conversation(&conversation_type, &target_id)?;
             let content = MessageContent::from_value(convert::json_object(&message, "message")?)?;
             Ok::<_, ImError>((conversation_type, target_id, content))
         })();
@@ -265,6 +259,90 @@ impl ImClient {
         })
     }
 
+    /// Saves the text draft of a conversation (kept in the user's database across restarts).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "conversationType: number, targetId: string, draft: string",
+        ts_return_type = "Promise<void>"
+    )]
+    pub fn save_text_message_draft<'env>(
+        &self,
+        env: &'env Env,
+        conversation_type: Unknown<'_>,
+        target_id: Unknown<'_>,
+        draft: Unknown<'_>,
+    ) -> napi::Result<Object<'env>> {
+        let args = (|| {
+            let (conversation_type, target_id) =
+                convert::conversation(&conversation_type, &target_id)?;
+            Ok::<_, ImError>((
+                conversation_type,
+                target_id,
+                convert::string(&draft, "draft")?,
+            ))
+        })();
+        let (conversation_type, target_id, draft) = match args {
+            Ok(args) => args,
+            Err(e) => return promise::rejected(env, e),
+        };
+        let client = self.shared.core.clone();
+        promise::spawn(env, &self.shared.core, None, async move {
+            client
+                .save_text_message_draft(conversation_type, &target_id, &draft)
+                .await
+        })
+    }
+
+    /// The text draft of a conversation, `''` when there is none.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "conversationType: number, targetId: string",
+        ts_return_type = "Promise<string>"
+    )]
+    pub fn get_text_message_draft<'env>(
+        &self,
+        env: &'env Env,
+        conversation_type: Unknown<'_>,
+        target_id: Unknown<'_>,
+    ) -> napi::Result<Object<'env>> {
+        let (conversation_type, target_id) =
+            match convert::conversation(&conversation_type, &target_id) {
+                Ok(args) => args,
+                Err(e) => return promise::rejected(env, e),
+            };
+        let client = self.shared.core.clone();
+        promise::spawn(env, &self.shared.core, None, async move {
+            client
+                .get_text_message_draft(conversation_type, &target_id)
+                .await
+        })
+    }
+
+    /// Removes the text draft of a conversation.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "conversationType: number, targetId: string",
+        ts_return_type = "Promise<void>"
+    )]
+    pub fn clear_text_message_draft<'env>(
+        &self,
+        env: &'env Env,
+        conversation_type: Unknown<'_>,
+        target_id: Unknown<'_>,
+    ) -> napi::Result<Object<'env>> {
+        let (conversation_type, target_id) =
+            match convert::conversation(&conversation_type, &target_id) {
+                Ok(args) => args,
+                Err(e) => return promise::rejected(env, e),
+            };
+        let client = self.shared.core.clone();
+        promise::spawn(env, &self.shared.core, None, async move {
+            client
+                .clear_text_message_draft(conversation_type, &target_id)
+                .await
+        })
+    }
+
     /// A page of local history: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer.
     #[napi(
         catch_unwind,
@@ -281,11 +359,8 @@ impl ImClient {
         order: Unknown<'_>,
     ) -> napi::Result<Object<'env>> {
         let args = (|| {
-            let conversation_type = ConversationType::try_from(convert::int32(
-                &conversation_type,
-                "conversationType",
-            )?)?;
-            let target_id = convert::string(&target_id, "targetId")?;
+            let (conversation_type, target_id) =
+                convert::conversation(&conversation_type, &target_id)?;
             let timestamp = convert::integer(&timestamp, "timestamp")?;
             // Out-of-range counts become 0 so that core reports its own range error.
             let count = usize::try_from(convert::integer(&count, "count")?).unwrap_or(0);

@@ -36,6 +36,7 @@ test('calls before init are 33001', async () => {
   await rejectsCode(c.sendMessage(1, 'bob', TEXT), 33001);
   await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 10, 0), 33001);
   await rejectsCode(c.resendMessage(1), 33001);
+  await rejectsCode(c.getTextMessageDraft(1, 'bob'), 33001);
   c.setListener(() => {}); // allowed before init
   c.destroy();
   c.destroy(); // idempotent
@@ -76,6 +77,10 @@ test('async methods reject bad arguments with 33003', async (t) => {
   await rejectsCode(c.sendMessage(1.5, 'bob', TEXT), 33003);
   await rejectsCode(c.resendMessage('1'), 33003);
   await rejectsCode(c.resendMessage(1), 30001); // needs a connection
+  await rejectsCode(c.saveTextMessageDraft(2, 'bob', 'x'), 33003);
+  await rejectsCode(c.saveTextMessageDraft(1, 'bob', 5), 33003);
+  await rejectsCode(c.clearTextMessageDraft(1, ''), 33003);
+  await rejectsCode(c.getTextMessageDraft(1, 'bob'), 30001); // drafts live in the user's database
   await rejectsCode(c.sendMessage(1, 7, TEXT), 33003);
   await rejectsCode(c.sendMessage(1, '', TEXT), 33003);
   await rejectsCode(c.sendMessage(1, 'bob'), 33003);

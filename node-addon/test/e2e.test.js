@@ -83,6 +83,13 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
   assert.deepEqual(historyA.list.map((m) => m.messageUId), [reply.messageUId]);
   assert.equal(historyA.hasMore, true);
 
+  // Drafts persist in the user's database.
+  assert.equal(await a.getTextMessageDraft(PRIVATE, 'bob'), '');
+  await a.saveTextMessageDraft(PRIVATE, 'bob', 'half-written 草稿');
+  assert.equal(await a.getTextMessageDraft(PRIVATE, 'bob'), 'half-written 草稿');
+  await a.clearTextMessageDraft(PRIVATE, 'bob');
+  assert.equal(await a.getTextMessageDraft(PRIVATE, 'bob'), '');
+
   // Offline delivery: B disconnects, A sends, B reconnects and receives it.
   b.disconnect();
   assert.equal(b.getConnectionStatus(), 2);

@@ -5,6 +5,7 @@
 
 mod actor;
 mod checkpoint;
+pub(crate) mod drafts;
 pub(crate) mod messages;
 mod schema;
 

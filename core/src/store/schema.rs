@@ -5,7 +5,10 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// Migrations in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_messages.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_messages.sql"),
+    include_str!("migrations/002_drafts.sql"),
+];
 
 /// Opens `file` in WAL mode and migrates it to the latest schema.
 pub(super) fn open(file: &Path) -> ImResult<Connection> {
@@ -45,6 +48,40 @@ fn migrate(conn: &mut Connection) -> ImResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upgrades_a_version_1_database_without_losing_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("imcore.db");
+        {
+            let conn = Connection::open(&file).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
+                 object_name, content, sent_time, sent_status) VALUES ('U', 1, 'bob', 'bob', 2, 'RC:TxtMsg', '{}', 5, 30)",
+                [],
+            )
+            .unwrap();
+            conn.execute("UPDATE sync_state SET inbox_seq = 7", [])
+                .unwrap();
+        }
+        let conn = open(&file).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, MIGRATIONS.len());
+        let kept: (String, i64) = conn
+            .query_row(
+                "SELECT message_uid, (SELECT inbox_seq FROM sync_state) FROM messages",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("U".to_owned(), 7));
+        conn.execute("INSERT INTO drafts VALUES (1, 'bob', 'hi', 1)", [])
+            .unwrap();
+    }
 
     #[test]
     fn migrates_once_and_reopens() {
