@@ -42,6 +42,29 @@ where
     })
 }
 
+/// [`accept`] for a call keyed by a conversation: converts its type and target id.
+unsafe fn accept_for_conversation<T, F>(
+    handle: *mut ImcoreClient,
+    conversation_type: i32,
+    target_id: *const c_char,
+    callback: ImcoreCompletion,
+    user_data: *mut c_void,
+    call: impl FnOnce(engine::ImClient, ConversationType, String) -> F,
+) -> i32
+where
+    T: Serialize,
+    F: Future<Output = ImResult<T>> + Send + 'static,
+{
+    // SAFETY: pointers checked by `accept` and `arg`.
+    unsafe {
+        accept(handle, callback, user_data, |client| {
+            let conversation_type = ConversationType::try_from(conversation_type)?;
+            let target_id = arg(target_id, "target_id")?.to_owned();
+            Ok(call(client.core.clone(), conversation_type, target_id))
+        })
+    }
+}
+
 /// Connects with `token` (seed `connect`); completes with `{"userId":"…"}`, or 31004 for an
 /// incorrect token, 31002 for an app key the server does not know, 33006 while connecting.
 #[unsafe(no_mangle)]
@@ -199,15 +222,14 @@ pub unsafe extern "C" fn imcore_get_text_message_draft(
 ) -> i32 {
     // SAFETY: pointers checked inside.
     unsafe {
-        accept(handle, callback, user_data, |client| {
-            let conversation_type = ConversationType::try_from(conversation_type)?;
-            let target_id = arg(target_id, "target_id")?.to_owned();
-            let core = client.core.clone();
-            Ok(async move {
-                core.get_text_message_draft(conversation_type, &target_id)
-                    .await
-            })
-        })
+        accept_for_conversation(
+            handle,
+            conversation_type,
+            target_id,
+            callback,
+            user_data,
+            |core, kind, target| async move { core.get_text_message_draft(kind, &target).await },
+        )
     }
 }
 
@@ -222,15 +244,14 @@ pub unsafe extern "C" fn imcore_clear_text_message_draft(
 ) -> i32 {
     // SAFETY: pointers checked inside.
     unsafe {
-        accept(handle, callback, user_data, |client| {
-            let conversation_type = ConversationType::try_from(conversation_type)?;
-            let target_id = arg(target_id, "target_id")?.to_owned();
-            let core = client.core.clone();
-            Ok(async move {
-                core.clear_text_message_draft(conversation_type, &target_id)
-                    .await
-            })
-        })
+        accept_for_conversation(
+            handle,
+            conversation_type,
+            target_id,
+            callback,
+            user_data,
+            |core, kind, target| async move { core.clear_text_message_draft(kind, &target).await },
+        )
     }
 }
 

@@ -77,6 +77,29 @@ pub struct ImClient {
 }
 
 /// Throws `result`'s error as a JS error with a numeric `code`.
+impl ImClient {
+    /// A Promise for a call keyed by a conversation: converts its type and target id.
+    fn for_conversation<'env, T, F>(
+        &self,
+        env: &'env Env,
+        conversation_type: Unknown<'_>,
+        target_id: Unknown<'_>,
+        call: impl FnOnce(imcore::ImClient, imcore::ConversationType, String) -> F,
+    ) -> napi::Result<Object<'env>>
+    where
+        T: serde::Serialize + Send + 'static,
+        F: std::future::Future<Output = ImResult<T>> + Send + 'static,
+    {
+        match convert::conversation(&conversation_type, &target_id) {
+            Ok((kind, target)) => {
+                let task = call(self.shared.core.clone(), kind, target);
+                promise::spawn(env, &self.shared.core, None, task)
+            }
+            Err(e) => promise::rejected(env, e),
+        }
+    }
+}
+
 fn throw<T>(env: &Env, result: ImResult<T>) -> napi::Result<T> {
     result.map_err(|e| convert::js_error(env, e))
 }
@@ -305,16 +328,8 @@ impl ImClient {
         conversation_type: Unknown<'_>,
         target_id: Unknown<'_>,
     ) -> napi::Result<Object<'env>> {
-        let (conversation_type, target_id) =
-            match convert::conversation(&conversation_type, &target_id) {
-                Ok(args) => args,
-                Err(e) => return promise::rejected(env, e),
-            };
-        let client = self.shared.core.clone();
-        promise::spawn(env, &self.shared.core, None, async move {
-            client
-                .get_text_message_draft(conversation_type, &target_id)
-                .await
+        self.for_conversation(env, conversation_type, target_id, |client, kind, target| async move {
+            client.get_text_message_draft(kind, &target).await
         })
     }
 
@@ -330,16 +345,8 @@ impl ImClient {
         conversation_type: Unknown<'_>,
         target_id: Unknown<'_>,
     ) -> napi::Result<Object<'env>> {
-        let (conversation_type, target_id) =
-            match convert::conversation(&conversation_type, &target_id) {
-                Ok(args) => args,
-                Err(e) => return promise::rejected(env, e),
-            };
-        let client = self.shared.core.clone();
-        promise::spawn(env, &self.shared.core, None, async move {
-            client
-                .clear_text_message_draft(conversation_type, &target_id)
-                .await
+        self.for_conversation(env, conversation_type, target_id, |client, kind, target| async move {
+            client.clear_text_message_draft(kind, &target).await
         })
     }
 
