@@ -33,6 +33,11 @@ pub struct Config {
     #[arg(long, default_value_t = 30)]
     pub token_ttl_days: u32,
 
+    /// Allow several connections of one user on the same platform; without it a new login
+    /// closes the user's other connection on that platform (`Close{code: 6}`).
+    #[arg(long, env = "IMSERVER_MULTI_DEVICE")]
+    pub multi_device: bool,
+
     /// Largest number of simultaneous WebSocket connections.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
@@ -57,6 +62,7 @@ impl Config {
             app_secret: None,
             offline_retention_days: 7,
             token_ttl_days: 30,
+            multi_device: false,
             max_connections: 20_000,
             log_level: "info".into(),
             worker_threads: None,
@@ -102,6 +108,9 @@ mod tests {
         let config = Config::try_parse_from(["imserver", "--worker-threads", "3"]).unwrap();
         assert_eq!(config.runtime_threads(), 3);
         assert!(Config::try_parse_from(["imserver", "--worker-threads", "0"]).is_err());
+        assert!(!config.multi_device);
+        let config = Config::try_parse_from(["imserver", "--multi-device"]).unwrap();
+        assert!(config.multi_device);
     }
 
     #[test]

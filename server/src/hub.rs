@@ -15,6 +15,8 @@ type AppPeers = HashMap<String, Vec<Peer>>;
 /// One online connection as the hub sees it.
 struct Peer {
     id: u64,
+    /// `Connect.platform` of the connection (0 unspecified, 1 desktop, 2 mobile, 3 web).
+    platform: i32,
     /// When the connection's token was issued, ms.
     issued_at_ms: i64,
     queue: mpsc::Sender<Outgoing>,
@@ -65,12 +67,14 @@ pub struct Registration {
 }
 
 impl Hub {
-    /// Registers a connection of `user_id` whose token was issued at `issued_at_ms`. Pushes go
-    /// into `queue`; if the queue is full the connection is too slow and is kicked.
+    /// Registers a connection of `user_id` on `platform` whose token was issued at
+    /// `issued_at_ms`. Pushes go into `queue`; if the queue is full the connection is too slow
+    /// and is kicked.
     pub fn register(
         self: &Arc<Self>,
         app_key: &str,
         user_id: &str,
+        platform: i32,
         issued_at_ms: i64,
         queue: mpsc::Sender<Outgoing>,
         kick: Arc<Kick>,
@@ -83,6 +87,7 @@ impl Hub {
             .or_default()
             .push(Peer {
                 id,
+                platform,
                 issued_at_ms,
                 queue,
                 kick,
@@ -145,6 +150,40 @@ impl Hub {
         closed
     }
 
+    /// Closes, with `Close{code, reason}`, the other connections of `registration`'s user on
+    /// the same platform that registered before it; returns how many were asked to close.
+    /// Only earlier ones: of two connections registering at once, the later one stays.
+    pub fn close_earlier_on_platform(
+        &self,
+        registration: &Registration,
+        code: i32,
+        reason: &str,
+    ) -> usize {
+        let peers = self.lock();
+        let Some(list) = peers
+            .get(&registration.app_key)
+            .and_then(|users| users.get(&registration.user_id))
+        else {
+            return 0;
+        };
+        let Some(platform) = list
+            .iter()
+            .find(|p| p.id == registration.id)
+            .map(|p| p.platform)
+        else {
+            return 0;
+        };
+        let mut closed = 0;
+        for peer in list
+            .iter()
+            .filter(|p| p.id < registration.id && p.platform == platform)
+        {
+            peer.kick.kick(code, reason);
+            closed += 1;
+        }
+        closed
+    }
+
     /// The map, even if a panicking holder poisoned the lock (the map stays consistent).
     fn lock(&self) -> MutexGuard<'_, HashMap<String, AppPeers>> {
         match self.peers.lock() {
@@ -181,8 +220,8 @@ mod tests {
         let hub = Arc::new(Hub::default());
         let (tx1, mut rx1) = mpsc::channel(4);
         let (tx2, mut rx2) = mpsc::channel(4);
-        let r1 = hub.register("app", "bob", 0, tx1, Arc::default());
-        let r2 = hub.register("app", "bob", 0, tx2, Arc::default());
+        let r1 = hub.register("app", "bob", 1, 0, tx1, Arc::default());
+        let r2 = hub.register("app", "bob", 1, 0, tx2, Arc::default());
         assert!(hub.is_online("app", "bob"));
         assert!(!hub.is_online("other", "bob"));
         hub.push("app", "bob", &axum::body::Bytes::from_static(b"x"));
@@ -199,7 +238,7 @@ mod tests {
         let hub = Arc::new(Hub::default());
         let (tx, _rx) = mpsc::channel(1);
         let kick = Arc::new(Kick::default());
-        let _reg = hub.register("app", "bob", 0, tx, kick.clone());
+        let _reg = hub.register("app", "bob", 1, 0, tx, kick.clone());
         let frame = axum::body::Bytes::from_static(b"x");
         hub.push("app", "bob", &frame);
         hub.push("app", "bob", &frame);
@@ -214,8 +253,8 @@ mod tests {
         let hub = Arc::new(Hub::default());
         let (old_kick, new_kick) = (Arc::new(Kick::default()), Arc::new(Kick::default()));
         let (tx, _rx) = mpsc::channel(1);
-        let _old = hub.register("app", "bob", 10, tx.clone(), old_kick.clone());
-        let _new = hub.register("app", "bob", 20, tx, new_kick.clone());
+        let _old = hub.register("app", "bob", 1, 10, tx.clone(), old_kick.clone());
+        let _new = hub.register("app", "bob", 1, 20, tx, new_kick.clone());
         assert_eq!(hub.close("app", "bob", 20, 31010, "token expired"), 1);
         let (code, reason) =
             tokio::time::timeout(std::time::Duration::from_secs(1), old_kick.kicked())
@@ -228,5 +267,33 @@ mod tests {
             .unwrap();
         assert_eq!(code, 9);
         assert_eq!(hub.close("app", "nobody", i64::MAX, 9, "user blocked"), 0);
+    }
+
+    #[tokio::test]
+    async fn closes_earlier_connections_on_the_same_platform_only() {
+        let hub = Arc::new(Hub::default());
+        let (tx, _rx) = mpsc::channel(4);
+        let kicks: Vec<Arc<Kick>> = (0..4).map(|_| Arc::new(Kick::default())).collect();
+        let _desktop = hub.register("app", "bob", 1, 0, tx.clone(), kicks[0].clone());
+        let _web = hub.register("app", "bob", 3, 0, tx.clone(), kicks[1].clone());
+        let _other_user = hub.register("app", "carol", 1, 0, tx.clone(), kicks[2].clone());
+        let second_desktop = hub.register("app", "bob", 1, 0, tx, kicks[3].clone());
+        assert_eq!(
+            hub.close_earlier_on_platform(&second_desktop, 6, "logged in elsewhere"),
+            1
+        );
+        let (code, reason) =
+            tokio::time::timeout(std::time::Duration::from_secs(1), kicks[0].kicked())
+                .await
+                .unwrap();
+        assert_eq!((code, reason.as_str()), (6, "logged in elsewhere"));
+        for kick in &kicks[1..] {
+            let waited =
+                tokio::time::timeout(std::time::Duration::from_millis(50), kick.kicked()).await;
+            assert!(
+                waited.is_err(),
+                "only the earlier desktop connection is closed"
+            );
+        }
     }
 }

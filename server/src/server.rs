@@ -91,6 +91,7 @@ pub async fn run(
         store: store.clone(),
         hub: Arc::new(Hub::default()),
         restrictions,
+        multi_device: config.multi_device,
         token_ttl_ms: i64::from(config.token_ttl_days) * DAY_MS,
         ws_url: format!("ws://{addr}/ws"),
         connections: connections.clone(),

@@ -19,6 +19,8 @@ pub struct ServerState {
     pub hub: Arc<Hub>,
     /// Blocks and token cutoffs, cached for the connect path.
     pub restrictions: Restrictions,
+    /// Several connections per user and platform allowed (`--multi-device`).
+    pub multi_device: bool,
     /// Lifetime of issued tokens, in ms.
     pub token_ttl_ms: i64,
     /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.

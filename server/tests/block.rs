@@ -29,10 +29,20 @@ impl TestServer {
         Self::start_in(tempfile::tempdir().unwrap()).await
     }
 
+    /// A server allowing several connections per user and platform (`--multi-device`).
+    async fn start_multi_device() -> Self {
+        Self::start_with(tempfile::tempdir().unwrap(), true).await
+    }
+
     async fn start_in(dir: tempfile::TempDir) -> Self {
+        Self::start_with(dir, false).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, multi_device: bool) -> Self {
         let (ready_tx, ready_rx) = oneshot::channel();
         let (stop, stopped) = oneshot::channel::<()>();
-        let config = Config::for_data_dir(dir.path());
+        let mut config = Config::for_data_dir(dir.path());
+        config.multi_device = multi_device;
         let task = tokio::spawn(run(config, ready_tx, async {
             let _ = stopped.await;
         }));
@@ -248,7 +258,8 @@ async fn a_block_closes_live_connections_and_refuses_connects_until_lifted() {
 
 #[tokio::test]
 async fn token_expiry_closes_connections_with_older_tokens_and_refuses_those_tokens() {
-    let server = TestServer::start().await;
+    // Both tokens' connections are desktop ones: keep them both (no login kicks the other).
+    let server = TestServer::start_multi_device().await;
     let old = server.token("alice").await;
     let (mut old_ws, code) = server.connect(&old).await;
     assert_eq!(code, 0);

@@ -34,12 +34,26 @@ pub struct ServerProcess {
     pub app_key: String,
     /// The app secret for Server API signatures.
     pub app_secret: String,
+    /// Extra command-line arguments it was started with (kept across restarts).
+    extra_args: Vec<String>,
 }
 
 impl ServerProcess {
     /// Starts imserver on a free loopback port with `data_dir`, serving the given app.
     pub fn start(data_dir: &Path, app_key: &str, app_secret: &str) -> ServerProcess {
         Self::start_on(data_dir, app_key, app_secret, "127.0.0.1:0")
+    }
+
+    /// Starts imserver like [`ServerProcess::start`], with extra command-line arguments
+    /// (e.g. `--multi-device`).
+    pub fn start_with_args(
+        data_dir: &Path,
+        app_key: &str,
+        app_secret: &str,
+        extra_args: &[&str],
+    ) -> ServerProcess {
+        let extra_args: Vec<String> = extra_args.iter().map(|a| (*a).to_owned()).collect();
+        Self::spawn(data_dir, app_key, app_secret, "127.0.0.1:0", extra_args)
     }
 
     /// Starts imserver listening on `listen` (e.g. the address of a previous run).
@@ -49,6 +63,16 @@ impl ServerProcess {
         app_secret: &str,
         listen: &str,
     ) -> ServerProcess {
+        Self::spawn(data_dir, app_key, app_secret, listen, Vec::new())
+    }
+
+    fn spawn(
+        data_dir: &Path,
+        app_key: &str,
+        app_secret: &str,
+        listen: &str,
+        extra_args: Vec<String>,
+    ) -> ServerProcess {
         let mut child = Command::new(imserver_binary())
             .args([
                 "--data-dir",
@@ -57,6 +81,7 @@ impl ServerProcess {
                 listen,
             ])
             .args(["--app-key", app_key, "--app-secret", app_secret])
+            .args(&extra_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -78,6 +103,7 @@ impl ServerProcess {
             addr,
             app_key: app_key.to_owned(),
             app_secret: app_secret.to_owned(),
+            extra_args,
         }
     }
 
@@ -108,7 +134,13 @@ impl ServerProcess {
         let mut last_error = None;
         for _ in 0..50 {
             match std::panic::catch_unwind(|| {
-                ServerProcess::start_on(&self.data_dir, &self.app_key, &self.app_secret, &self.addr)
+                ServerProcess::spawn(
+                    &self.data_dir,
+                    &self.app_key,
+                    &self.app_secret,
+                    &self.addr,
+                    self.extra_args.clone(),
+                )
             }) {
                 Ok(mut next) => {
                     // `next` now holds the killed child; dropping it is harmless.

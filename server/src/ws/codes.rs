@@ -2,6 +2,8 @@
 
 /// Success.
 pub const OK: i32 = 0;
+/// Another connection of the same user and platform logged in (unless multi-device is on).
+pub const KICKED_OFFLINE_BY_OTHER_CLIENT: i32 = 6;
 /// The user is blocked (`/user/block.json`): live connections are closed, connects refused.
 pub const USER_BLOCKED: i32 = 9;
 /// Temporary server failure (storage); the client may retry.

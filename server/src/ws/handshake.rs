@@ -24,6 +24,8 @@ pub struct Identity {
     pub user_id: String,
     /// Client installation id from `Connect` (may be empty).
     pub device_id: String,
+    /// `Connect.platform` (0 unspecified, 1 desktop, 2 mobile, 3 web).
+    pub platform: i32,
     /// When the connection's token was issued, ms.
     pub issued_at_ms: i64,
 }
@@ -93,6 +95,7 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
                 app_key: app.key.clone(),
                 user_id: claims.user_id,
                 device_id: connect.device_id,
+                platform: connect.platform,
                 issued_at_ms: claims.issued_at_ms,
             })
         }

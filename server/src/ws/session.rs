@@ -132,9 +132,10 @@ async fn run(
     acks: &Acks,
 ) -> End {
     let kick = Arc::new(Kick::default());
-    let _registration = state.hub.register(
+    let registration = state.hub.register(
         &identity.app_key,
         &identity.user_id,
+        identity.platform,
         identity.issued_at_ms,
         queue.clone(),
         kick.clone(),
@@ -149,6 +150,22 @@ async fn run(
     );
     if let Some((code, reason)) = refused {
         return End::close(code, 1008, reason);
+    }
+    // The ConnectAck is queued: one login per user and platform, unless multi-device is on.
+    if !state.multi_device {
+        let kicked = state.hub.close_earlier_on_platform(
+            &registration,
+            codes::KICKED_OFFLINE_BY_OTHER_CLIENT,
+            "logged in elsewhere",
+        );
+        if kicked > 0 {
+            tracing::info!(
+                user_id = identity.user_id,
+                platform = identity.platform,
+                kicked,
+                "closing the user's earlier connections on this platform"
+            );
+        }
     }
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     // Both timers are re-armed lazily rather than on every frame: the idle one only when it
