@@ -3,18 +3,18 @@
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
-use improto::{Body, Connect, decode, encode};
-use imserver::auth::signature::sign;
+use futures_util::SinkExt;
+use improto::{Body, Connect, encode};
 use imserver::clock::now_ms;
 use imserver::{Config, Ready, run};
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod common;
+
+use common::{Ws, expect_closed, post_signed, recv, send};
 
 /// A server running on a temporary directory.
 struct TestServer {
@@ -74,20 +74,7 @@ impl TestServer {
         path: &str,
         form: &str,
     ) -> (u16, serde_json::Value) {
-        let (nonce, timestamp) = ("12345", "1795642435");
-        let response = reqwest::Client::new()
-            .post(format!("http://{}{path}", self.ready.addr))
-            .header("App-Key", key)
-            .header("Nonce", nonce)
-            .header("Timestamp", timestamp)
-            .header("Signature", sign(secret, nonce, timestamp))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(form.to_owned())
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
+        post_signed(self.ready.addr, key, secret, path, form).await
     }
 
     /// POSTs `form` correctly signed.
@@ -122,9 +109,7 @@ impl TestServer {
             protocol_version: improto::PROTOCOL_VERSION,
             device_id: "device-1".into(),
         });
-        ws.send(Message::Binary(encode(connect).into()))
-            .await
-            .unwrap();
+        send(&mut ws, connect).await;
         match recv(&mut ws).await {
             Body::ConnectAck(ack) => (ws, ack.code),
             other => panic!("expected ConnectAck, got {other:?}"),
@@ -151,38 +136,6 @@ impl Drop for TestServer {
             let _ = stop.send(());
         }
     }
-}
-
-/// The next frame, skipping control messages; panics after 5 s or on close.
-async fn recv(ws: &mut Ws) -> Body {
-    tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Binary(bytes))) => return decode(&bytes).unwrap(),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                other => panic!("expected a frame, got {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("no frame within 5 s")
-}
-
-/// Reads until the server closes the connection; returns the `Close` frame it sent first.
-async fn expect_closed(ws: &mut Ws) -> Option<improto::Close> {
-    let mut close = None;
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(Ok(message)) = ws.next().await {
-            if let Message::Binary(bytes) = message
-                && let Ok(Body::Close(c)) = decode(&bytes)
-            {
-                close = Some(c);
-            }
-        }
-    })
-    .await
-    .expect("connection not closed within 5 s");
-    close
 }
 
 /// Whether `text` looks like `yyyy-MM-dd HH:mm:ss`.

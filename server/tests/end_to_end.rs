@@ -3,17 +3,17 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
-use improto::{Body, Connect, Pull, Send as SendRequest, decode, encode};
-use imserver::auth::signature::sign;
+use futures_util::SinkExt;
+use improto::{Body, Connect, Pull, Send as SendRequest};
 use imserver::{Config, Ready, run};
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod common;
+
+use common::{Ws, expect_closed, post_signed, recv, send};
 
 /// A server running on a temporary directory; stops when dropped or `stop`ped.
 struct TestServer {
@@ -88,20 +88,7 @@ impl TestServer {
 
     /// POSTs a form to the Server API, signed with `secret`; returns (HTTP status, JSON).
     async fn api(&self, path: &str, form: &str, secret: &str) -> (u16, serde_json::Value) {
-        let (nonce, timestamp) = ("12345", "1795642435");
-        let response = reqwest::Client::new()
-            .post(format!("http://{}{path}", self.addr()))
-            .header("App-Key", self.app_key())
-            .header("Nonce", nonce)
-            .header("Timestamp", timestamp)
-            .header("Signature", sign(secret, nonce, timestamp))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(form.to_owned())
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
+        post_signed(self.addr(), self.app_key(), secret, path, form).await
     }
 
     async fn token(&self, user_id: &str) -> String {
@@ -166,42 +153,6 @@ fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
         persisted: true,
         counted: true,
     })
-}
-
-async fn send(ws: &mut Ws, body: Body) {
-    ws.send(Message::Binary(encode(body).into())).await.unwrap();
-}
-
-/// The next frame, skipping control messages; panics after 5 s or on close.
-async fn recv(ws: &mut Ws) -> Body {
-    tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Binary(bytes))) => return decode(&bytes).unwrap(),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                other => panic!("expected a frame, got {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("no frame within 5 s")
-}
-
-/// Reads until the server closes the connection; returns the `Close` frame it sent first.
-async fn expect_closed(ws: &mut Ws) -> Option<improto::Close> {
-    let mut close = None;
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(Ok(message)) = ws.next().await {
-            if let Message::Binary(bytes) = message
-                && let Ok(Body::Close(c)) = decode(&bytes)
-            {
-                close = Some(c);
-            }
-        }
-    })
-    .await
-    .expect("connection not closed within 5 s");
-    close
 }
 
 #[tokio::test]

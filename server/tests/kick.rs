@@ -1,19 +1,15 @@
 //! One login per user and platform: a second connection of the same user on the same platform
 //! closes the first with `Close{code: 6}`, unless the server runs with `--multi-device`.
 
-use std::time::Duration;
-
-use futures_util::{SinkExt, StreamExt};
-use improto::{Body, Connect, Ping, Platform, decode, encode};
-use imserver::auth::signature::sign;
+use improto::{Body, Connect, Ping, Platform};
 use imserver::{Config, Ready, run};
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_tungstenite::connect_async;
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod common;
+
+use common::{Ws, expect_closed, post_signed, recv, send};
 
 /// A server running on a temporary directory.
 struct TestServer {
@@ -52,19 +48,16 @@ impl TestServer {
     }
 
     async fn token(&self, user_id: &str) -> String {
-        let (nonce, timestamp) = ("12345", "1795642435");
-        let response = reqwest::Client::new()
-            .post(format!("http://{}/user/getToken.json", self.ready.addr))
-            .header("App-Key", &self.ready.app.key)
-            .header("Nonce", nonce)
-            .header("Timestamp", timestamp)
-            .header("Signature", sign(&self.ready.app.secret, nonce, timestamp))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("userId={user_id}&name="))
-            .send()
-            .await
-            .unwrap();
-        let json: serde_json::Value = response.json().await.unwrap();
+        let app = &self.ready.app;
+        let form = format!("userId={user_id}&name=");
+        let (_, json) = post_signed(
+            self.ready.addr,
+            &app.key,
+            &app.secret,
+            "/user/getToken.json",
+            &form,
+        )
+        .await;
         json["token"].as_str().unwrap().to_owned()
     }
 
@@ -80,9 +73,7 @@ impl TestServer {
             protocol_version: improto::PROTOCOL_VERSION,
             device_id: format!("device-{platform}"),
         });
-        ws.send(Message::Binary(encode(connect).into()))
-            .await
-            .unwrap();
+        send(&mut ws, connect).await;
         match recv(&mut ws).await {
             Body::ConnectAck(ack) => assert_eq!(ack.code, 0),
             other => panic!("expected ConnectAck, got {other:?}"),
@@ -99,43 +90,9 @@ impl Drop for TestServer {
     }
 }
 
-/// The next frame, skipping control messages; panics after 5 s or on close.
-async fn recv(ws: &mut Ws) -> Body {
-    tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Binary(bytes))) => return decode(&bytes).unwrap(),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                other => panic!("expected a frame, got {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("no frame within 5 s")
-}
-
-/// Reads until the server closes the connection; returns the `Close` frame it sent first.
-async fn expect_closed(ws: &mut Ws) -> Option<improto::Close> {
-    let mut close = None;
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(Ok(message)) = ws.next().await {
-            if let Message::Binary(bytes) = message
-                && let Ok(Body::Close(c)) = decode(&bytes)
-            {
-                close = Some(c);
-            }
-        }
-    })
-    .await
-    .expect("connection not closed within 5 s");
-    close
-}
-
 /// Pings over the connection and expects the matching `Pong`: the connection is still served.
 async fn expect_alive(ws: &mut Ws, nonce: u64) {
-    ws.send(Message::Binary(encode(Body::Ping(Ping { nonce })).into()))
-        .await
-        .unwrap();
+    send(ws, Body::Ping(Ping { nonce })).await;
     match recv(ws).await {
         Body::Pong(pong) => assert_eq!(pong.nonce, nonce),
         other => panic!("expected Pong, got {other:?}"),
