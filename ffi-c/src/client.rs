@@ -58,6 +58,9 @@ pub unsafe extern "C" fn imcore_client_free(handle: *mut ImcoreClient) {
 
 /// Initialises the client (seed `init`) for `app_key` with options JSON such as
 /// `{"navi":"http://127.0.0.1:8700","dbPath":"/data/im","logLevel":2,"logToHost":true}`.
+/// Required: `navi` (http(s) URL), `dbPath`. Optional: `logLevel` (0–3, 1000 none; default 2),
+/// `logToHost`, `requestTimeoutMs` (10000), `heartbeatIntervalMs` and `heartbeatTimeoutMs`
+/// (15000 each), `platform` (1 desktop, 2 mobile, 3 web). Unknown keys or values → 33003.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_init(
     handle: *mut ImcoreClient,
