@@ -67,6 +67,7 @@ impl Store {
                         sent_time: row.get(6)?,
                         persisted: row.get(7)?,
                         counted: row.get(8)?,
+                        client_message_id: String::new(),
                     })
                 },
             )?;

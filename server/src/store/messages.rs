@@ -167,6 +167,7 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         sent_time,
         persisted: m.persisted,
         counted: m.counted,
+        client_message_id: String::new(),
     };
     Ok(SendOutcome::Stored {
         recipient: m.target_id,

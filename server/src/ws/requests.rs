@@ -56,7 +56,8 @@ impl Request {
                 )));
             }
             Body::Connect(_) => return Err(End::protocol_violation("already connected")),
-            Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) => {
+            Body::Request(_) => return Err(End::protocol_violation("requests are not served yet")),
+            Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) | Body::Response(_) => {
                 return Err(End::protocol_violation("server-only frame received"));
             }
         }
