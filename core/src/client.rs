@@ -4,12 +4,22 @@
 //! shells may drive it from any thread. Methods on a client that was not initialised fail with
 //! 33001, methods that need a connection with 30001.
 
+mod conversations;
+mod local_messages;
+mod remote;
+mod search;
+
+pub use local_messages::MAX_DELETE_COUNT;
+pub use remote::MAX_REMOTE_HISTORY_COUNT;
+pub use search::{MAX_KEYWORD_CHARS, MAX_SEARCH_COUNT};
+
 use crate::engine::Engine;
 use crate::enums::{ConnectionStatus, ConversationType, HistoryOrder};
 use crate::error::{ImError, ImResult, code};
 use crate::events::{self, EventQueue};
 use crate::log::Logger;
 use crate::message::{Message, MessageContent, validate_target_id};
+use crate::message_types::MessageTypeInfo;
 use crate::options::InitOptions;
 use crate::session::Command;
 use crate::store::{self, HistoryQuery, OutgoingMessage};
@@ -189,7 +199,8 @@ impl ImClient {
     /// Once the outcome is known the message is stored locally, SENT with the server's
     /// `messageUId` and `sentTime`, or FAILED with the error: 30001 not connected, 30003 no
     /// answer in time, 30016 body over 128 KB, 33003 bad parameter. Calls refused before
-    /// anything was sent (not connected, bad parameters) store nothing.
+    /// anything was sent (not connected, bad parameters) store nothing. Types that are not
+    /// persisted (typing status, commands…) are never stored and resolve with `messageId` 0.
     pub async fn send_message(
         &self,
         conversation_type: ConversationType,
@@ -202,40 +213,16 @@ impl ImClient {
         let target_id = target_id.to_owned();
         run(&engine.runtime.clone(), async move {
             let (session, store, user_id) = connected(&engine)?;
-            let client_message_id = format!("{:032x}", rand::rng().random::<u128>());
             let outgoing = OutgoingMessage {
                 conversation_type,
-                target_id: target_id.clone(),
+                target_id,
                 sender_user_id: user_id,
                 object_name: content.kind.object_name.to_owned(),
-                content: body.clone(),
-                client_message_id: client_message_id.clone(),
+                content: body,
+                client_message_id: format!("{:032x}", rand::rng().random::<u128>()),
                 local_time: now_ms(),
             };
-            let send = improto::Send {
-                request_id: 0,
-                conversation_type: conversation_type.into(),
-                target_id,
-                object_name: content.kind.object_name.to_owned(),
-                content: body,
-                client_message_id,
-                persisted: content.kind.persisted,
-                counted: content.kind.counted,
-            };
-            let outcome = send_and_await_ack(session, send, engine.options.request_timeout()).await;
-            let ack = outcome
-                .as_ref()
-                .ok()
-                .map(|ack| (ack.message_uid.clone(), ack.sent_time));
-            let message = store
-                .call(move |conn| {
-                    let ack = ack
-                        .as_ref()
-                        .map(|(uid, sent_time)| (uid.as_str(), *sent_time));
-                    store::messages::insert_outgoing(conn, &outgoing, ack)
-                })
-                .await?;
-            outcome.map(|_| message)
+            send_outgoing(&engine, session, store, outgoing, content.kind).await
         })
         .await
     }
@@ -247,7 +234,7 @@ impl ImClient {
         let engine = self.engine()?;
         run(&engine.runtime.clone(), async move {
             let (session, store, _) = connected(&engine)?;
-            let (message, client_message_id, content) = store
+            let outgoing = store
                 .call(move |conn| store::messages::failed_outgoing(conn, message_id))
                 .await?
                 .ok_or_else(|| {
@@ -255,32 +242,21 @@ impl ImClient {
                         "message {message_id} is not a failed outgoing message"
                     ))
                 })?;
-            let kind = crate::message_types::by_object_name(&message.object_name)
+            let kind = crate::message_types::by_object_name(&outgoing.object_name)
                 .ok_or_else(|| ImError::invalid("unknown message type"))?;
-            let send = improto::Send {
-                request_id: 0,
-                conversation_type: message.conversation_type.into(),
-                target_id: message.target_id,
-                object_name: message.object_name,
-                content,
-                client_message_id,
-                persisted: kind.persisted,
-                counted: kind.counted,
-            };
-            let ack = send_and_await_ack(session, send, engine.options.request_timeout()).await?;
-            store
-                .call(move |conn| {
-                    store::messages::mark_sent(conn, message_id, &ack.message_uid, ack.sent_time)
-                })
-                .await
+            send_outgoing(&engine, session, store, outgoing, kind).await
         })
         .await
     }
 
-    /// A page of a conversation's history from the local database (seed `getHistoryMessages`).
+    /// A page of a conversation's history (seed `getHistoryMessages`): from the local database
+    /// first; when it runs out while paging to older messages and the client is connected,
+    /// the page is completed from the server's cloud history, which is stored locally, so
+    /// paging goes on without gaps or duplicates. If the server cannot answer, the local page
+    /// is returned (and the failure logged).
     ///
     /// `timestamp` 0 means "from the latest"; `count` is 1–20; `order` 0 pages to older
-    /// messages, 1 to newer ones.
+    /// messages, 1 to newer ones. `list` is in ascending `sentTime` order.
     pub async fn get_history_messages(
         &self,
         conversation_type: ConversationType,
@@ -307,15 +283,39 @@ impl ImClient {
             order,
         };
         run(&engine.runtime.clone(), async move {
-            let store = engine
-                .state()
-                .store
-                .clone()
-                .ok_or_else(ImError::not_connected)?;
-            let (list, has_more) = store
+            let store = user_store(&engine)?;
+            let target_id = query.target_id.clone();
+            let (mut list, has_more) = store
                 .call(move |conn| store::messages::history(conn, &query))
                 .await?;
-            Ok(HistoryPage { list, has_more })
+            let short = count - list.len();
+            if short == 0 || order == HistoryOrder::Newer || connected(&engine).is_err() {
+                return Ok(HistoryPage { list, has_more });
+            }
+            let oldest = list.first().map_or(timestamp, |m| m.sent_time);
+            let remote = remote::fetch_history(
+                &engine,
+                conversation_type,
+                &target_id,
+                oldest,
+                short,
+                HistoryOrder::Older,
+            )
+            .await;
+            match remote {
+                Ok((older, has_more)) => {
+                    list.splice(0..0, older);
+                    Ok(HistoryPage { list, has_more })
+                }
+                Err(e) => {
+                    // The local page stands; the next call asks the server again.
+                    engine.log.warn(format!(
+                        "cloud history unavailable ({}): {}",
+                        e.code, e.message
+                    ));
+                    Ok(HistoryPage { list, has_more })
+                }
+            }
         })
         .await
     }
@@ -328,19 +328,14 @@ impl ImClient {
         target_id: &str,
         draft: &str,
     ) -> ImResult<()> {
-        let engine = self.engine()?;
+        self.ensure_initialized()?;
         validate_target_id(target_id)?;
         if draft.len() > crate::message::MAX_CONTENT_BYTES {
             return Err(ImError::invalid("draft is over 128 KB"));
         }
         let (target_id, draft) = (target_id.to_owned(), draft.to_owned());
-        run(&engine.runtime.clone(), async move {
-            let store = user_store(&engine)?;
-            store
-                .call(move |conn| {
-                    store::drafts::save(conn, conversation_type, &target_id, &draft, now_ms())
-                })
-                .await
+        self.on_store(move |conn| {
+            store::drafts::save(conn, conversation_type, &target_id, &draft, now_ms())
         })
         .await
     }
@@ -351,16 +346,11 @@ impl ImClient {
         conversation_type: ConversationType,
         target_id: &str,
     ) -> ImResult<String> {
-        let engine = self.engine()?;
+        self.ensure_initialized()?;
         validate_target_id(target_id)?;
         let target_id = target_id.to_owned();
-        run(&engine.runtime.clone(), async move {
-            let store = user_store(&engine)?;
-            store
-                .call(move |conn| store::drafts::get(conn, conversation_type, &target_id))
-                .await
-        })
-        .await
+        self.on_store(move |conn| store::drafts::get(conn, conversation_type, &target_id))
+            .await
     }
 
     /// Removes the text draft of a conversation (seed `clearTextMessageDraft`).
@@ -369,16 +359,11 @@ impl ImClient {
         conversation_type: ConversationType,
         target_id: &str,
     ) -> ImResult<()> {
-        let engine = self.engine()?;
+        self.ensure_initialized()?;
         validate_target_id(target_id)?;
         let target_id = target_id.to_owned();
-        run(&engine.runtime.clone(), async move {
-            let store = user_store(&engine)?;
-            store
-                .call(move |conn| store::drafts::clear(conn, conversation_type, &target_id))
-                .await
-        })
-        .await
+        self.on_store(move |conn| store::drafts::clear(conn, conversation_type, &target_id))
+            .await
     }
 
     /// Disconnects, stops the runtime and the database thread; the client may be `init`ed again.
@@ -410,6 +395,19 @@ impl ImClient {
             .map(|r| Arc::clone(&r.engine))
             .ok_or_else(ImError::not_initialized)
     }
+
+    /// Runs `f` on the current user's database (30001 before the first connect).
+    async fn on_store<T, F>(&self, f: F) -> ImResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut rusqlite::Connection) -> ImResult<T> + Send + 'static,
+    {
+        let engine = self.engine()?;
+        run(&engine.runtime.clone(), async move {
+            user_store(&engine)?.call(f).await
+        })
+        .await
+    }
 }
 
 /// The current user's database (open from the first successful connect until logout), else 30001.
@@ -434,36 +432,65 @@ fn connected(
     }
 }
 
-/// Hands `send` to the session and waits for the server's acknowledgement.
-async fn send_and_await_ack(
+/// Hands `outgoing` to the session, which stores it once acknowledged; a send that fails
+/// (refused, no answer in time, connection lost) is stored FAILED here, unless it is not a
+/// persisted type.
+async fn send_outgoing(
+    engine: &Engine,
     session: tokio::sync::mpsc::Sender<Command>,
-    send: improto::Send,
-    timeout: Duration,
-) -> ImResult<improto::SendAck> {
+    store: store::Store,
+    outgoing: OutgoingMessage,
+    kind: &'static MessageTypeInfo,
+) -> ImResult<Message> {
+    let send = improto::Send {
+        request_id: 0,
+        conversation_type: outgoing.conversation_type.into(),
+        target_id: outgoing.target_id.clone(),
+        object_name: outgoing.object_name.clone(),
+        content: outgoing.content.clone(),
+        client_message_id: outgoing.client_message_id.clone(),
+        persisted: kind.persisted,
+        counted: kind.counted,
+    };
     let (reply_tx, reply_rx) = oneshot::channel();
-    if session
-        .send(Command::Send {
-            send,
-            reply: reply_tx,
-        })
-        .await
-        .is_err()
-    {
+    // Kept to store the message FAILED if the session never answers.
+    let kept = outgoing.clone();
+    let command = Command::Send {
+        send,
+        outgoing: Box::new(outgoing),
+        persisted: kind.persisted,
+        reply: reply_tx,
+    };
+    if session.send(command).await.is_err() {
         return Err(ImError::not_connected());
     }
-    match tokio::time::timeout(timeout, reply_rx).await {
+    let outcome = await_reply(reply_rx, engine.options.request_timeout())
+        .await
+        .and_then(|result| result);
+    match outcome {
+        Err(e) if kind.persisted => {
+            store
+                .call(move |conn| store::messages::store_failed(conn, &kept))
+                .await?;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+/// Waits for the session's answer to a command: 30003 when none comes in time, 30002 when the
+/// connection was lost before.
+async fn await_reply<T>(answer: oneshot::Receiver<T>, timeout: Duration) -> ImResult<T> {
+    match tokio::time::timeout(timeout, answer).await {
         Err(_) => Err(ImError::new(
             code::REQUEST_TIMEOUT,
-            "the server did not acknowledge the message",
+            "the server did not answer in time",
         )),
         Ok(Err(_)) => Err(ImError::new(
             code::CONNECTION_LOST,
-            "connection lost before acknowledgement",
+            "connection lost before the server answered",
         )),
-        Ok(Ok(ack)) if ack.code != 0 => {
-            Err(ImError::new(ack.code, "the server refused the message"))
-        }
-        Ok(Ok(ack)) => Ok(ack),
+        Ok(Ok(answer)) => Ok(answer),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::events::{Event, EventSender};
 use crate::log::Logger;
 use crate::net::{navi, transport};
 use crate::options::InitOptions;
-use crate::session::{self, Command, Session};
+use crate::session::{self, Command, Session, SessionContext};
 use crate::store::{self, Store};
 use rand::Rng;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -239,16 +239,14 @@ impl Engine {
             let ack = transport::authenticate(&mut socket, connect).await?;
             let store = self.open_store(&ack.user_id).await?;
             let (commands_tx, commands_rx) = mpsc::channel(1024);
-            let session = Session::new(
-                socket,
-                commands_rx,
+            let context = SessionContext {
                 store,
-                ack.inbox_seq,
-                self.events.clone(),
-                self.log.clone(),
-                self.options.keepalive(),
-            )
-            .await?;
+                events: self.events.clone(),
+                log: self.log.clone(),
+                keepalive: self.options.keepalive(),
+                user_id: ack.user_id.clone(),
+            };
+            let session = Session::new(socket, commands_rx, ack.inbox_seq, context).await?;
             let mut state = self.state();
             state.user_id = Some(ack.user_id.clone());
             state.session = Some(commands_tx);
@@ -268,7 +266,15 @@ impl Engine {
             }
         }
         let file = store::database_file(&self.options.db_path, &self.app_key, user_id);
-        let store = Store::open(&file).await?;
+        let (store, moved_aside) = Store::open(&file).await?;
+        if let Some(aside) = moved_aside {
+            let moved_to = aside.display().to_string();
+            self.log.warn(format!(
+                "database {} was corrupted: moved to {moved_to}, rebuilding from the server",
+                file.display()
+            ));
+            self.events.emit(Event::DatabaseRecovered { moved_to });
+        }
         self.state().store = Some(store.clone());
         Ok(store)
     }

@@ -100,6 +100,16 @@ seed_enum! {
 }
 
 seed_enum! {
+    /// Whether a conversation notifies of new messages (seed §6.3, `setConversationStatus`).
+    NotificationStatus, "notification status" {
+        /// Do not disturb: excluded from the total unread count unless asked.
+        DoNotDisturb = 1,
+        /// Notify (the default).
+        Notify = 2,
+    }
+}
+
+seed_enum! {
     /// Log verbosity (seed §6.6).
     LogLevel, "log level" {
         /// Everything.

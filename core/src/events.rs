@@ -43,6 +43,13 @@ pub enum Event {
         /// Text.
         content: String,
     },
+    /// The user's database file was corrupted: it was moved aside to `movedTo` and a new one
+    /// is being rebuilt from the server.
+    #[serde(rename_all = "camelCase")]
+    DatabaseRecovered {
+        /// Where the corrupted file now is.
+        moved_to: String,
+    },
     /// The host did not keep up; `count` events were discarded.
     #[serde(rename_all = "camelCase")]
     EventsDropped {

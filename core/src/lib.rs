@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod conversation;
 mod engine;
 mod enums;
 mod error;
@@ -22,11 +23,19 @@ mod session;
 mod store;
 mod time;
 
-pub use client::{HistoryPage, ImClient, MAX_HISTORY_COUNT};
+pub use client::{
+    HistoryPage, ImClient, MAX_DELETE_COUNT, MAX_HISTORY_COUNT, MAX_KEYWORD_CHARS,
+    MAX_REMOTE_HISTORY_COUNT, MAX_SEARCH_COUNT,
+};
+pub use conversation::{Conversation, ConversationStatusItem, MAX_CONVERSATION_COUNT};
 pub use enums::{
-    ConnectionStatus, ConversationType, HistoryOrder, LogLevel, MessageDirection, SentStatus,
+    ConnectionStatus, ConversationType, HistoryOrder, LogLevel, MessageDirection,
+    NotificationStatus, SentStatus,
 };
 pub use error::{ImError, ImResult, code};
 pub use events::{Event, EventQueue};
-pub use message::{MAX_CONTENT_BYTES, Message, MessageContent};
+pub use message::{
+    InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent, MessageRef,
+    RemoteMessageRef,
+};
 pub use options::InitOptions;

@@ -147,6 +147,176 @@ impl MessageContent {
     }
 }
 
+/// A message to store locally without sending it (seed `insertMessage`), e.g. a tip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsertMessage {
+    /// Who it appears to come from.
+    pub sender_user_id: String,
+    /// Shown as sent or received.
+    pub direction: MessageDirection,
+    /// Type and content.
+    pub content: MessageContent,
+    /// Sent status (default SENT).
+    pub sent_status: SentStatus,
+    /// Received-status flags (default 0).
+    pub received_status: i32,
+    /// Sent time in ms (default: now).
+    pub sent_time: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InsertEnvelope {
+    sender_user_id: String,
+    message_direction: MessageDirection,
+    #[serde(default)]
+    sent_status: Option<SentStatus>,
+    #[serde(default)]
+    received_status: Option<i32>,
+    #[serde(default)]
+    sent_time: Option<i64>,
+    #[serde(flatten)]
+    message: serde_json::Map<String, Value>,
+}
+
+impl InsertMessage {
+    /// Parses `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf",
+    /// "content":{…}}` with optional `sentStatus`, `receivedStatus`, `sentTime` (33003 when bad).
+    pub fn from_json(json: &str) -> ImResult<Self> {
+        let envelope: InsertEnvelope =
+            serde_json::from_str(json).map_err(|e| ImError::invalid(format!("message: {e}")))?;
+        validate_target_id(&envelope.sender_user_id)
+            .map_err(|_| ImError::invalid("senderUserId must be 1–64 characters"))?;
+        let content = MessageContent::from_value(Value::Object(envelope.message))?;
+        content.encoded().map_err(|e| ImError::invalid(e.message))?;
+        let received_status = envelope.received_status.unwrap_or(0);
+        validate_received_status(received_status)?;
+        if envelope.sent_time.is_some_and(|t| t < 0) {
+            return Err(ImError::invalid("sentTime must not be negative"));
+        }
+        Ok(InsertMessage {
+            sender_user_id: envelope.sender_user_id,
+            direction: envelope.message_direction,
+            content,
+            sent_status: envelope.sent_status.unwrap_or(SentStatus::Sent),
+            received_status,
+            sent_time: envelope.sent_time,
+        })
+    }
+}
+
+/// A message to delete from the server (seed `deleteRemoteMessages` items); all fields required.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemoteMessageRef {
+    /// Server id (`messageUid` accepted too, as in the seed's example).
+    #[serde(rename = "messageUId", alias = "messageUid")]
+    pub message_uid: String,
+    /// Server send time.
+    pub sent_time: i64,
+    /// Sent or received.
+    pub message_direction: MessageDirection,
+}
+
+impl RemoteMessageRef {
+    /// Parses a JSON array of 1–100 `{messageUId, sentTime, messageDirection}` (33003 otherwise).
+    pub fn list_from_value(value: Value) -> ImResult<Vec<Self>> {
+        let list: Vec<Self> = serde_json::from_value(value)
+            .map_err(|e| ImError::invalid(format!("messages: {e}")))?;
+        if list.is_empty() || list.len() > MAX_REMOTE_DELETE {
+            return Err(ImError::invalid(format!(
+                "messages must hold 1–{MAX_REMOTE_DELETE} entries"
+            )));
+        }
+        if list
+            .iter()
+            .any(|m| m.message_uid.is_empty() || m.message_uid.len() > 64 || m.sent_time < 0)
+        {
+            return Err(ImError::invalid(
+                "each message needs a messageUId and a sentTime",
+            ));
+        }
+        Ok(list)
+    }
+}
+
+/// Most messages one `deleteRemoteMessages` call takes (seed: 100).
+pub const MAX_REMOTE_DELETE: usize = 100;
+
+/// Which stored message: by local id or by server UID (seed `getMessage`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageRef {
+    /// Local `messageId`.
+    Id(i64),
+    /// Server `messageUId`.
+    Uid(String),
+}
+
+impl MessageRef {
+    /// A number is a local id, a string a UID (33003 otherwise, or for an empty/over-long UID).
+    pub fn from_value(value: &Value) -> ImResult<Self> {
+        match value {
+            Value::Number(n) => n
+                .as_i64()
+                .map(MessageRef::Id)
+                .ok_or_else(|| ImError::invalid("messageId must be an integer")),
+            Value::String(uid) if !uid.is_empty() && uid.len() <= 64 => {
+                Ok(MessageRef::Uid(uid.clone()))
+            }
+            _ => Err(ImError::invalid(
+                "expected a messageId (number) or messageUId (string of 1–64 bytes)",
+            )),
+        }
+    }
+}
+
+/// Checks received-status flags (seed ReceivedStatus: READ 1, LISTENED 2, DOWNLOADED 4,
+/// RETRIEVED 8, MULTIPLERECEIVE 16): 0–255.
+pub(crate) fn validate_received_status(status: i32) -> ImResult<()> {
+    if (0..=0xFF).contains(&status) {
+        Ok(())
+    } else {
+        Err(ImError::invalid("receivedStatus must be flags in 0–255"))
+    }
+}
+
+/// Checks replacement content for `setMessageContent`: a JSON object of at most 128 KB.
+pub(crate) fn validate_content_object(content: &str) -> ImResult<()> {
+    if content.len() > MAX_CONTENT_BYTES {
+        return Err(ImError::new(
+            code::MESSAGE_TOO_LARGE,
+            "content is over 128 KB",
+        ));
+    }
+    match serde_json::from_str::<Value>(content) {
+        Ok(Value::Object(_)) => Ok(()),
+        _ => Err(ImError::invalid("content must be a JSON object")),
+    }
+}
+
+/// Whether `content` (JSON) @-mentions `user_id`: a group message whose `mentionedInfo` has
+/// type 1 (everyone) or type 2 (listed users) with `user_id` in `userIdList`. Other
+/// conversation types never carry mentions (seed 5.10.1).
+pub(crate) fn mentions(conversation_type: ConversationType, content: &str, user_id: &str) -> bool {
+    if conversation_type != ConversationType::Group || !content.contains("mentionedInfo") {
+        return false;
+    }
+    let Ok(Value::Object(content)) = serde_json::from_str::<Value>(content) else {
+        return false;
+    };
+    let Some(info) = content.get("mentionedInfo") else {
+        return false;
+    };
+    match info.get("type").and_then(Value::as_i64) {
+        Some(1) => true,
+        Some(2) => info
+            .get("userIdList")
+            .and_then(Value::as_array)
+            .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(user_id))),
+        _ => false,
+    }
+}
+
 /// Checks a user/group/chatroom id: 1–64 characters.
 pub fn validate_target_id(target_id: &str) -> ImResult<()> {
     if target_id.is_empty() || target_id.chars().count() > MAX_ID_CHARS {
@@ -196,6 +366,53 @@ mod tests {
                 .encoded()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn mentions_need_a_group_and_the_user_or_everyone() {
+        let all = r#"{"content":"hi","mentionedInfo":{"type":1,"userIdList":[]}}"#;
+        let part = r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":["ann","bob"]}}"#;
+        assert!(mentions(ConversationType::Group, all, "bob"));
+        assert!(mentions(ConversationType::Group, part, "bob"));
+        assert!(!mentions(ConversationType::Group, part, "cat"));
+        assert!(!mentions(ConversationType::Private, all, "bob"));
+        assert!(!mentions(
+            ConversationType::Group,
+            r#"{"content":"mentionedInfo"}"#,
+            "bob"
+        ));
+    }
+
+    #[test]
+    fn insert_messages_parse_with_defaults_and_refuse_bad_fields() {
+        let m = InsertMessage::from_json(
+            r#"{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf","content":{"message":"tip"}}"#,
+        )
+        .unwrap();
+        assert_eq!(m.direction, MessageDirection::Receive);
+        assert_eq!(m.sent_status, SentStatus::Sent);
+        assert_eq!(
+            m.content.kind.message_type,
+            "InformationNotificationMessage"
+        );
+        for bad in [
+            r#"{"messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}"#,
+            r#"{"senderUserId":"bob","messageDirection":3,"objectName":"RC:TxtMsg","content":{"content":"x"}}"#,
+            r#"{"senderUserId":"bob","messageDirection":1,"objectName":"RC:TxtMsg","content":{"content":"x"},"receivedStatus":-1}"#,
+            r#"{"senderUserId":"","messageDirection":1,"objectName":"RC:TxtMsg","content":{"content":"x"}}"#,
+        ] {
+            assert_eq!(
+                InsertMessage::from_json(bad).unwrap_err().code,
+                33003,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            MessageRef::from_value(&serde_json::json!(5)).unwrap(),
+            MessageRef::Id(5)
+        );
+        assert!(MessageRef::from_value(&serde_json::json!(null)).is_err());
+        assert_eq!(validate_content_object("[]").unwrap_err().code, 33003);
     }
 
     #[test]

@@ -1,16 +1,18 @@
 //! One authenticated connection: sends, acknowledgements, pushes, pulls and keep-alive.
 
 use crate::enums::ConversationType;
+use crate::error::{ImError, ImResult};
 use crate::events::{Event, EventSender};
 use crate::log::Logger;
+use crate::message::Message;
 use crate::net::heartbeat::{Beat, Heartbeat};
 use crate::net::inbox::{InboxCursor, Plan};
 use crate::net::transport::{self, Incoming, Socket};
-use crate::store::{self, IncomingMessage, Store};
+use crate::store::{self, IncomingMessage, OutgoingMessage, Store};
 use crate::time::now_ms;
 use futures_util::StreamExt;
-use improto::{Ack, Body, Delivery, InboxMessage, Ping, Pong, Pull, SendAck};
-use std::collections::HashMap;
+use improto::{Ack, Body, Delivery, InboxMessage, Ping, Pong, Pull, Response, SendAck};
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
@@ -21,14 +23,56 @@ const ACK_INTERVAL: Duration = Duration::from_millis(200);
 const ACK_BATCH: u64 = 256;
 /// Entries asked for per pull.
 const PULL_PAGE: u32 = 500;
+/// Idempotency keys of the latest unpersisted messages sent from here, whose own inbox entries
+/// (echoed back by the server) are not announced again.
+const RECENT_TRANSIENT: usize = 256;
 
 /// A request from the API to the running session.
 pub(crate) enum Command {
-    /// Send a message; the server's acknowledgement comes back on `reply`.
+    /// Send `outgoing` as `send`; once the server acknowledged it, the session stores it (before
+    /// reading the next frame, so the server's echo of it is recognised) and answers on `reply`
+    /// with the stored message, or with the server's refusal code.
     Send {
         send: improto::Send,
-        reply: oneshot::Sender<SendAck>,
+        outgoing: Box<OutgoingMessage>,
+        persisted: bool,
+        reply: oneshot::Sender<ImResult<Message>>,
     },
+    /// Send a request; the server's response comes back on `reply`.
+    Request {
+        body: improto::request::Body,
+        reply: oneshot::Sender<Response>,
+    },
+}
+
+/// What a session works with besides its socket.
+pub(crate) struct SessionContext {
+    pub store: Store,
+    pub events: EventSender,
+    pub log: Logger,
+    /// Heartbeat interval and timeout.
+    pub keepalive: (Duration, Duration),
+    /// The authenticated user.
+    pub user_id: String,
+}
+
+/// Conversations fetched from the server when the local database starts empty (new device or
+/// recovered database).
+const CONVERSATION_SYNC_COUNT: u32 = 1000;
+
+/// Who waits for the response to a request.
+enum Waiting {
+    /// An API call.
+    Caller(oneshot::Sender<Response>),
+    /// The session itself: the conversation list for an empty database.
+    ConversationSync,
+}
+
+/// A send waiting for its acknowledgement.
+struct PendingSend {
+    outgoing: Box<OutgoingMessage>,
+    persisted: bool,
+    reply: oneshot::Sender<ImResult<Message>>,
 }
 
 /// Why a session ended.
@@ -50,7 +94,10 @@ pub(crate) struct Session {
     cursor: InboxCursor,
     events: EventSender,
     log: Logger,
-    pending: HashMap<u64, oneshot::Sender<SendAck>>,
+    user_id: String,
+    pending: HashMap<u64, PendingSend>,
+    requests: HashMap<u64, Waiting>,
+    recent_transient: VecDeque<String>,
     next_request: u64,
     offline_finished: bool,
     /// Highest sequence committed to the local database.
@@ -66,12 +113,16 @@ impl Session {
     pub(crate) async fn new(
         socket: Socket,
         commands: mpsc::Receiver<Command>,
-        store: Store,
         server_seq: u64,
-        events: EventSender,
-        log: Logger,
-        keepalive: (Duration, Duration),
-    ) -> crate::error::ImResult<Session> {
+        context: SessionContext,
+    ) -> ImResult<Session> {
+        let SessionContext {
+            store,
+            events,
+            log,
+            keepalive,
+            user_id,
+        } = context;
         let stored = store.call(|conn| store::messages::inbox_seq(conn)).await?;
         Ok(Session {
             socket,
@@ -80,7 +131,10 @@ impl Session {
             cursor: InboxCursor::new(stored, server_seq),
             events,
             log,
+            user_id,
             pending: HashMap::new(),
+            requests: HashMap::new(),
+            recent_transient: VecDeque::with_capacity(RECENT_TRANSIENT),
             next_request: 1,
             offline_finished: false,
             stored,
@@ -91,6 +145,15 @@ impl Session {
 
     /// Runs until the connection ends.
     pub(crate) async fn run(mut self) -> End {
+        if self.stored == 0 {
+            let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
+                count: CONVERSATION_SYNC_COUNT,
+                before_time: 0,
+            });
+            if let Err(end) = self.request(query, Waiting::ConversationSync).await {
+                return end;
+            }
+        }
         match self.cursor.start() {
             Some(after) => {
                 if let Err(end) = self.pull(after).await {
@@ -138,25 +201,106 @@ impl Session {
             .map_err(|e| End::Lost(e.message))
     }
 
+    fn next_request_id(&mut self) -> u64 {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
     async fn on_command(&mut self, command: Command) -> Result<(), End> {
         match command {
-            Command::Send { mut send, reply } => {
-                send.request_id = self.next_request;
-                self.next_request += 1;
-                self.pending.insert(send.request_id, reply);
+            Command::Send {
+                mut send,
+                outgoing,
+                persisted,
+                reply,
+            } => {
+                send.request_id = self.next_request_id();
+                let pending = PendingSend {
+                    outgoing,
+                    persisted,
+                    reply,
+                };
+                self.pending.insert(send.request_id, pending);
                 self.write(Body::Send(send)).await
             }
+            Command::Request { body, reply } => self.request(body, Waiting::Caller(reply)).await,
         }
+    }
+
+    async fn request(&mut self, body: improto::request::Body, waiting: Waiting) -> Result<(), End> {
+        let request_id = self.next_request_id();
+        self.requests.insert(request_id, waiting);
+        self.write(Body::Request(improto::Request {
+            request_id,
+            body: Some(body),
+        }))
+        .await
+    }
+
+    fn on_response(&mut self, response: Response) -> Result<(), End> {
+        match self.requests.remove(&response.request_id) {
+            Some(Waiting::Caller(reply)) => {
+                let _ = reply.send(response);
+            }
+            Some(Waiting::ConversationSync) => {
+                let Some(improto::response::Body::ConversationList(list)) = response.body else {
+                    self.log.warn(format!(
+                        "conversation list sync refused with {}",
+                        response.code
+                    ));
+                    return Ok(());
+                };
+                let batch: Vec<IncomingMessage> = list
+                    .conversations
+                    .into_iter()
+                    .filter_map(|c| c.latest_message.and_then(incoming_from_wire))
+                    .collect();
+                let me = self.user_id.as_str();
+                self.store
+                    .call_here(|conn| store::messages::store_history(conn, &batch, me, true))
+                    .map_err(|e| End::Lost(format!("storing conversations: {e}")))?;
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Stores an acknowledged message in place (so that its echo, which follows, is known) and
+    /// answers the sender.
+    fn on_send_ack(&mut self, ack: SendAck) {
+        let Some(pending) = self.pending.remove(&ack.request_id) else {
+            return;
+        };
+        let result = if ack.code != 0 {
+            Err(ImError::new(ack.code, "the server refused the message"))
+        } else if !pending.persisted {
+            if self.recent_transient.len() == RECENT_TRANSIENT {
+                self.recent_transient.pop_front();
+            }
+            self.recent_transient
+                .push_back(pending.outgoing.client_message_id.clone());
+            Ok(transient_message(&pending.outgoing, &ack))
+        } else {
+            self.store.call_here(|conn| {
+                store::messages::store_sent(
+                    conn,
+                    &pending.outgoing,
+                    &ack.message_uid,
+                    ack.sent_time,
+                )
+            })
+        };
+        let _ = pending.reply.send(result);
     }
 
     async fn on_frame(&mut self, body: Body) -> Result<(), End> {
         match body {
             Body::SendAck(ack) => {
-                if let Some(reply) = self.pending.remove(&ack.request_id) {
-                    let _ = reply.send(ack);
-                }
+                self.on_send_ack(ack);
                 Ok(())
             }
+            Body::Response(response) => self.on_response(response),
             Body::Delivery(delivery) => self.on_delivery(delivery).await,
             Body::Ping(Ping { nonce }) => self.write(Body::Pong(Pong { nonce })).await,
             Body::Pong(_) => Ok(()),
@@ -193,10 +337,11 @@ impl Session {
                 .collect();
             // Committed in place on this network thread; listeners hear of each message
             // right after its commit.
+            let me = self.user_id.as_str();
             let stored = self
                 .store
                 .call_here(|conn| {
-                    store::messages::store_incoming(conn, &batch, last, offline, now_ms())
+                    store::messages::store_incoming(conn, &batch, last, offline, now_ms(), me)
                 })
                 .map_err(|e| End::Lost(format!("storing messages: {e}")))?;
             for message in stored {
@@ -222,8 +367,7 @@ impl Session {
     }
 
     async fn pull(&mut self, after_seq: u64) -> Result<(), End> {
-        let request_id = self.next_request;
-        self.next_request += 1;
+        let request_id = self.next_request_id();
         self.log
             .debug(format!("pulling inbox after seq {after_seq}"));
         self.write(Body::Pull(Pull {
@@ -239,26 +383,55 @@ impl Session {
         self.events.emit(Event::PullOfflineFinished);
     }
 
+    /// The entry to store, or `None` for an unknown conversation type or the echo of an
+    /// unpersisted message sent from here.
     fn incoming(&self, m: InboxMessage) -> Option<IncomingMessage> {
-        let conversation_type = match ConversationType::try_from(m.conversation_type) {
-            Ok(t) => t,
-            Err(_) => {
-                self.log.warn(format!(
-                    "skipping inbox entry {} of unknown conversation type",
-                    m.seq
-                ));
-                return None;
-            }
-        };
-        Some(IncomingMessage {
-            message_uid: m.message_uid,
-            conversation_type,
-            target_id: m.target_id,
-            sender_user_id: m.sender_user_id,
-            object_name: m.object_name,
-            content: m.content,
-            sent_time: m.sent_time,
-            persisted: m.persisted,
-        })
+        if !m.persisted && self.recent_transient.contains(&m.client_message_id) {
+            return None;
+        }
+        let seq = m.seq;
+        let incoming = incoming_from_wire(m);
+        if incoming.is_none() {
+            self.log.warn(format!(
+                "skipping inbox entry {seq} of unknown conversation type"
+            ));
+        }
+        incoming
+    }
+}
+
+/// A message from the server as the store takes it; `None` for an unknown conversation type.
+pub(crate) fn incoming_from_wire(m: InboxMessage) -> Option<IncomingMessage> {
+    Some(IncomingMessage {
+        conversation_type: ConversationType::try_from(m.conversation_type).ok()?,
+        message_uid: m.message_uid,
+        target_id: m.target_id,
+        sender_user_id: m.sender_user_id,
+        object_name: m.object_name,
+        content: m.content,
+        sent_time: m.sent_time,
+        persisted: m.persisted,
+        counted: m.counted,
+        client_message_id: m.client_message_id,
+    })
+}
+
+/// The message a sender gets for an acknowledged unpersisted send (not stored, id 0).
+fn transient_message(m: &OutgoingMessage, ack: &SendAck) -> Message {
+    Message {
+        conversation_type: m.conversation_type,
+        target_id: m.target_id.clone(),
+        sender_user_id: m.sender_user_id.clone(),
+        content: serde_json::from_str(&m.content).unwrap_or_default(),
+        message_type: crate::message_types::message_type_name(&m.object_name),
+        object_name: m.object_name.clone(),
+        message_id: 0,
+        message_uid: ack.message_uid.clone(),
+        message_direction: crate::enums::MessageDirection::Send,
+        offline_message: false,
+        sent_status: crate::enums::SentStatus::Sent,
+        sent_time: ack.sent_time,
+        received_status: 0,
+        received_time: 0,
     }
 }

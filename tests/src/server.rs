@@ -120,6 +120,34 @@ impl ServerProcess {
             .status()
             .expect("kill");
         assert!(status.success(), "kill {signal} failed");
+        if frozen {
+            self.wait_until_stopped();
+        }
+    }
+
+    /// Waits until every thread of the process is stopped: SIGSTOP takes effect asynchronously,
+    /// and a thread still running could answer a request sent right after `freeze(true)`.
+    fn wait_until_stopped(&self) {
+        let tasks = format!("/proc/{}/task", self.child.id());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let stopped = |entry: std::fs::DirEntry| {
+            std::fs::read_to_string(entry.path().join("stat")).is_ok_and(|stat| {
+                // The state follows the parenthesised command name.
+                stat.rsplit(')')
+                    .next()
+                    .is_some_and(|rest| rest.trim_start().starts_with('T'))
+            })
+        };
+        while std::time::Instant::now() < deadline {
+            let all = std::fs::read_dir(&tasks)
+                .map(|dir| dir.flatten().all(stopped))
+                .unwrap_or(false);
+            if all {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        panic!("imserver did not stop within 5 s");
     }
 
     /// Kills the process (SIGKILL) and waits for it.

@@ -96,7 +96,7 @@ async fn bad_parameters_and_unconnected_calls() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unanswered_send_fails_with_30003_and_is_stored_failed() {
+async fn an_unanswered_send_fails_with_30003_is_stored_failed_and_a_late_ack_makes_it_sent() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"), "app-timeout", "secret-timeout");
     let im = ImClient::new();
@@ -113,18 +113,33 @@ async fn an_unanswered_send_fails_with_30003_and_is_stored_failed() {
             MessageContent::text("lost?"),
         )
         .await;
-    server.freeze(false);
     assert_eq!(failed.unwrap_err().code, 30003);
-    let page = im
-        .get_history_messages(ConversationType::Private, "bob", 0, 20, HistoryOrder::Older)
-        .await
-        .unwrap();
-    assert_eq!(page.list.len(), 1);
-    assert_eq!(page.list[0].sent_status, imcore::SentStatus::Failed);
+    let latest = || async {
+        im.get_history_messages(ConversationType::Private, "bob", 0, 1, HistoryOrder::Older)
+            .await
+            .unwrap()
+            .list
+            .remove(0)
+    };
+    let stored = latest().await;
+    assert_eq!(stored.sent_status, imcore::SentStatus::Failed);
+    assert_eq!(stored.message_uid, "", "no server id for a failed message");
+    // The frozen server had read the message: its late acknowledgement makes it SENT.
+    server.freeze(false);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let sent = loop {
+        let message = latest().await;
+        if message.sent_status == imcore::SentStatus::Sent || std::time::Instant::now() > deadline {
+            break message;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(sent.sent_status, imcore::SentStatus::Sent);
     assert_eq!(
-        page.list[0].message_uid, "",
-        "no server id for a failed message"
+        sent.message_id, stored.message_id,
+        "the same row, not a second one"
     );
+    assert!(!sent.message_uid.is_empty());
     im.destroy();
 }
 

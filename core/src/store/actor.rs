@@ -7,7 +7,7 @@
 use super::{checkpoint, schema};
 use crate::error::{ImError, ImResult, code};
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use tokio::sync::oneshot;
@@ -26,22 +26,23 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 impl Store {
-    /// Opens (creating and migrating) the database at `file` on a new thread.
-    pub(crate) async fn open(file: &Path) -> ImResult<Store> {
+    /// Opens (creating and migrating) the database at `file` on a new thread; also returns
+    /// where a corrupted file was moved aside, if it was (see `schema`).
+    pub(crate) async fn open(file: &Path) -> ImResult<(Store, Option<PathBuf>)> {
         let file = file.to_owned();
         let (ready_tx, ready_rx) = oneshot::channel();
         let (jobs, inbox) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("imcore-db".into())
             .spawn(move || {
-                let conn = match schema::open(&file) {
-                    Ok(conn) => Arc::new(Mutex::new(conn)),
+                let (conn, moved_aside) = match schema::open(&file) {
+                    Ok(opened) => (Arc::new(Mutex::new(opened.conn)), opened.moved_aside),
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
                         return;
                     }
                 };
-                let _ = ready_tx.send(Ok(Arc::clone(&conn)));
+                let _ = ready_tx.send(Ok((Arc::clone(&conn), moved_aside)));
                 let (_alive, checkpoint_alive) = mpsc::channel::<()>();
                 checkpoint::spawn(file.clone(), checkpoint_alive);
                 for job in inbox {
@@ -49,10 +50,10 @@ impl Store {
                 }
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
-        let conn = ready_rx
+        let (conn, moved_aside) = ready_rx
             .await
             .map_err(|_| ImError::new(code::DATABASE_ERROR, "database thread ended"))??;
-        Ok(Store { jobs, conn })
+        Ok((Store { jobs, conn }, moved_aside))
     }
 
     /// Runs `f` on the calling thread (it blocks for as long as `f` and any job in progress).

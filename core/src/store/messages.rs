@@ -1,12 +1,15 @@
-//! Reading and writing messages and the inbox cursor.
+//! Reading and writing messages and the inbox cursor; every write keeps the conversation list
+//! (see [`super::conversations`]) and the full-text index (triggers) in step.
 
+use super::conversations::{self, Arrival};
 use crate::enums::{ConversationType, HistoryOrder, MessageDirection, SentStatus};
 use crate::error::ImResult;
-use crate::message::Message;
+use crate::message::{Message, MessageRef, mentions};
 use crate::message_types::message_type_name;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-/// A message the current user is about to send.
+/// A message of the current user, sent from this device.
+#[derive(Clone)]
 pub(crate) struct OutgoingMessage {
     pub conversation_type: ConversationType,
     pub target_id: String,
@@ -27,6 +30,22 @@ pub(crate) struct IncomingMessage {
     pub content: String,
     pub sent_time: i64,
     pub persisted: bool,
+    pub counted: bool,
+    /// Set on the current user's own messages (sent from any of their devices).
+    pub client_message_id: String,
+}
+
+/// A message the app stores locally without sending it (seed `insertMessage`).
+pub(crate) struct LocalMessage {
+    pub conversation_type: ConversationType,
+    pub target_id: String,
+    pub sender_user_id: String,
+    pub direction: MessageDirection,
+    pub object_name: String,
+    pub content: String,
+    pub sent_status: SentStatus,
+    pub received_status: i32,
+    pub sent_time: i64,
 }
 
 /// One page of history.
@@ -39,15 +58,22 @@ pub(crate) struct HistoryQuery {
     pub order: HistoryOrder,
 }
 
+/// The message columns [`message_from_row`] reads, in order.
 const COLUMNS: &str = "message_id, message_uid, conversation_type, target_id, sender_user_id, direction, \
      object_name, content, sent_time, sent_status, received_status, received_time, offline";
+
+/// [`COLUMNS`] qualified by the table alias `m`.
+pub(super) const COLUMNS_OF_M: &str = "m.message_id, m.message_uid, m.conversation_type, m.target_id, \
+     m.sender_user_id, m.direction, m.object_name, m.content, m.sent_time, m.sent_status, \
+     m.received_status, m.received_time, m.offline";
 
 /// Message content as JSON; content that is not JSON is kept as a string.
 fn parse_content(content: &str) -> serde_json::Value {
     serde_json::from_str(content).unwrap_or_else(|_| serde_json::Value::String(content.to_owned()))
 }
 
-fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+/// Reads a message from the first 13 columns of `row` ([`COLUMNS`] order).
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let object_name: String = row.get(6)?;
     let content: String = row.get(7)?;
     let conversion = |i: usize, e: crate::error::ImError| {
@@ -81,66 +107,242 @@ pub(crate) fn get(conn: &Connection, message_id: i64) -> ImResult<Option<Message
     Ok(stmt.query_row([message_id], message_from_row).optional()?)
 }
 
-/// Stores an outgoing message once its outcome is known: SENT with the server's UID and
-/// time, or FAILED (no UID, local time). One commit per message.
-pub(crate) fn insert_outgoing(
-    conn: &Connection,
-    m: &OutgoingMessage,
-    ack: Option<(&str, i64)>,
-) -> ImResult<Message> {
-    let (uid, sent_time, status) = match ack {
-        Some((uid, sent_time)) => (Some(uid), sent_time, SentStatus::Sent),
-        None => (None, m.local_time, SentStatus::Failed),
-    };
-    conn.prepare_cached(
-        "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, object_name, \
-         content, sent_time, sent_status, client_message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        uid,
-        i32::from(m.conversation_type),
-        m.target_id,
-        m.sender_user_id,
-        i32::from(MessageDirection::Send),
-        m.object_name,
-        m.content,
-        sent_time,
-        i32::from(status),
-        m.client_message_id
-    ])?;
-    Ok(get(conn, conn.last_insert_rowid())?.expect("row just inserted"))
+/// Reads one message by server UID.
+pub(crate) fn get_by_uid(conn: &Connection, message_uid: &str) -> ImResult<Option<Message>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE message_uid = ?1"
+    ))?;
+    Ok(stmt.query_row([message_uid], message_from_row).optional()?)
 }
 
-/// A FAILED outgoing message with what is needed to send it again: (message, idempotency
-/// key, raw content JSON). `None` if `message_id` is not a failed outgoing message.
-pub(crate) fn failed_outgoing(
-    conn: &Connection,
-    message_id: i64,
-) -> ImResult<Option<(Message, String, String)>> {
-    let Some(message) = get(conn, message_id)? else {
-        return Ok(None);
-    };
-    if message.message_direction != MessageDirection::Send
-        || message.sent_status != SentStatus::Failed
-    {
-        return Ok(None);
+/// Fields of one of the current user's messages as the server acknowledged or delivered it.
+struct OwnSent<'a> {
+    uid: &'a str,
+    sent_time: i64,
+    conversation_type: ConversationType,
+    target_id: &'a str,
+    sender_user_id: &'a str,
+    object_name: &'a str,
+    content: &'a str,
+    client_message_id: &'a str,
+    /// Brings a removed conversation back (see [`Arrival::reveal`]).
+    reveal: bool,
+}
+
+/// Stores one of the current user's messages as SENT, matched by idempotency key (the local
+/// outgoing row) or UID; returns its id and whether this device had not stored it before.
+fn store_own(conn: &Connection, m: &OwnSent<'_>) -> ImResult<(i64, bool)> {
+    if !m.client_message_id.is_empty() {
+        let known: Option<(i64, Option<String>, i32)> = conn
+            .prepare_cached(
+                "SELECT message_id, message_uid, sent_status FROM messages WHERE client_message_id = ?1",
+            )?
+            .query_row([m.client_message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        if let Some((message_id, uid, status)) = known {
+            if uid.as_deref() != Some(m.uid) || status != i32::from(SentStatus::Sent) {
+                conn.prepare_cached(
+                    "UPDATE messages SET message_uid = ?2, sent_time = ?3, sent_status = ?4 \
+                     WHERE message_id = ?1",
+                )?
+                .execute(params![
+                    message_id,
+                    m.uid,
+                    m.sent_time,
+                    i32::from(SentStatus::Sent)
+                ])?;
+                record_own(conn, m, message_id)?;
+            }
+            return Ok((message_id, false));
+        }
     }
-    let (key, content): (Option<String>, String) = conn
-        .prepare_cached("SELECT client_message_id, content FROM messages WHERE message_id = ?1")?
-        .query_row([message_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(key.map(|key| (message, key, content)))
+    let inserted = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO messages (message_uid, conversation_type, target_id, sender_user_id, \
+             direction, object_name, content, sent_time, sent_status, client_message_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''))",
+        )?
+        .execute(params![
+            m.uid,
+            i32::from(m.conversation_type),
+            m.target_id,
+            m.sender_user_id,
+            i32::from(MessageDirection::Send),
+            m.object_name,
+            m.content,
+            m.sent_time,
+            i32::from(SentStatus::Sent),
+            m.client_message_id,
+        ])?;
+    if inserted == 0 {
+        let message_id = conn
+            .prepare_cached("SELECT message_id FROM messages WHERE message_uid = ?1")?
+            .query_row([m.uid], |r| r.get(0))?;
+        return Ok((message_id, false));
+    }
+    let message_id = conn.last_insert_rowid();
+    record_own(conn, m, message_id)?;
+    Ok((message_id, true))
 }
 
-/// Records the server's acknowledgement of a message sent again.
-pub(crate) fn mark_sent(
-    conn: &Connection,
-    message_id: i64,
+fn record_own(conn: &Connection, m: &OwnSent<'_>, message_id: i64) -> ImResult<()> {
+    conversations::record(
+        conn,
+        &Arrival {
+            conversation_type: m.conversation_type,
+            target_id: m.target_id,
+            message_id,
+            sent_time: m.sent_time,
+            unread: false,
+            mentioned: false,
+            reveal: m.reveal,
+        },
+    )
+}
+
+impl<'a> OwnSent<'a> {
+    fn of_incoming(m: &'a IncomingMessage, reveal: bool) -> Self {
+        OwnSent {
+            uid: &m.message_uid,
+            sent_time: m.sent_time,
+            conversation_type: m.conversation_type,
+            target_id: &m.target_id,
+            sender_user_id: &m.sender_user_id,
+            object_name: &m.object_name,
+            content: &m.content,
+            client_message_id: &m.client_message_id,
+            reveal,
+        }
+    }
+}
+
+/// Stores a message sent from this device once the server acknowledged it (SENT with the
+/// server's UID and time); a FAILED row of the same send becomes SENT.
+pub(crate) fn store_sent(
+    conn: &mut Connection,
+    m: &OutgoingMessage,
     uid: &str,
     sent_time: i64,
 ) -> ImResult<Message> {
-    conn.prepare_cached("UPDATE messages SET message_uid = ?2, sent_time = ?3, sent_status = ?4 WHERE message_id = ?1")?
-        .execute(params![message_id, uid, sent_time, i32::from(SentStatus::Sent)])?;
-    Ok(get(conn, message_id)?.expect("row exists"))
+    let tx = conn.transaction()?;
+    let (message_id, _) = store_own(
+        &tx,
+        &OwnSent {
+            uid,
+            sent_time,
+            conversation_type: m.conversation_type,
+            target_id: &m.target_id,
+            sender_user_id: &m.sender_user_id,
+            object_name: &m.object_name,
+            content: &m.content,
+            client_message_id: &m.client_message_id,
+            reveal: true,
+        },
+    )?;
+    let message = get(&tx, message_id)?.expect("row just stored");
+    tx.commit()?;
+    Ok(message)
+}
+
+/// Stores a message whose send failed (FAILED, local time), unless this send is already stored
+/// (a late acknowledgement wins); returns the stored row.
+pub(crate) fn store_failed(conn: &mut Connection, m: &OutgoingMessage) -> ImResult<Message> {
+    let tx = conn.transaction()?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO messages (conversation_type, target_id, sender_user_id, direction, \
+             object_name, content, sent_time, sent_status, client_message_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            i32::from(m.conversation_type),
+            m.target_id,
+            m.sender_user_id,
+            i32::from(MessageDirection::Send),
+            m.object_name,
+            m.content,
+            m.local_time,
+            i32::from(SentStatus::Failed),
+            m.client_message_id
+        ])?;
+    let message_id: i64 = if inserted == 1 {
+        let message_id = tx.last_insert_rowid();
+        conversations::record(
+            &tx,
+            &Arrival {
+                conversation_type: m.conversation_type,
+                target_id: &m.target_id,
+                message_id,
+                sent_time: m.local_time,
+                unread: false,
+                mentioned: false,
+                reveal: true,
+            },
+        )?;
+        message_id
+    } else {
+        tx.prepare_cached("SELECT message_id FROM messages WHERE client_message_id = ?1")?
+            .query_row([&m.client_message_id], |r| r.get(0))?
+    };
+    let message = get(&tx, message_id)?.expect("row stored");
+    tx.commit()?;
+    Ok(message)
+}
+
+/// A FAILED outgoing message as it was first sent (same idempotency key), or `None` if
+/// `message_id` is not a failed outgoing message.
+pub(crate) fn failed_outgoing(
+    conn: &Connection,
+    message_id: i64,
+) -> ImResult<Option<OutgoingMessage>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT conversation_type, target_id, sender_user_id, object_name, content, \
+             client_message_id, sent_time FROM messages \
+             WHERE message_id = ?1 AND direction = ?2 AND sent_status = ?3 \
+             AND client_message_id IS NOT NULL",
+        )?
+        .query_row(
+            params![
+                message_id,
+                i32::from(MessageDirection::Send),
+                i32::from(SentStatus::Failed)
+            ],
+            |r| {
+                let kind: i32 = r.get(0)?;
+                Ok((
+                    kind,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((
+        kind,
+        target_id,
+        sender_user_id,
+        object_name,
+        content,
+        client_message_id,
+        local_time,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    Ok(Some(OutgoingMessage {
+        conversation_type: ConversationType::try_from(kind)?,
+        target_id,
+        sender_user_id,
+        object_name,
+        content,
+        client_message_id,
+        local_time,
+    }))
 }
 
 /// The highest inbox sequence number stored.
@@ -153,47 +355,36 @@ pub(crate) fn inbox_seq(conn: &Connection) -> ImResult<u64> {
 }
 
 /// Stores a contiguous batch of inbox entries ending at `up_to_seq`, in one transaction with
-/// the cursor; returns the messages that were new (a message already present by UID is skipped).
+/// the cursor, and returns the messages to announce: new ones from others, and the current
+/// user's own messages sent from another device. A message already stored is not announced
+/// again; messages that are not persisted are announced (id 0) but not stored.
 pub(crate) fn store_incoming(
     conn: &mut Connection,
     batch: &[IncomingMessage],
     up_to_seq: u64,
     offline: bool,
     received_time: i64,
+    me: &str,
 ) -> ImResult<Vec<Message>> {
     let tx = conn.transaction()?;
-    let mut stored = Vec::with_capacity(batch.len());
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT OR IGNORE INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
-             object_name, content, sent_time, sent_status, received_time, offline) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        for m in batch {
-            let row = params![
-                m.message_uid,
-                i32::from(m.conversation_type),
-                m.target_id,
-                m.sender_user_id,
-                i32::from(MessageDirection::Receive),
-                m.object_name,
-                m.content,
-                m.sent_time,
-                i32::from(SentStatus::Sent),
-                received_time,
-                offline
-            ];
-            if insert.execute(row)? == 0 {
-                continue;
-            }
-            let mut message_id = tx.last_insert_rowid();
-            if !m.persisted {
-                // Status-like messages reach the listener but are not kept in history.
-                tx.prepare_cached("DELETE FROM messages WHERE message_id = ?1")?
-                    .execute([message_id])?;
-                message_id = 0;
-            }
-            stored.push(Message {
+    let mut announce = Vec::with_capacity(batch.len());
+    for m in batch {
+        let own = m.sender_user_id == me;
+        let stored = if !m.persisted {
+            Some(0)
+        } else if own {
+            let (message_id, new) = store_own(&tx, &OwnSent::of_incoming(m, true))?;
+            new.then_some(message_id)
+        } else {
+            store_received(&tx, m, offline, received_time, me, true)?
+        };
+        if let Some(message_id) = stored {
+            let direction = if own {
+                MessageDirection::Send
+            } else {
+                MessageDirection::Receive
+            };
+            announce.push(Message {
                 conversation_type: m.conversation_type,
                 target_id: m.target_id.clone(),
                 sender_user_id: m.sender_user_id.clone(),
@@ -202,19 +393,213 @@ pub(crate) fn store_incoming(
                 object_name: m.object_name.clone(),
                 message_id,
                 message_uid: m.message_uid.clone(),
-                message_direction: MessageDirection::Receive,
-                offline_message: offline,
+                message_direction: direction,
+                offline_message: offline && !own,
                 sent_status: SentStatus::Sent,
                 sent_time: m.sent_time,
                 received_status: 0,
-                received_time,
+                received_time: if own { 0 } else { received_time },
             });
         }
     }
     tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
         .execute([up_to_seq as i64])?;
     tx.commit()?;
+    Ok(announce)
+}
+
+/// Stores a persisted message from someone else; its local id, or `None` if already stored.
+fn store_received(
+    conn: &Connection,
+    m: &IncomingMessage,
+    offline: bool,
+    received_time: i64,
+    me: &str,
+    live: bool,
+) -> ImResult<Option<i64>> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
+             object_name, content, sent_time, sent_status, received_time, offline) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            m.message_uid,
+            i32::from(m.conversation_type),
+            m.target_id,
+            m.sender_user_id,
+            i32::from(MessageDirection::Receive),
+            m.object_name,
+            m.content,
+            m.sent_time,
+            i32::from(SentStatus::Sent),
+            received_time,
+            offline
+        ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let message_id = conn.last_insert_rowid();
+    conversations::record(
+        conn,
+        &Arrival {
+            conversation_type: m.conversation_type,
+            target_id: &m.target_id,
+            message_id,
+            sent_time: m.sent_time,
+            unread: live && m.counted,
+            mentioned: live && mentions(m.conversation_type, &m.content, me),
+            reveal: live,
+        },
+    )?;
+    Ok(Some(message_id))
+}
+
+/// Stores messages fetched from the server's cloud history (or a conversation list), which
+/// are not news: no unread count, no announcement, and a removed conversation stays removed
+/// unless `reveal`. Returns each message as stored, in the given order.
+pub(crate) fn store_history(
+    conn: &mut Connection,
+    batch: &[IncomingMessage],
+    me: &str,
+    reveal: bool,
+) -> ImResult<Vec<Message>> {
+    let tx = conn.transaction()?;
+    let mut stored = Vec::with_capacity(batch.len());
+    for m in batch.iter().filter(|m| m.persisted) {
+        if m.sender_user_id == me {
+            store_own(&tx, &OwnSent::of_incoming(m, reveal))?;
+        } else if store_received(&tx, m, false, 0, me, false)?.is_some() && reveal {
+            tx.prepare_cached(
+                "UPDATE conversations SET hidden = 0 WHERE conversation_type = ?1 AND target_id = ?2",
+            )?
+            .execute(params![i32::from(m.conversation_type), m.target_id])?;
+        }
+        if let Some(message) = get_by_uid(&tx, &m.message_uid)? {
+            stored.push(message);
+        }
+    }
+    tx.commit()?;
     Ok(stored)
+}
+
+/// Stores a message that exists only on this device (seed `insertMessage`); it shows in its
+/// conversation but never counts as unread.
+pub(crate) fn insert_local(conn: &mut Connection, m: &LocalMessage) -> ImResult<Message> {
+    let tx = conn.transaction()?;
+    tx.prepare_cached(
+        "INSERT INTO messages (conversation_type, target_id, sender_user_id, direction, object_name, \
+         content, sent_time, sent_status, received_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        i32::from(m.conversation_type),
+        m.target_id,
+        m.sender_user_id,
+        i32::from(m.direction),
+        m.object_name,
+        m.content,
+        m.sent_time,
+        i32::from(m.sent_status),
+        m.received_status,
+    ])?;
+    let message_id = tx.last_insert_rowid();
+    conversations::record(
+        &tx,
+        &Arrival {
+            conversation_type: m.conversation_type,
+            target_id: &m.target_id,
+            message_id,
+            sent_time: m.sent_time,
+            unread: false,
+            mentioned: false,
+            reveal: true,
+        },
+    )?;
+    let message = get(&tx, message_id)?.expect("row just inserted");
+    tx.commit()?;
+    Ok(message)
+}
+
+/// Deletes messages by local id or UID; returns how many existed. Their conversations point at
+/// their latest remaining message afterwards.
+pub(crate) fn delete(conn: &mut Connection, which: &[MessageRef]) -> ImResult<usize> {
+    let tx = conn.transaction()?;
+    let mut touched = Vec::new();
+    let mut deleted = 0;
+    for one in which {
+        let (column, key): (&str, &dyn rusqlite::ToSql) = match one {
+            MessageRef::Id(id) => ("message_id", id),
+            MessageRef::Uid(uid) => ("message_uid", uid),
+        };
+        let conversation: Option<(i32, String)> = tx
+            .prepare_cached(&format!(
+                "DELETE FROM messages WHERE {column} = ?1 RETURNING conversation_type, target_id"
+            ))?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some(conversation) = conversation {
+            deleted += 1;
+            if !touched.contains(&conversation) {
+                touched.push(conversation);
+            }
+        }
+    }
+    for (kind, target_id) in touched {
+        conversations::refresh_latest(&tx, ConversationType::try_from(kind)?, &target_id)?;
+    }
+    tx.commit()?;
+    Ok(deleted)
+}
+
+/// Deletes a conversation's messages sent at or before `before` (0 = all); returns how many.
+pub(crate) fn clear_history(
+    conn: &mut Connection,
+    kind: ConversationType,
+    target_id: &str,
+    before: i64,
+) -> ImResult<usize> {
+    let tx = conn.transaction()?;
+    let deleted = tx
+        .prepare_cached(
+            "DELETE FROM messages WHERE conversation_type = ?1 AND target_id = ?2 \
+             AND (?3 = 0 OR sent_time <= ?3)",
+        )?
+        .execute(params![i32::from(kind), target_id, before])?;
+    conversations::refresh_latest(&tx, kind, target_id)?;
+    tx.commit()?;
+    Ok(deleted)
+}
+
+/// Replaces a message's content (JSON); false if there is no such message.
+pub(crate) fn set_content(conn: &Connection, message_id: i64, content: &str) -> ImResult<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE messages SET content = ?2 WHERE message_id = ?1")?
+        .execute(params![message_id, content])?
+        > 0)
+}
+
+/// Sets a message's received-status flags; false if there is no such message.
+pub(crate) fn set_received_status(
+    conn: &Connection,
+    message_id: i64,
+    status: i32,
+) -> ImResult<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE messages SET received_status = ?2 WHERE message_id = ?1")?
+        .execute(params![message_id, status])?
+        > 0)
+}
+
+/// Sets a message's sent status; false if there is no such message.
+pub(crate) fn set_sent_status(
+    conn: &Connection,
+    message_id: i64,
+    status: SentStatus,
+) -> ImResult<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE messages SET sent_status = ?2 WHERE message_id = ?1")?
+        .execute(params![message_id, i32::from(status)])?
+        > 0)
 }
 
 /// One page of a conversation's history in ascending time order, and whether more exist

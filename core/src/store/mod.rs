@@ -5,12 +5,15 @@
 
 mod actor;
 mod checkpoint;
+pub(crate) mod conversations;
 pub(crate) mod drafts;
 pub(crate) mod messages;
 mod schema;
+pub(crate) mod search;
+mod searchable;
 
 pub(crate) use actor::Store;
-pub(crate) use messages::{HistoryQuery, IncomingMessage, OutgoingMessage};
+pub(crate) use messages::{HistoryQuery, IncomingMessage, LocalMessage, OutgoingMessage};
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +40,10 @@ fn path_component(id: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod path_tests {
     use super::*;
 
     #[test]

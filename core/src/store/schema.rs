@@ -1,26 +1,57 @@
-//! Opening the database: pragmas and numbered migrations tracked in `PRAGMA user_version`.
+//! Opening the database: pragmas, numbered migrations tracked in `PRAGMA user_version`, and
+//! recovery from a corrupted file.
+//!
+//! Recovery: when SQLite reports the file corrupt or not a database while opening it, the
+//! file (with its `-wal`/`-shm`) is moved aside to `imcore.db.corrupt-<ms>` (kept for
+//! inspection, never deleted) and a new database is created; the engine then rebuilds it from
+//! the server (inbox pull from sequence 0, conversation list, cloud history) and reports the
+//! move with [`Event::DatabaseRecovered`](crate::Event::DatabaseRecovered).
 
-use crate::error::ImResult;
-use rusqlite::Connection;
-use std::path::Path;
+use super::searchable;
+use crate::error::{ImError, ImResult, code};
+use rusqlite::{Connection, ErrorCode};
+use std::path::{Path, PathBuf};
 
 /// Migrations in order; migration `i` brings the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_messages.sql"),
     include_str!("migrations/002_drafts.sql"),
+    include_str!("migrations/003_conversations.sql"),
 ];
 
-/// Opens `file` in WAL mode and migrates it to the latest schema.
-pub(super) fn open(file: &Path) -> ImResult<Connection> {
+/// An open database, and where a corrupted predecessor was moved if it had to be.
+pub(super) struct Opened {
+    pub conn: Connection,
+    pub moved_aside: Option<PathBuf>,
+}
+
+/// Opens `file` in WAL mode and migrates it to the latest schema, moving a corrupted file
+/// aside and starting afresh (see the module documentation).
+pub(super) fn open(file: &Path) -> ImResult<Opened> {
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            crate::error::ImError::new(
-                crate::error::code::DATABASE_ERROR,
-                format!("{}: {e}", dir.display()),
-            )
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("{}: {e}", dir.display())))?;
     }
+    match open_and_migrate(file) {
+        Ok(conn) => Ok(Opened {
+            conn,
+            moved_aside: None,
+        }),
+        Err(e) if is_corruption(&e) => {
+            let aside = move_aside(file)?;
+            let conn = open_and_migrate(file)?;
+            Ok(Opened {
+                conn,
+                moved_aside: Some(aside),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn open_and_migrate(file: &Path) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open(file)?;
+    searchable::register(&conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -33,7 +64,36 @@ pub(super) fn open(file: &Path) -> ImResult<Connection> {
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> ImResult<()> {
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+    )
+}
+
+/// Renames `file` and its WAL/shared-memory files to `<file>.corrupt-<ms>[-wal|-shm]`.
+fn move_aside(file: &Path) -> ImResult<PathBuf> {
+    let aside = PathBuf::from(format!(
+        "{}.corrupt-{}",
+        file.display(),
+        crate::time::now_ms()
+    ));
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", file.display()));
+        let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+        if from.exists() {
+            std::fs::rename(&from, &to).map_err(|e| {
+                ImError::new(
+                    code::DATABASE_ERROR,
+                    format!("moving corrupted {} aside: {e}", from.display()),
+                )
+            })?;
+        }
+    }
+    Ok(aside)
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: usize =
         conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
@@ -66,7 +126,7 @@ mod tests {
             conn.execute("UPDATE sync_state SET inbox_seq = 7", [])
                 .unwrap();
         }
-        let conn = open(&file).unwrap();
+        let conn = open(&file).unwrap().conn;
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
@@ -84,11 +144,76 @@ mod tests {
     }
 
     #[test]
+    fn upgrading_a_version_2_database_builds_conversations_and_the_search_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("imcore.db");
+        {
+            let conn = Connection::open(&file).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
+                 object_name, content, sent_time, sent_status) VALUES \
+                 ('U1', 1, 'bob', 'bob', 2, 'RC:TxtMsg', '{\"content\":\"old hello\"}', 5, 30), \
+                 ('U2', 1, 'bob', 'me', 1, 'RC:TxtMsg', '{\"content\":\"newer\"}', 9, 30), \
+                 ('U3', 3, 'g', 'ann', 2, 'RC:ImgMsg', '{}', 7, 30);",
+            )
+            .unwrap();
+        }
+        let conn = open(&file).unwrap().conn;
+        let latest: Vec<(String, String, i64)> = conn
+            .prepare(
+                "SELECT c.target_id, m.message_uid, c.sent_time FROM conversations c \
+                 JOIN messages m ON m.message_id = c.latest_message_id ORDER BY c.sent_time",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            latest,
+            [("g".into(), "U3".into(), 7), ("bob".into(), "U2".into(), 9)]
+        );
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM message_text WHERE text MATCH 'hello'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+    }
+
+    #[test]
+    fn a_corrupted_file_is_moved_aside_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("imcore.db");
+        std::fs::write(&file, vec![0x5a; 8192]).unwrap();
+        let opened = open(&file).unwrap();
+        let aside = opened.moved_aside.clone().expect("moved aside");
+        assert_eq!(
+            std::fs::read(&aside).unwrap(),
+            vec![0x5a; 8192],
+            "kept untouched"
+        );
+        assert!(aside.display().to_string().contains("imcore.db.corrupt-"));
+        let v: i64 = opened
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, MIGRATIONS.len());
+        drop(opened);
+        assert!(open(&file).unwrap().moved_aside.is_none());
+    }
+
+    #[test]
     fn migrates_once_and_reopens() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a/b/imcore.db");
         drop(open(&file).unwrap());
-        let conn = open(&file).unwrap();
+        let conn = open(&file).unwrap().conn;
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();

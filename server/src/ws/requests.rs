@@ -56,7 +56,14 @@ impl Request {
                 )));
             }
             Body::Connect(_) => return Err(End::protocol_violation("already connected")),
-            Body::Request(_) => return Err(End::protocol_violation("requests are not served yet")),
+            Body::Request(request) => {
+                self.reply(Body::Response(improto::Response {
+                    request_id: request.request_id,
+                    code: 33003,
+                    body: None,
+                }))
+                .await
+            }
             Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) | Body::Response(_) => {
                 return Err(End::protocol_violation("server-only frame received"));
             }

@@ -1,0 +1,155 @@
+//! Conversation list, conversation status and unread counts (seed §2.3, §2.5, §2.6), all read
+//! from and written to the local database.
+
+use super::remote::remove_conversation_remotely;
+use super::{ImClient, run, user_store};
+use crate::conversation::{Conversation, ConversationStatusItem, validate_count};
+use crate::enums::ConversationType;
+use crate::error::ImResult;
+use crate::message::validate_target_id;
+use crate::store::conversations;
+
+impl ImClient {
+    /// The conversation list (seed `getConversationList`): conversations of `types` (`None` =
+    /// every type), pinned first, then by latest message, at most `count` (1–1000).
+    pub async fn get_conversation_list(
+        &self,
+        types: Option<Vec<ConversationType>>,
+        count: usize,
+    ) -> ImResult<Vec<Conversation>> {
+        self.ensure_initialized()?;
+        validate_count(count)?;
+        self.on_store(move |conn| conversations::list(conn, types.as_deref(), count))
+            .await
+    }
+
+    /// One conversation, `None` if it never had a message or status (seed `getConversation`).
+    pub async fn get_conversation(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+    ) -> ImResult<Option<Conversation>> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        self.on_store(move |conn| conversations::get(conn, conversation_type, &target_id))
+            .await
+    }
+
+    /// Removes a conversation from the list until a new message arrives in it; its messages
+    /// stay (seed `removeConversation`). When connected it is removed from the server's list
+    /// too, so that a new device does not get it back. Resolves to whether it was listed here.
+    pub async fn remove_conversation(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+    ) -> ImResult<bool> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let local = target_id.clone();
+            let removed = user_store(&engine)?
+                .call(move |conn| conversations::remove(conn, conversation_type, &local))
+                .await?;
+            remove_conversation_remotely(&engine, conversation_type, target_id).await?;
+            Ok(removed)
+        })
+        .await
+    }
+
+    /// Removes every conversation of `types` (`None` = all) from the list, here and (when
+    /// connected) on the server (seed `clearConversations`); resolves to how many were removed.
+    pub async fn clear_conversations(
+        &self,
+        types: Option<Vec<ConversationType>>,
+    ) -> ImResult<usize> {
+        let engine = self.engine()?;
+        run(&engine.runtime.clone(), async move {
+            let removed = user_store(&engine)?
+                .call(move |conn| conversations::remove_all(conn, types.as_deref()))
+                .await?;
+            let count = removed.len();
+            for (kind, target_id) in removed {
+                remove_conversation_remotely(&engine, kind, target_id).await?;
+            }
+            Ok(count)
+        })
+        .await
+    }
+
+    /// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`).
+    pub async fn set_conversation_status(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        status: ConversationStatusItem,
+    ) -> ImResult<()> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        self.on_store(move |conn| {
+            conversations::set_status(conn, conversation_type, &target_id, &status)
+        })
+        .await
+    }
+
+    /// Total unread count over `types` (`None` = all); do-not-disturb conversations only when
+    /// `include_muted` (seed `getTotalUnreadCount`).
+    pub async fn get_total_unread_count(
+        &self,
+        types: Option<Vec<ConversationType>>,
+        include_muted: bool,
+    ) -> ImResult<i64> {
+        self.ensure_initialized()?;
+        self.on_store(move |conn| {
+            conversations::total_unread(conn, types.as_deref(), include_muted)
+        })
+        .await
+    }
+
+    /// Unread count of one conversation (seed `getUnreadCount`).
+    pub async fn get_unread_count(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+    ) -> ImResult<i64> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        self.on_store(move |conn| conversations::unread(conn, conversation_type, &target_id))
+            .await
+    }
+
+    /// Unread count over `types`, muted conversations included (seed
+    /// `getConversationUnreadCount`).
+    pub async fn get_conversation_unread_count(
+        &self,
+        types: Vec<ConversationType>,
+    ) -> ImResult<i64> {
+        self.ensure_initialized()?;
+        self.on_store(move |conn| conversations::total_unread(conn, Some(&types), true))
+            .await
+    }
+
+    /// Clears the unread count and @-mentions of one conversation (seed `clearUnreadCount`);
+    /// resolves to whether anything was unread.
+    pub async fn clear_unread_count(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+    ) -> ImResult<bool> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        let target_id = target_id.to_owned();
+        self.on_store(move |conn| conversations::clear_unread(conn, conversation_type, &target_id))
+            .await
+    }
+
+    /// Clears every conversation's unread count and @-mentions (seed `clearAllUnreadCount`).
+    pub async fn clear_all_unread_count(&self) -> ImResult<()> {
+        self.ensure_initialized()?;
+        self.on_store(|conn| conversations::clear_all_unread(conn))
+            .await
+    }
+}

@@ -1,0 +1,119 @@
+//! Messages of the local database: read one, insert local-only ones, change their content and
+//! statuses, delete them (seed `getMessage`, `insertMessage`, `setMessage*`, `deleteMessages`,
+//! `clearHistoryMessages`).
+
+use super::ImClient;
+use crate::enums::{ConversationType, SentStatus};
+use crate::error::{ImError, ImResult};
+use crate::message::{
+    InsertMessage, Message, MessageRef, validate_content_object, validate_received_status,
+    validate_target_id,
+};
+use crate::store::{LocalMessage, messages};
+use crate::time::now_ms;
+
+/// Most messages one `delete_messages` call takes (seed: 100).
+pub const MAX_DELETE_COUNT: usize = 100;
+
+impl ImClient {
+    /// One message by local id or server UID, `None` if not stored (seed `getMessage`).
+    pub async fn get_message(&self, which: MessageRef) -> ImResult<Option<Message>> {
+        self.ensure_initialized()?;
+        self.on_store(move |conn| match &which {
+            MessageRef::Id(id) => messages::get(conn, *id),
+            MessageRef::Uid(uid) => messages::get_by_uid(conn, uid),
+        })
+        .await
+    }
+
+    /// Stores a message in a conversation without sending it (seed `insertMessage`); it shows
+    /// in the conversation list but never counts as unread. Resolves to the stored message.
+    pub async fn insert_message(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        message: InsertMessage,
+    ) -> ImResult<Message> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        let local = LocalMessage {
+            conversation_type,
+            target_id: target_id.to_owned(),
+            sender_user_id: message.sender_user_id,
+            direction: message.direction,
+            object_name: message.content.kind.object_name.to_owned(),
+            content: message.content.encoded()?,
+            sent_status: message.sent_status,
+            received_status: message.received_status,
+            sent_time: message.sent_time.unwrap_or_else(now_ms),
+        };
+        self.on_store(move |conn| messages::insert_local(conn, &local))
+            .await
+    }
+
+    /// Replaces a message's content object (JSON, ≤ 128 KB); resolves to whether it exists.
+    pub async fn set_message_content(&self, message_id: i64, content: &str) -> ImResult<bool> {
+        self.ensure_initialized()?;
+        validate_content_object(content)?;
+        let content = content.to_owned();
+        self.on_store(move |conn| messages::set_content(conn, message_id, &content))
+            .await
+    }
+
+    /// Sets a message's received-status flags (0–255); resolves to whether it exists.
+    pub async fn set_message_received_status(
+        &self,
+        message_id: i64,
+        status: i32,
+    ) -> ImResult<bool> {
+        self.ensure_initialized()?;
+        validate_received_status(status)?;
+        self.on_store(move |conn| messages::set_received_status(conn, message_id, status))
+            .await
+    }
+
+    /// Sets a message's sent status; resolves to whether it exists.
+    pub async fn set_message_sent_status(
+        &self,
+        message_id: i64,
+        status: SentStatus,
+    ) -> ImResult<bool> {
+        self.ensure_initialized()?;
+        self.on_store(move |conn| messages::set_sent_status(conn, message_id, status))
+            .await
+    }
+
+    /// Deletes 1–100 messages from the local database by id (seed `deleteMessages`); resolves
+    /// to how many existed. Conversations show their latest remaining message afterwards.
+    pub async fn delete_messages(&self, message_ids: Vec<i64>) -> ImResult<usize> {
+        self.ensure_initialized()?;
+        if message_ids.is_empty() || message_ids.len() > MAX_DELETE_COUNT {
+            return Err(ImError::invalid(format!(
+                "messageIds must hold 1–{MAX_DELETE_COUNT} ids"
+            )));
+        }
+        let which: Vec<MessageRef> = message_ids.into_iter().map(MessageRef::Id).collect();
+        self.on_store(move |conn| messages::delete(conn, &which))
+            .await
+    }
+
+    /// Deletes a conversation's local messages sent at or before `timestamp` (0 = all; seed
+    /// `clearHistoryMessages`); resolves to how many were deleted.
+    pub async fn clear_history_messages(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        timestamp: i64,
+    ) -> ImResult<usize> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        if timestamp < 0 {
+            return Err(ImError::invalid("timestamp must not be negative"));
+        }
+        let target_id = target_id.to_owned();
+        self.on_store(move |conn| {
+            messages::clear_history(conn, conversation_type, &target_id, timestamp)
+        })
+        .await
+    }
+}

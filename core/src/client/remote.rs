@@ -1,0 +1,232 @@
+//! Calls answered by the server: cloud history, the server's conversation list, and deletions
+//! there (seed `getRemoteHistoryMessages`, `getRemoteConversationList`, `deleteRemoteMessages`,
+//! `clearRemoteHistoryMessages`). What arrives is stored locally; deletions apply to both.
+
+use super::{ImClient, await_reply, connected, run};
+use crate::conversation::{Conversation, validate_count};
+use crate::engine::Engine;
+use crate::enums::{ConversationType, HistoryOrder};
+use crate::error::{ImError, ImResult};
+use crate::message::{Message, MessageRef, RemoteMessageRef, validate_target_id};
+use crate::session::{Command, incoming_from_wire};
+use crate::store::{IncomingMessage, conversations, messages};
+use improto::request::Body as Ask;
+use improto::response::Body as Answer;
+use tokio::sync::oneshot;
+
+/// Largest page of cloud history.
+pub const MAX_REMOTE_HISTORY_COUNT: usize = 100;
+
+/// Sends `body` to the server and awaits its answer (30001 when not connected, 30003 without
+/// an answer in time, the server's code when refused).
+pub(super) async fn ask(engine: &Engine, body: Ask) -> ImResult<Option<Answer>> {
+    let (session, _, _) = connected(engine)?;
+    let (reply, answer) = oneshot::channel();
+    session
+        .send(Command::Request { body, reply })
+        .await
+        .map_err(|_| ImError::not_connected())?;
+    let response = await_reply(answer, engine.options.request_timeout()).await?;
+    if response.code != 0 {
+        return Err(ImError::new(
+            response.code,
+            "the server refused the request",
+        ));
+    }
+    Ok(response.body)
+}
+
+/// A page of cloud history, stored locally (no unread, no events) and returned as stored, in
+/// ascending time order, with the server's `has_more`.
+pub(super) async fn fetch_history(
+    engine: &Engine,
+    conversation_type: ConversationType,
+    target_id: &str,
+    timestamp: i64,
+    count: usize,
+    order: HistoryOrder,
+) -> ImResult<(Vec<Message>, bool)> {
+    let query = improto::HistoryQuery {
+        conversation_type: conversation_type.into(),
+        target_id: target_id.to_owned(),
+        timestamp,
+        count: count as u32,
+        order: order.into(),
+    };
+    let Some(Answer::History(page)) = ask(engine, Ask::History(query)).await? else {
+        return Err(ImError::new(
+            crate::error::code::UNKNOWN,
+            "unexpected answer to a history query",
+        ));
+    };
+    let batch: Vec<IncomingMessage> = page
+        .messages
+        .into_iter()
+        .filter_map(incoming_from_wire)
+        .collect();
+    let (_, store, me) = connected(engine)?;
+    let mut list = store
+        .call(move |conn| messages::store_history(conn, &batch, &me, false))
+        .await?;
+    list.sort_by_key(|m| (m.sent_time, m.message_id));
+    Ok((list, page.has_more))
+}
+
+impl ImClient {
+    /// A page of the server's cloud history of a conversation (seed
+    /// `getRemoteHistoryMessages`): `timestamp` 0 = latest, `count` 1–100, `order` 0 older /
+    /// 1 newer. The messages are stored locally too and returned as stored.
+    pub async fn get_remote_history_messages(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        timestamp: i64,
+        count: usize,
+        order: HistoryOrder,
+    ) -> ImResult<super::HistoryPage> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        if !(1..=MAX_REMOTE_HISTORY_COUNT).contains(&count) {
+            return Err(ImError::invalid(format!(
+                "count must be 1–{MAX_REMOTE_HISTORY_COUNT}"
+            )));
+        }
+        if timestamp < 0 {
+            return Err(ImError::invalid("timestamp must not be negative"));
+        }
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let (list, has_more) = fetch_history(
+                &engine,
+                conversation_type,
+                &target_id,
+                timestamp,
+                count,
+                order,
+            )
+            .await?;
+            Ok(super::HistoryPage { list, has_more })
+        })
+        .await
+    }
+
+    /// The conversation list the server keeps for this user (seed: built from sent and received
+    /// messages), merged into the local list: each conversation's latest message is stored
+    /// and the conversation shown. Resolves to the local list afterwards (at most `count`,
+    /// 1–1000).
+    pub async fn get_remote_conversation_list(&self, count: usize) -> ImResult<Vec<Conversation>> {
+        let engine = self.engine()?;
+        validate_count(count)?;
+        run(&engine.runtime.clone(), async move {
+            let query = improto::ConversationListQuery {
+                count: count as u32,
+                before_time: 0,
+            };
+            let Some(Answer::ConversationList(remote)) =
+                ask(&engine, Ask::ConversationList(query)).await?
+            else {
+                return Err(ImError::new(
+                    crate::error::code::UNKNOWN,
+                    "unexpected answer to a conversation list query",
+                ));
+            };
+            let batch: Vec<IncomingMessage> = remote
+                .conversations
+                .into_iter()
+                .filter_map(|c| c.latest_message.and_then(incoming_from_wire))
+                .collect();
+            let (_, store, me) = connected(&engine)?;
+            store
+                .call(move |conn| {
+                    messages::store_history(conn, &batch, &me, true)?;
+                    conversations::list(conn, None, count)
+                })
+                .await
+        })
+        .await
+    }
+
+    /// Deletes 1–100 messages of a conversation from the server's cloud history of this user
+    /// and from the local database (seed `deleteRemoteMessages`).
+    pub async fn delete_remote_messages(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        messages: Vec<RemoteMessageRef>,
+    ) -> ImResult<()> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        if messages.is_empty() || messages.len() > crate::message::MAX_REMOTE_DELETE {
+            return Err(ImError::invalid("messages must hold 1–100 entries"));
+        }
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let uids: Vec<String> = messages.into_iter().map(|m| m.message_uid).collect();
+            let request = improto::DeleteMessages {
+                conversation_type: conversation_type.into(),
+                target_id,
+                message_uids: uids.clone(),
+            };
+            ask(&engine, Ask::DeleteMessages(request)).await?;
+            let which: Vec<MessageRef> = uids.into_iter().map(MessageRef::Uid).collect();
+            let (_, store, _) = connected(&engine)?;
+            store
+                .call(move |conn| messages::delete(conn, &which))
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes a conversation's messages sent at or before `timestamp` (0 = all until now)
+    /// from the server's cloud history of this user and from the local database (seed
+    /// `clearRemoteHistoryMessages`).
+    pub async fn clear_remote_history_messages(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        timestamp: i64,
+    ) -> ImResult<()> {
+        let engine = self.engine()?;
+        validate_target_id(target_id)?;
+        if timestamp < 0 {
+            return Err(ImError::invalid("timestamp must not be negative"));
+        }
+        let target_id = target_id.to_owned();
+        run(&engine.runtime.clone(), async move {
+            let request = improto::ClearHistory {
+                conversation_type: conversation_type.into(),
+                target_id: target_id.clone(),
+                before_time: timestamp,
+            };
+            ask(&engine, Ask::ClearHistory(request)).await?;
+            let (_, store, _) = connected(&engine)?;
+            store
+                .call(move |conn| {
+                    messages::clear_history(conn, conversation_type, &target_id, timestamp)
+                })
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// Removes a conversation from the server's list of this user, when connected (a removal
+/// while offline stays local).
+pub(super) async fn remove_conversation_remotely(
+    engine: &Engine,
+    conversation_type: ConversationType,
+    target_id: String,
+) -> ImResult<()> {
+    if connected(engine).is_err() {
+        return Ok(());
+    }
+    let request = improto::RemoveConversation {
+        conversation_type: conversation_type.into(),
+        target_id,
+    };
+    ask(engine, Ask::RemoveConversation(request))
+        .await
+        .map(drop)
+}

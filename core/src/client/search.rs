@@ -1,0 +1,78 @@
+//! Keyword search over the local full-text index (seed `searchConversationByContent`, and
+//! `searchMessages` of the desktop SDK).
+
+use super::ImClient;
+use crate::conversation::Conversation;
+use crate::enums::ConversationType;
+use crate::error::{ImError, ImResult};
+use crate::message::{Message, validate_target_id};
+use crate::store::{conversations, search};
+
+/// Longest keyword accepted, in characters.
+pub const MAX_KEYWORD_CHARS: usize = 256;
+/// Largest page of `search_messages`.
+pub const MAX_SEARCH_COUNT: usize = 100;
+
+fn validate_keyword(keyword: &str) -> ImResult<()> {
+    let chars = keyword.chars().count();
+    if chars == 0 || chars > MAX_KEYWORD_CHARS || keyword.trim().is_empty() {
+        return Err(ImError::invalid(format!(
+            "keyword must be 1–{MAX_KEYWORD_CHARS} characters, not only spaces"
+        )));
+    }
+    Ok(())
+}
+
+impl ImClient {
+    /// Conversations of `types` (`None` = all) whose messages contain `keyword`, each with
+    /// `matchCount`, pinned first, then latest first.
+    pub async fn search_conversation_by_content(
+        &self,
+        keyword: &str,
+        types: Option<Vec<ConversationType>>,
+    ) -> ImResult<Vec<Conversation>> {
+        self.ensure_initialized()?;
+        validate_keyword(keyword)?;
+        let keyword = keyword.to_owned();
+        self.on_store(move |conn| {
+            let matches = search::conversations(conn, &keyword, types.as_deref())?;
+            conversations::with_matches(conn, &matches)
+        })
+        .await
+    }
+
+    /// Messages of one conversation containing `keyword`, sent before `timestamp` (0 = from
+    /// the latest), newest first, at most `count` (1–100).
+    pub async fn search_messages(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        keyword: &str,
+        timestamp: i64,
+        count: usize,
+    ) -> ImResult<Vec<Message>> {
+        self.ensure_initialized()?;
+        validate_target_id(target_id)?;
+        validate_keyword(keyword)?;
+        if !(1..=MAX_SEARCH_COUNT).contains(&count) {
+            return Err(ImError::invalid(format!(
+                "count must be 1–{MAX_SEARCH_COUNT}"
+            )));
+        }
+        if timestamp < 0 {
+            return Err(ImError::invalid("timestamp must not be negative"));
+        }
+        let (target_id, keyword) = (target_id.to_owned(), keyword.to_owned());
+        self.on_store(move |conn| {
+            search::messages(
+                conn,
+                conversation_type,
+                &target_id,
+                &keyword,
+                timestamp,
+                count,
+            )
+        })
+        .await
+    }
+}

@@ -1,0 +1,282 @@
+//! The conversation list: one row per conversation, kept in step with `messages`, with its
+//! unread and mention counters, pin and do-not-disturb status.
+
+use super::messages::{COLUMNS_OF_M, message_from_row};
+use crate::conversation::{Conversation, ConversationStatusItem};
+use crate::enums::{ConversationType, NotificationStatus};
+use crate::error::ImResult;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+/// A message that just entered a conversation.
+pub(crate) struct Arrival<'a> {
+    pub conversation_type: ConversationType,
+    pub target_id: &'a str,
+    pub message_id: i64,
+    pub sent_time: i64,
+    /// Counts as unread (a counted type from someone else).
+    pub unread: bool,
+    /// Mentions the current user.
+    pub mentioned: bool,
+    /// Brings a removed conversation back (new traffic does; history fetched later does not).
+    pub reveal: bool,
+}
+
+/// Records `a` in its conversation (creating it): latest message if newest, counters.
+pub(crate) fn record(conn: &Connection, a: &Arrival<'_>) -> ImResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO conversations (conversation_type, target_id, latest_message_id, sent_time, \
+         unread_count, mention_count, hidden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NOT ?7) \
+         ON CONFLICT (conversation_type, target_id) DO UPDATE SET \
+           latest_message_id = CASE WHEN latest_message_id IS NULL OR excluded.sent_time >= sent_time \
+                               THEN excluded.latest_message_id ELSE latest_message_id END, \
+           sent_time = max(sent_time, excluded.sent_time), \
+           unread_count = unread_count + excluded.unread_count, \
+           mention_count = mention_count + excluded.mention_count, \
+           hidden = hidden AND NOT ?7",
+    )?
+    .execute(params![
+        i32::from(a.conversation_type),
+        a.target_id,
+        a.message_id,
+        a.sent_time,
+        i64::from(a.unread),
+        i64::from(a.mentioned),
+        a.reveal,
+    ])?;
+    Ok(())
+}
+
+/// Points a conversation at its latest remaining message (after deletions); its list position
+/// stays when none remains.
+pub(crate) fn refresh_latest(
+    conn: &Connection,
+    kind: ConversationType,
+    target_id: &str,
+) -> ImResult<()> {
+    conn.prepare_cached(
+        "UPDATE conversations SET \
+           latest_message_id = (SELECT message_id FROM messages \
+               WHERE conversation_type = ?1 AND target_id = ?2 \
+               ORDER BY sent_time DESC, message_id DESC LIMIT 1), \
+           sent_time = coalesce((SELECT max(sent_time) FROM messages \
+               WHERE conversation_type = ?1 AND target_id = ?2), sent_time) \
+         WHERE conversation_type = ?1 AND target_id = ?2",
+    )?
+    .execute(params![i32::from(kind), target_id])?;
+    Ok(())
+}
+
+/// SQL selecting conversations (`c`) with their latest message (`m`) and draft (`d`).
+fn select_sql(condition: &str, tail: &str) -> String {
+    format!(
+        "SELECT {COLUMNS_OF_M}, c.conversation_type, c.target_id, c.sent_time, c.unread_count, \
+         c.mention_count, c.is_top, c.notification_status, coalesce(d.draft, '') \
+         FROM conversations c \
+         LEFT JOIN messages m ON m.message_id = c.latest_message_id \
+         LEFT JOIN drafts d ON d.conversation_type = c.conversation_type AND d.target_id = c.target_id \
+         WHERE {condition} {tail}"
+    )
+}
+
+fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+    let latest = match row.get::<_, Option<i64>>(0)? {
+        Some(_) => Some(message_from_row(row)?),
+        None => None,
+    };
+    let conversion = |i: usize, e: crate::error::ImError| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
+    };
+    let mention_count: i64 = row.get(17)?;
+    Ok(Conversation {
+        conversation_type: ConversationType::try_from(row.get::<_, i32>(13)?)
+            .map_err(|e| conversion(13, e))?,
+        target_id: row.get(14)?,
+        latest_message_id: latest.as_ref().map(|m| m.message_id),
+        object_name: latest
+            .as_ref()
+            .map(|m| m.object_name.clone())
+            .unwrap_or_default(),
+        sent_status: latest.as_ref().map(|m| m.sent_status),
+        latest_message: latest,
+        sent_time: row.get(15)?,
+        unread_message_count: row.get(16)?,
+        mentioned_count: mention_count,
+        has_mentioned: mention_count > 0,
+        is_top: row.get(18)?,
+        notification_status: NotificationStatus::try_from(row.get::<_, i32>(19)?)
+            .map_err(|e| conversion(19, e))?,
+        draft: row.get(20)?,
+        match_count: None,
+    })
+}
+
+/// `AND c.conversation_type IN (…)` for `types` (nothing for `None` = every type).
+fn types_condition(column: &str, types: Option<&[ConversationType]>) -> String {
+    match types {
+        None => String::new(),
+        Some(types) => {
+            let list: Vec<String> = types.iter().map(|t| i32::from(*t).to_string()).collect();
+            format!(" AND {column} IN ({})", list.join(","))
+        }
+    }
+}
+
+/// The visible conversations of `types` (`None` = all), pinned first, then latest first.
+pub(crate) fn list(
+    conn: &Connection,
+    types: Option<&[ConversationType]>,
+    count: usize,
+) -> ImResult<Vec<Conversation>> {
+    let sql = select_sql(
+        &format!(
+            "c.hidden = 0{}",
+            types_condition("c.conversation_type", types)
+        ),
+        "ORDER BY c.is_top DESC, c.sent_time DESC LIMIT ?1",
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([count as i64], conversation_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One conversation, also a removed one (`None` if it never existed).
+pub(crate) fn get(
+    conn: &Connection,
+    kind: ConversationType,
+    target_id: &str,
+) -> ImResult<Option<Conversation>> {
+    let sql = select_sql("c.conversation_type = ?1 AND c.target_id = ?2", "");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![i32::from(kind), target_id], conversation_from_row)
+        .optional()?)
+}
+
+/// Removes a conversation from the list until a new message arrives (its messages stay, its
+/// counters reset); false if it was not listed.
+pub(crate) fn remove(conn: &Connection, kind: ConversationType, target_id: &str) -> ImResult<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE conversations SET hidden = 1, unread_count = 0, mention_count = 0 \
+             WHERE conversation_type = ?1 AND target_id = ?2 AND hidden = 0",
+        )?
+        .execute(params![i32::from(kind), target_id])?;
+    Ok(changed > 0)
+}
+
+/// Removes every listed conversation of `types` (`None` = all) from the list; returns them.
+pub(crate) fn remove_all(
+    conn: &Connection,
+    types: Option<&[ConversationType]>,
+) -> ImResult<Vec<(ConversationType, String)>> {
+    let sql = format!(
+        "UPDATE conversations SET hidden = 1, unread_count = 0, mention_count = 0 WHERE hidden = 0{} \
+         RETURNING conversation_type, target_id",
+        types_condition("conversation_type", types)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?)))?;
+    let mut removed = Vec::new();
+    for row in rows {
+        let (kind, target_id) = row?;
+        removed.push((ConversationType::try_from(kind)?, target_id));
+    }
+    Ok(removed)
+}
+
+/// Pins/unpins or mutes/unmutes a conversation, creating (and showing) it if needed.
+pub(crate) fn set_status(
+    conn: &Connection,
+    kind: ConversationType,
+    target_id: &str,
+    item: &ConversationStatusItem,
+) -> ImResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO conversations (conversation_type, target_id, is_top, notification_status) \
+         VALUES (?1, ?2, coalesce(?3, 0), coalesce(?4, 2)) \
+         ON CONFLICT (conversation_type, target_id) DO UPDATE SET \
+           is_top = coalesce(?3, is_top), notification_status = coalesce(?4, notification_status), \
+           hidden = CASE WHEN ?3 THEN 0 ELSE hidden END",
+    )?
+    .execute(params![
+        i32::from(kind),
+        target_id,
+        item.is_top,
+        item.notification_status.map(i32::from),
+    ])?;
+    Ok(())
+}
+
+/// Sum of unread counts over `types` (`None` = all); muted conversations only if asked.
+pub(crate) fn total_unread(
+    conn: &Connection,
+    types: Option<&[ConversationType]>,
+    include_muted: bool,
+) -> ImResult<i64> {
+    let muted = if include_muted {
+        String::new()
+    } else {
+        format!(
+            " AND notification_status <> {}",
+            i32::from(NotificationStatus::DoNotDisturb)
+        )
+    };
+    let sql = format!(
+        "SELECT coalesce(sum(unread_count), 0) FROM conversations WHERE unread_count > 0{muted}{}",
+        types_condition("conversation_type", types)
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?)
+}
+
+/// The unread count of one conversation (0 if unknown).
+pub(crate) fn unread(conn: &Connection, kind: ConversationType, target_id: &str) -> ImResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT unread_count FROM conversations WHERE conversation_type = ?1 AND target_id = ?2",
+        )?
+        .query_row(params![i32::from(kind), target_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Clears the unread count and mentions of one conversation; false if nothing was unread.
+pub(crate) fn clear_unread(
+    conn: &Connection,
+    kind: ConversationType,
+    target_id: &str,
+) -> ImResult<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE conversations SET unread_count = 0, mention_count = 0 \
+             WHERE conversation_type = ?1 AND target_id = ?2 AND (unread_count > 0 OR mention_count > 0)",
+        )?
+        .execute(params![i32::from(kind), target_id])?;
+    Ok(changed > 0)
+}
+
+/// Clears every unread count and mention.
+pub(crate) fn clear_all_unread(conn: &Connection) -> ImResult<()> {
+    conn.prepare_cached(
+        "UPDATE conversations SET unread_count = 0, mention_count = 0 \
+         WHERE unread_count > 0 OR mention_count > 0",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
+/// Conversations of `types` whose messages match `keyword` (see [`super::search`]), with their
+/// match counts, latest first.
+pub(crate) fn with_matches(
+    conn: &Connection,
+    matches: &[(ConversationType, String, i64)],
+) -> ImResult<Vec<Conversation>> {
+    let mut found = Vec::with_capacity(matches.len());
+    for (kind, target_id, count) in matches {
+        if let Some(mut conversation) = get(conn, *kind, target_id)? {
+            conversation.match_count = Some(*count);
+            found.push(conversation);
+        }
+    }
+    found.sort_by_key(|c| std::cmp::Reverse((c.is_top, c.sent_time)));
+    Ok(found)
+}

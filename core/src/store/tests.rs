@@ -1,0 +1,370 @@
+//! Store behaviour across modules: conversations and unread counts following messages, own
+//! messages from several devices, deletions, search.
+
+use super::conversations::{self, list};
+use super::messages::{self, IncomingMessage, OutgoingMessage};
+use super::{LocalMessage, schema, search};
+use crate::conversation::ConversationStatusItem;
+use crate::enums::{ConversationType, MessageDirection, NotificationStatus, SentStatus};
+use crate::message::MessageRef;
+use rusqlite::Connection;
+
+const ME: &str = "me";
+
+fn db() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = schema::open(&dir.path().join("imcore.db")).unwrap().conn;
+    (dir, conn)
+}
+
+fn incoming(
+    uid: &str,
+    kind: ConversationType,
+    target: &str,
+    sender: &str,
+    text: &str,
+    time: i64,
+) -> IncomingMessage {
+    IncomingMessage {
+        message_uid: uid.into(),
+        conversation_type: kind,
+        target_id: target.into(),
+        sender_user_id: sender.into(),
+        object_name: "RC:TxtMsg".into(),
+        content: serde_json::json!({ "content": text }).to_string(),
+        sent_time: time,
+        persisted: true,
+        counted: true,
+        client_message_id: String::new(),
+    }
+}
+
+fn receive(conn: &mut Connection, batch: &[IncomingMessage]) -> usize {
+    messages::store_incoming(conn, batch, 1, false, 0, ME)
+        .unwrap()
+        .len()
+}
+
+fn text(uid: &str, target: &str, text: &str, time: i64) -> IncomingMessage {
+    incoming(uid, ConversationType::Private, target, target, text, time)
+}
+
+fn outgoing(target: &str, key: &str) -> OutgoingMessage {
+    OutgoingMessage {
+        conversation_type: ConversationType::Private,
+        target_id: target.into(),
+        sender_user_id: ME.into(),
+        object_name: "RC:TxtMsg".into(),
+        content: r#"{"content":"mine"}"#.into(),
+        client_message_id: key.into(),
+        local_time: 1,
+    }
+}
+
+#[test]
+fn conversations_follow_messages_pinned_first_then_latest() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[
+            text("U1", "ann", "a", 10),
+            text("U2", "bob", "b", 20),
+            text("U3", "ann", "c", 30),
+        ],
+    );
+    let ids: Vec<_> = list(&conn, None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.target_id)
+        .collect();
+    assert_eq!(ids, ["ann", "bob"]);
+    let pin = ConversationStatusItem {
+        is_top: Some(true),
+        notification_status: None,
+    };
+    conversations::set_status(&conn, ConversationType::Private, "bob", &pin).unwrap();
+    let all = list(&conn, None, 10).unwrap();
+    assert_eq!((all[0].target_id.as_str(), all[0].is_top), ("bob", true));
+    let ann = &all[1];
+    assert_eq!(ann.unread_message_count, 2);
+    assert_eq!(ann.latest_message.as_ref().unwrap().message_uid, "U3");
+    assert_eq!((ann.sent_time, ann.object_name.as_str()), (30, "RC:TxtMsg"));
+    assert_eq!(list(&conn, None, 1).unwrap().len(), 1);
+    assert!(
+        list(&conn, Some(&[ConversationType::Group]), 10)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn only_counted_messages_from_others_are_unread_and_muted_ones_are_excluded() {
+    let (_dir, mut conn) = db();
+    let mut info = text("U1", "ann", "", 1);
+    info.object_name = "RC:InfoNtf".into();
+    info.counted = false;
+    let mut typing = text("U2", "ann", "", 2);
+    typing.persisted = false;
+    typing.counted = false;
+    let mut group_mention = incoming("U3", ConversationType::Group, "g1", "bob", "hi", 3);
+    group_mention.content =
+        r#"{"content":"@me","mentionedInfo":{"type":2,"userIdList":["me"]}}"#.into();
+    assert_eq!(
+        receive(
+            &mut conn,
+            &[info, typing, text("U4", "ann", "x", 4), group_mention]
+        ),
+        4
+    );
+    messages::store_sent(&mut conn, &outgoing("ann", "k1"), "U5", 5).unwrap();
+    assert_eq!(
+        conversations::unread(&conn, ConversationType::Private, "ann").unwrap(),
+        1
+    );
+    let group = conversations::get(&conn, ConversationType::Group, "g1")
+        .unwrap()
+        .unwrap();
+    assert!(group.has_mentioned && group.mentioned_count == 1);
+    assert_eq!(conversations::total_unread(&conn, None, false).unwrap(), 2);
+    let mute = ConversationStatusItem {
+        is_top: None,
+        notification_status: Some(NotificationStatus::DoNotDisturb),
+    };
+    conversations::set_status(&conn, ConversationType::Group, "g1", &mute).unwrap();
+    assert_eq!(conversations::total_unread(&conn, None, false).unwrap(), 1);
+    assert_eq!(conversations::total_unread(&conn, None, true).unwrap(), 2);
+    assert_eq!(
+        conversations::total_unread(&conn, Some(&[ConversationType::Group]), true).unwrap(),
+        1
+    );
+    assert!(conversations::clear_unread(&conn, ConversationType::Group, "g1").unwrap());
+    let group = conversations::get(&conn, ConversationType::Group, "g1")
+        .unwrap()
+        .unwrap();
+    assert!(!group.has_mentioned && group.unread_message_count == 0);
+    conversations::clear_all_unread(&conn).unwrap();
+    assert_eq!(conversations::total_unread(&conn, None, true).unwrap(), 0);
+}
+
+#[test]
+fn removed_conversations_come_back_with_the_next_message() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[text("U1", "ann", "a", 1), text("U2", "bob", "b", 2)],
+    );
+    assert!(conversations::remove(&conn, ConversationType::Private, "ann").unwrap());
+    assert!(!conversations::remove(&conn, ConversationType::Private, "ann").unwrap());
+    assert_eq!(list(&conn, None, 10).unwrap().len(), 1);
+    let hidden = conversations::get(&conn, ConversationType::Private, "ann")
+        .unwrap()
+        .unwrap();
+    assert_eq!(hidden.unread_message_count, 0);
+    receive(&mut conn, &[text("U3", "ann", "again", 3)]);
+    let back = conversations::get(&conn, ConversationType::Private, "ann")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            back.unread_message_count,
+            list(&conn, None, 10).unwrap().len()
+        ),
+        (1, 2)
+    );
+    assert_eq!(
+        conversations::remove_all(&conn, Some(&[ConversationType::Private]))
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(list(&conn, None, 10).unwrap().is_empty());
+    // Messages stay.
+    assert!(messages::get_by_uid(&conn, "U1").unwrap().is_some());
+}
+
+#[test]
+fn own_messages_are_stored_once_whichever_copy_comes_first() {
+    let (_dir, mut conn) = db();
+    let mut echo = text("U1", "ann", "mine", 5);
+    echo.sender_user_id = ME.into();
+    echo.client_message_id = "k1".into();
+    // Acknowledged first, then the server's echo: one row, nothing announced.
+    let sent = messages::store_sent(&mut conn, &outgoing("ann", "k1"), "U1", 5).unwrap();
+    assert_eq!(receive(&mut conn, std::slice::from_ref(&echo)), 0);
+    // The echo of a message sent from another device: stored as outgoing, announced.
+    let mut other = echo;
+    other.message_uid = "U2".into();
+    other.client_message_id = "k2".into();
+    let announced = messages::store_incoming(&mut conn, &[other], 2, true, 9, ME).unwrap();
+    assert_eq!(announced[0].message_direction, MessageDirection::Send);
+    assert!(!announced[0].offline_message);
+    // This device's own send whose echo came first: matched by key, not stored twice.
+    let again = messages::store_sent(&mut conn, &outgoing("ann", "k2"), "U2", 6).unwrap();
+    assert_eq!(again.message_id, announced[0].message_id);
+    // A failed send becomes SENT when acknowledged late; a late failure does not undo it.
+    let failed = messages::store_failed(&mut conn, &outgoing("ann", "k3")).unwrap();
+    assert_eq!(failed.sent_status, SentStatus::Failed);
+    let acked = messages::store_sent(&mut conn, &outgoing("ann", "k3"), "U3", 7).unwrap();
+    assert_eq!(
+        (acked.message_id, acked.sent_status),
+        (failed.message_id, SentStatus::Sent)
+    );
+    assert_eq!(
+        messages::store_failed(&mut conn, &outgoing("ann", "k3"))
+            .unwrap()
+            .sent_status,
+        SentStatus::Sent
+    );
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 3);
+    assert_eq!(sent.sent_status, SentStatus::Sent);
+    assert_eq!(
+        conversations::unread(&conn, ConversationType::Private, "ann").unwrap(),
+        0
+    );
+}
+
+#[test]
+fn deleting_messages_moves_the_latest_back() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[
+            text("U1", "ann", "a", 1),
+            text("U2", "ann", "b", 2),
+            text("U3", "ann", "c", 3),
+        ],
+    );
+    let id = |conn: &Connection, uid| messages::get_by_uid(conn, uid).unwrap().unwrap().message_id;
+    let (u2, u3) = (id(&conn, "U2"), id(&conn, "U3"));
+    assert_eq!(
+        messages::delete(
+            &mut conn,
+            &[
+                MessageRef::Id(u3),
+                MessageRef::Uid("U3".into()),
+                MessageRef::Id(999)
+            ]
+        )
+        .unwrap(),
+        1
+    );
+    let ann = conversations::get(&conn, ConversationType::Private, "ann")
+        .unwrap()
+        .unwrap();
+    assert_eq!((ann.latest_message_id, ann.sent_time), (Some(u2), 2));
+    assert_eq!(
+        messages::clear_history(&mut conn, ConversationType::Private, "ann", 1).unwrap(),
+        1
+    );
+    assert_eq!(
+        messages::clear_history(&mut conn, ConversationType::Private, "ann", 0).unwrap(),
+        1
+    );
+    let ann = conversations::get(&conn, ConversationType::Private, "ann")
+        .unwrap()
+        .unwrap();
+    assert!(ann.latest_message.is_none() && ann.latest_message_id.is_none());
+    assert_eq!(
+        list(&conn, None, 10).unwrap().len(),
+        1,
+        "an emptied conversation stays listed"
+    );
+    assert!(
+        search::messages(&conn, ConversationType::Private, "ann", "a", 0, 10)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn local_messages_show_in_the_conversation_without_counting() {
+    let (_dir, mut conn) = db();
+    let tip = LocalMessage {
+        conversation_type: ConversationType::Private,
+        target_id: "ann".into(),
+        sender_user_id: "ann".into(),
+        direction: MessageDirection::Receive,
+        object_name: "RC:InfoNtf".into(),
+        content: r#"{"message":"you are now friends"}"#.into(),
+        sent_status: SentStatus::Sent,
+        received_status: 0,
+        sent_time: 50,
+    };
+    let stored = messages::insert_local(&mut conn, &tip).unwrap();
+    assert!(stored.message_uid.is_empty());
+    let ann = conversations::get(&conn, ConversationType::Private, "ann")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (ann.latest_message_id, ann.unread_message_count),
+        (Some(stored.message_id), 0)
+    );
+    assert_eq!(
+        search::messages(&conn, ConversationType::Private, "ann", "FRIENDS", 0, 5)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(messages::set_content(&conn, stored.message_id, r#"{"message":"renamed"}"#).unwrap());
+    assert!(
+        search::messages(&conn, ConversationType::Private, "ann", "friends", 0, 5)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(messages::set_received_status(&conn, stored.message_id, 1).unwrap());
+    assert!(messages::set_sent_status(&conn, stored.message_id, SentStatus::Read).unwrap());
+    assert!(!messages::set_sent_status(&conn, 12345, SentStatus::Read).unwrap());
+    let back = messages::get(&conn, stored.message_id).unwrap().unwrap();
+    assert_eq!(
+        (back.received_status, back.sent_status),
+        (1, SentStatus::Read)
+    );
+}
+
+#[test]
+fn search_finds_substrings_in_english_and_chinese() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[
+            text("U1", "ann", "Meeting at Noon", 1),
+            text("U2", "ann", "我们明天去北京开会", 2),
+            text("U3", "bob", "noon is fine", 3),
+            text("U4", "bob", "100% sure_thing", 4),
+        ],
+    );
+    let find = |kw: &str, target: &str| {
+        search::messages(&conn, ConversationType::Private, target, kw, 0, 10)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(find("noon", "ann"), 1);
+    assert_eq!(find("北京", "ann"), 1, "two-character Chinese keyword");
+    assert_eq!(find("去北京开", "ann"), 1);
+    assert_eq!(find("上海", "ann"), 0);
+    assert_eq!(find("%", "bob"), 1, "LIKE wildcards are literal");
+    assert_eq!(find("1_", "bob"), 0, "`_` is literal too");
+    assert_eq!(find("e_t", "bob"), 1);
+    assert_eq!(find("\"noon", "bob"), 0, "quotes cannot break the query");
+    assert_eq!(
+        search::messages(&conn, ConversationType::Private, "ann", "e", 2, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    let found = search::conversations(&conn, "noon", None).unwrap();
+    let found = conversations::with_matches(&conn, &found).unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(
+        (found[0].target_id.as_str(), found[0].match_count),
+        ("bob", Some(1))
+    );
+    assert!(
+        search::conversations(&conn, "noon", Some(&[ConversationType::Group]))
+            .unwrap()
+            .is_empty()
+    );
+}
