@@ -4,6 +4,7 @@
 mod echo;
 mod rtt;
 mod stats;
+mod store;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,19 @@ enum Scenario {
         #[arg(long, default_value_t = 10_000)]
         messages: usize,
     },
+    /// Reads of a large local database (conversation list, history page, search hit/miss,
+    /// total unread) through the API, vs the same SQL on a plain rusqlite connection.
+    Store {
+        /// Conversations in the database.
+        #[arg(long, default_value_t = 10_000)]
+        conversations: usize,
+        /// Messages in the database.
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: usize,
+        /// Timed calls per operation (a tenth for the search hit).
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+    },
     /// Internal: the raw tokio-tungstenite echo server used as the `rtt` baseline.
     #[command(hide = true)]
     EchoServer,
@@ -36,6 +50,11 @@ fn main() {
         .expect("tokio runtime");
     match cli.scenario {
         Scenario::Rtt { messages } => runtime.block_on(rtt::run(messages)),
+        Scenario::Store {
+            conversations,
+            messages,
+            iterations,
+        } => runtime.block_on(store::run(conversations, messages, iterations)),
         Scenario::EchoServer => runtime.block_on(echo::serve()),
     }
 }

@@ -10,6 +10,7 @@
 
 mod client;
 mod conversation;
+pub mod database;
 mod engine;
 mod enums;
 mod error;

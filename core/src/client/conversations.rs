@@ -19,8 +19,7 @@ impl ImClient {
     ) -> ImResult<Vec<Conversation>> {
         self.ensure_initialized()?;
         validate_count(count)?;
-        self.on_store(move |conn| conversations::list(conn, types.as_deref(), count))
-            .await
+        self.read_store(|conn| conversations::list(conn, types.as_deref(), count))
     }
 
     /// One conversation, `None` if it never had a message or status (seed `getConversation`).
@@ -31,9 +30,7 @@ impl ImClient {
     ) -> ImResult<Option<Conversation>> {
         self.ensure_initialized()?;
         validate_target_id(target_id)?;
-        let target_id = target_id.to_owned();
-        self.on_store(move |conn| conversations::get(conn, conversation_type, &target_id))
-            .await
+        self.read_store(|conn| conversations::get(conn, conversation_type, target_id))
     }
 
     /// Removes a conversation from the list until a new message arrives in it; its messages
@@ -102,10 +99,7 @@ impl ImClient {
         include_muted: bool,
     ) -> ImResult<i64> {
         self.ensure_initialized()?;
-        self.on_store(move |conn| {
-            conversations::total_unread(conn, types.as_deref(), include_muted)
-        })
-        .await
+        self.read_store(|conn| conversations::total_unread(conn, types.as_deref(), include_muted))
     }
 
     /// Unread count of one conversation (seed `getUnreadCount`).
@@ -116,9 +110,7 @@ impl ImClient {
     ) -> ImResult<i64> {
         self.ensure_initialized()?;
         validate_target_id(target_id)?;
-        let target_id = target_id.to_owned();
-        self.on_store(move |conn| conversations::unread(conn, conversation_type, &target_id))
-            .await
+        self.read_store(|conn| conversations::unread(conn, conversation_type, target_id))
     }
 
     /// Unread count over `types`, muted conversations included (seed
@@ -128,8 +120,7 @@ impl ImClient {
         types: Vec<ConversationType>,
     ) -> ImResult<i64> {
         self.ensure_initialized()?;
-        self.on_store(move |conn| conversations::total_unread(conn, Some(&types), true))
-            .await
+        self.read_store(|conn| conversations::total_unread(conn, Some(&types), true))
     }
 
     /// Clears the unread count and @-mentions of one conversation (seed `clearUnreadCount`);

@@ -10,7 +10,7 @@ use crate::message::{
     validate_target_id,
 };
 use crate::store::{LocalMessage, messages};
-use crate::time::now_ms;
+use crate::time::unique_local_ms;
 
 /// Most messages one `delete_messages` call takes (seed: 100).
 pub const MAX_DELETE_COUNT: usize = 100;
@@ -19,11 +19,10 @@ impl ImClient {
     /// One message by local id or server UID, `None` if not stored (seed `getMessage`).
     pub async fn get_message(&self, which: MessageRef) -> ImResult<Option<Message>> {
         self.ensure_initialized()?;
-        self.on_store(move |conn| match &which {
+        self.read_store(|conn| match &which {
             MessageRef::Id(id) => messages::get(conn, *id),
             MessageRef::Uid(uid) => messages::get_by_uid(conn, uid),
         })
-        .await
     }
 
     /// Stores a message in a conversation without sending it (seed `insertMessage`); it shows
@@ -45,7 +44,7 @@ impl ImClient {
             content: message.content.encoded()?,
             sent_status: message.sent_status,
             received_status: message.received_status,
-            sent_time: message.sent_time.unwrap_or_else(now_ms),
+            sent_time: message.sent_time.unwrap_or_else(unique_local_ms),
         };
         self.on_store(move |conn| messages::insert_local(conn, &local))
             .await

@@ -6,7 +6,7 @@ use crate::conversation::Conversation;
 use crate::enums::ConversationType;
 use crate::error::{ImError, ImResult};
 use crate::message::{Message, validate_target_id};
-use crate::store::{conversations, search};
+use crate::store::search;
 
 /// Longest keyword accepted, in characters.
 pub const MAX_KEYWORD_CHARS: usize = 256;
@@ -33,12 +33,7 @@ impl ImClient {
     ) -> ImResult<Vec<Conversation>> {
         self.ensure_initialized()?;
         validate_keyword(keyword)?;
-        let keyword = keyword.to_owned();
-        self.on_store(move |conn| {
-            let matches = search::conversations(conn, &keyword, types.as_deref())?;
-            conversations::with_matches(conn, &matches)
-        })
-        .await
+        self.read_store(|conn| search::conversations(conn, keyword, types.as_deref()))
     }
 
     /// Messages of one conversation containing `keyword`, sent before `timestamp` (0 = from
@@ -62,17 +57,15 @@ impl ImClient {
         if timestamp < 0 {
             return Err(ImError::invalid("timestamp must not be negative"));
         }
-        let (target_id, keyword) = (target_id.to_owned(), keyword.to_owned());
-        self.on_store(move |conn| {
+        self.read_store(|conn| {
             search::messages(
                 conn,
                 conversation_type,
-                &target_id,
-                &keyword,
+                target_id,
+                keyword,
                 timestamp,
                 count,
             )
         })
-        .await
     }
 }

@@ -1,8 +1,10 @@
-//! The database thread and the closure mailbox that feeds it.
+//! The database thread and the closure mailbox that feeds it, plus a read connection.
 //!
-//! The connection sits behind a mutex so that the session can also commit received messages
-//! in place ([`Store::call_here`]) on its network thread, saving two thread wake-ups on the
-//! delivery path; everything else goes to the database thread.
+//! Writes go to the database thread ([`Store::call`]). Its connection sits behind a mutex so
+//! that the session can also commit received messages in place ([`Store::call_here`]) on its
+//! network thread, saving two thread wake-ups on the delivery path. Reads run in place on the
+//! calling thread over a second, read-only connection ([`Store::read`]): WAL lets them run
+//! while a write commits, and a read of a few microseconds does not pay two thread wake-ups.
 
 use super::{checkpoint, schema};
 use crate::error::{ImError, ImResult, code};
@@ -19,6 +21,7 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 pub(crate) struct Store {
     jobs: mpsc::Sender<Job>,
     conn: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
 }
 
 fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -35,14 +38,22 @@ impl Store {
         thread::Builder::new()
             .name("imcore-db".into())
             .spawn(move || {
-                let (conn, moved_aside) = match schema::open(&file) {
-                    Ok(opened) => (Arc::new(Mutex::new(opened.conn)), opened.moved_aside),
+                let opened = schema::open(&file).and_then(|opened| {
+                    let reader = schema::open_reader(&file)?;
+                    Ok((opened, reader))
+                });
+                let (conn, reader, moved_aside) = match opened {
+                    Ok((opened, reader)) => (
+                        Arc::new(Mutex::new(opened.conn)),
+                        Arc::new(Mutex::new(reader)),
+                        opened.moved_aside,
+                    ),
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
                         return;
                     }
                 };
-                let _ = ready_tx.send(Ok((Arc::clone(&conn), moved_aside)));
+                let _ = ready_tx.send(Ok((Arc::clone(&conn), reader, moved_aside)));
                 let (_alive, checkpoint_alive) = mpsc::channel::<()>();
                 checkpoint::spawn(file.clone(), checkpoint_alive);
                 for job in inbox {
@@ -50,10 +61,16 @@ impl Store {
                 }
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
-        let (conn, moved_aside) = ready_rx
+        let (conn, reader, moved_aside) = ready_rx
             .await
             .map_err(|_| ImError::new(code::DATABASE_ERROR, "database thread ended"))??;
-        Ok((Store { jobs, conn }, moved_aside))
+        Ok((Store { jobs, conn, reader }, moved_aside))
+    }
+
+    /// Runs the read `f` on the calling thread over the read-only connection; it sees every
+    /// write that completed before.
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&Connection) -> ImResult<R>) -> ImResult<R> {
+        f(&lock(&self.reader))
     }
 
     /// Runs `f` on the calling thread (it blocks for as long as `f` and any job in progress).

@@ -68,10 +68,15 @@ pub(crate) fn refresh_latest(
 
 /// SQL selecting conversations (`c`) with their latest message (`m`) and draft (`d`).
 fn select_sql(condition: &str, tail: &str) -> String {
+    select_from_sql("conversations c", "NULL", condition, tail)
+}
+
+/// [`select_sql`] over `source` (which must bind `c`), with `match_count` as the last column.
+fn select_from_sql(source: &str, match_count: &str, condition: &str, tail: &str) -> String {
     format!(
         "SELECT {COLUMNS_OF_M}, c.conversation_type, c.target_id, c.sent_time, c.unread_count, \
-         c.mention_count, c.is_top, c.notification_status, coalesce(d.draft, '') \
-         FROM conversations c \
+         c.mention_count, c.is_top, c.notification_status, coalesce(d.draft, ''), {match_count} \
+         FROM {source} \
          LEFT JOIN messages m ON m.message_id = c.latest_message_id \
          LEFT JOIN drafts d ON d.conversation_type = c.conversation_type AND d.target_id = c.target_id \
          WHERE {condition} {tail}"
@@ -106,7 +111,7 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
         notification_status: NotificationStatus::try_from(row.get::<_, i32>(19)?)
             .map_err(|e| conversion(19, e))?,
         draft: row.get(20)?,
-        match_count: None,
+        match_count: row.get(21)?,
     })
 }
 
@@ -264,19 +269,26 @@ pub(crate) fn clear_all_unread(conn: &Connection) -> ImResult<()> {
     Ok(())
 }
 
-/// Conversations of `types` whose messages match `keyword` (see [`super::search`]), with their
-/// match counts, latest first.
+/// Conversations of `types` (`None` = all) with their number of messages in `matches` — a
+/// query yielding `(conversation_type, target_id, match_count)` rows, whose parameters are
+/// `params` — pinned first, then latest first.
 pub(crate) fn with_matches(
     conn: &Connection,
-    matches: &[(ConversationType, String, i64)],
+    matches: &str,
+    params: impl rusqlite::Params,
+    types: Option<&[ConversationType]>,
 ) -> ImResult<Vec<Conversation>> {
-    let mut found = Vec::with_capacity(matches.len());
-    for (kind, target_id, count) in matches {
-        if let Some(mut conversation) = get(conn, *kind, target_id)? {
-            conversation.match_count = Some(*count);
-            found.push(conversation);
-        }
-    }
-    found.sort_by_key(|c| std::cmp::Reverse((c.is_top, c.sent_time)));
-    Ok(found)
+    let source = format!(
+        "({matches}) x JOIN conversations c \
+         ON c.conversation_type = x.conversation_type AND c.target_id = x.target_id"
+    );
+    let sql = select_from_sql(
+        &source,
+        "x.match_count",
+        &format!("1{}", types_condition("c.conversation_type", types)),
+        "ORDER BY c.is_top DESC, c.sent_time DESC",
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params, conversation_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

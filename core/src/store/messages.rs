@@ -606,7 +606,8 @@ pub(crate) fn set_sent_status(
 /// beyond it in the direction of the query.
 pub(crate) fn history(conn: &Connection, q: &HistoryQuery) -> ImResult<(Vec<Message>, bool)> {
     let (condition, direction) = match q.order {
-        HistoryOrder::Older => ("(?3 = 0 OR sent_time < ?3)", "DESC"),
+        // "Latest" is an open upper bound, so that the index range stays usable.
+        HistoryOrder::Older => ("sent_time < ?3", "DESC"),
         HistoryOrder::Newer => ("sent_time > ?3", "ASC"),
     };
     let sql = format!(
@@ -615,13 +616,12 @@ pub(crate) fn history(conn: &Connection, q: &HistoryQuery) -> ImResult<(Vec<Mess
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let limit = q.count as i64 + 1;
+    let cursor = match (q.order, q.timestamp) {
+        (HistoryOrder::Older, 0) => i64::MAX,
+        (_, timestamp) => timestamp,
+    };
     let rows = stmt.query_map(
-        params![
-            i32::from(q.conversation_type),
-            q.target_id,
-            q.timestamp,
-            limit
-        ],
+        params![i32::from(q.conversation_type), q.target_id, cursor, limit],
         message_from_row,
     )?;
     let mut list = rows.collect::<Result<Vec<_>, _>>()?;

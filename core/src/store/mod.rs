@@ -14,6 +14,7 @@ mod searchable;
 
 pub(crate) use actor::Store;
 pub(crate) use messages::{HistoryQuery, IncomingMessage, LocalMessage, OutgoingMessage};
+pub(crate) use searchable::register as register_functions;
 
 use std::path::{Path, PathBuf};
 

@@ -49,6 +49,16 @@ pub(super) fn open(file: &Path) -> ImResult<Opened> {
     }
 }
 
+/// Opens a read-only connection to the (already migrated) database at `file`.
+pub(super) fn open_reader(file: &Path) -> ImResult<Connection> {
+    let conn = Connection::open_with_flags(
+        file,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 fn open_and_migrate(file: &Path) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open(file)?;
     searchable::register(&conn)?;

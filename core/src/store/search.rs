@@ -1,7 +1,9 @@
 //! Keyword search over the full-text index `message_text` (trigram tokenizer: any substring of
 //! 3+ characters, case-insensitive; shorter keywords fall back to a scan of the index text).
 
+use super::conversations;
 use super::messages::{COLUMNS_OF_M, message_from_row};
+use crate::conversation::Conversation;
 use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::message::Message;
@@ -42,7 +44,7 @@ pub(crate) fn messages(
 ) -> ImResult<Vec<Message>> {
     let sql = format!(
         "SELECT {COLUMNS_OF_M} FROM message_text s JOIN messages m ON m.message_id = s.rowid \
-         WHERE {} AND m.conversation_type = ?2 AND m.target_id = ?3 AND (?4 = 0 OR m.sent_time < ?4) \
+         WHERE {} AND m.conversation_type = ?2 AND m.target_id = ?3 AND m.sent_time < ?4 \
          ORDER BY m.sent_time DESC, m.message_id DESC LIMIT ?5",
         match_condition(keyword)
     );
@@ -52,7 +54,8 @@ pub(crate) fn messages(
             pattern(keyword),
             i32::from(kind),
             target_id,
-            before,
+            // "Latest" is an open upper bound, so that the index range stays usable.
+            if before == 0 { i64::MAX } else { before },
             count as i64
         ],
         message_from_row,
@@ -60,33 +63,18 @@ pub(crate) fn messages(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Conversations (of `types`, `None` = all) with messages matching `keyword`, and how many.
+/// Conversations (of `types`, `None` = all) with messages matching `keyword`, each with its
+/// `match_count`, pinned first, then latest first.
 pub(crate) fn conversations(
     conn: &Connection,
     keyword: &str,
     types: Option<&[ConversationType]>,
-) -> ImResult<Vec<(ConversationType, String, i64)>> {
-    let sql = format!(
-        "SELECT m.conversation_type, m.target_id, count(*) FROM message_text s \
+) -> ImResult<Vec<Conversation>> {
+    let matches = format!(
+        "SELECT m.conversation_type, m.target_id, count(*) AS match_count FROM message_text s \
          JOIN messages m ON m.message_id = s.rowid WHERE {} \
          GROUP BY m.conversation_type, m.target_id",
         match_condition(keyword)
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([pattern(keyword)], |r| {
-        Ok((
-            r.get::<_, i32>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    let mut found = Vec::new();
-    for row in rows {
-        let (kind, target_id, count) = row?;
-        let kind = ConversationType::try_from(kind)?;
-        if types.is_none_or(|types| types.contains(&kind)) {
-            found.push((kind, target_id, count));
-        }
-    }
-    Ok(found)
+    conversations::with_matches(conn, &matches, [pattern(keyword)], types)
 }
