@@ -1,8 +1,9 @@
 //! Real imcore clients with temporary databases, and their event queues.
 
+use crate::local_db::{self, StoredMessage};
 use crate::server::ServerProcess;
 use imcore::{Event, EventQueue, ImClient, InitOptions, Message};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// An initialised and connected client plus its event listener.
@@ -13,6 +14,8 @@ pub struct Client {
     pub user_id: String,
     /// Its events.
     pub listener: Listener,
+    /// Its database directory.
+    db_dir: PathBuf,
 }
 
 /// Reads the events of one client straight from its queue, on the caller's thread.
@@ -35,6 +38,11 @@ impl Listener {
     /// Discards every event already queued.
     pub fn drain(&self) {
         while self.queue.recv_timeout(Duration::ZERO).is_some() {}
+    }
+
+    /// Takes every event already queued, oldest first.
+    pub fn queued(&self) -> Vec<Event> {
+        std::iter::from_fn(|| self.queue.recv_timeout(Duration::ZERO)).collect()
     }
 
     /// Collects `count` received messages, failing after `timeout` without progress.
@@ -65,16 +73,31 @@ impl Listener {
 impl Client {
     /// Initialises a client for `server` with its database under `db_dir`, without connecting.
     pub fn init(server: &ServerProcess, db_dir: &Path) -> (ImClient, Listener) {
+        Client::init_with(server, InitOptions::new(server.navi(), db_dir))
+    }
+
+    /// Initialises a client for `server`'s app with `options`, without connecting.
+    pub fn init_with(server: &ServerProcess, options: InitOptions) -> (ImClient, Listener) {
         let im = ImClient::new();
-        im.init(&server.app_key, InitOptions::new(server.navi(), db_dir))
-            .expect("init");
+        im.init(&server.app_key, options).expect("init");
         let listener = Listener::new(&im);
         (im, listener)
     }
 
     /// A client for `user_id`, connected (token obtained from the Server API).
     pub async fn connect(server: &ServerProcess, db_dir: &Path, user_id: &str) -> Client {
-        let (im, listener) = Client::init(server, db_dir);
+        Client::connect_with(server, InitOptions::new(server.navi(), db_dir), user_id).await
+    }
+
+    /// A client for `user_id` initialised with `options` (e.g. a custom navigation URL or
+    /// heartbeat), connected.
+    pub async fn connect_with(
+        server: &ServerProcess,
+        options: InitOptions,
+        user_id: &str,
+    ) -> Client {
+        let db_dir = options.db_path.clone();
+        let (im, listener) = Client::init_with(server, options);
         let token = server.token(user_id).await;
         let connected = im.connect(&token).await.expect("connect");
         assert_eq!(connected, user_id);
@@ -82,7 +105,13 @@ impl Client {
             im,
             user_id: connected,
             listener,
+            db_dir,
         }
+    }
+
+    /// Every message in this client's local database, in storage order.
+    pub fn stored_messages(&self) -> Vec<StoredMessage> {
+        local_db::stored_messages(&self.db_dir)
     }
 }
 

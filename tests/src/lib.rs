@@ -1,8 +1,15 @@
 //! Test and benchmark harness: a real `imserver` child process on loopback with its own
-//! SQLite data dir, Server API tokens, and real `imcore` clients with temporary databases.
+//! SQLite data dir, Server API tokens, real `imcore` clients with temporary databases, a
+//! stand-in navigation endpoint, and a fault-injecting proxy.
 
 mod clients;
+mod local_db;
+mod navi;
+mod proxy;
 mod server;
 
 pub use clients::{Client, Listener};
+pub use local_db::StoredMessage;
+pub use navi::{Navigation, ws_url};
+pub use proxy::{Chaos, Proxy, ProxyStats};
 pub use server::{ServerProcess, imserver_binary};
