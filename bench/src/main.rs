@@ -1,6 +1,7 @@
 //! `imbench`: one subcommand per scenario; each prints one JSON line with its figures, its
 //! same-run baseline and the ratio.
 
+mod backlog;
 mod echo;
 mod rtt;
 mod stats;
@@ -37,6 +38,27 @@ enum Scenario {
         #[arg(long, default_value_t = 200)]
         iterations: usize,
     },
+    /// An offline backlog pulled on connect until stored with conversations, unread counts and
+    /// the search index, vs bare rusqlite inserts of the same rows in one transaction.
+    Backlog {
+        /// Conversations (one sender each).
+        #[arg(long, default_value_t = 100)]
+        conversations: usize,
+        /// Messages per conversation.
+        #[arg(long, default_value_t = 1000)]
+        per_conversation: usize,
+    },
+    /// Internal: prepares the `backlog` scenario for the Node benchmark, prints how to connect
+    /// and serves until stdin closes.
+    #[command(hide = true)]
+    BacklogServer {
+        /// Conversations (one sender each).
+        #[arg(long, default_value_t = 100)]
+        conversations: usize,
+        /// Messages per conversation.
+        #[arg(long, default_value_t = 1000)]
+        per_conversation: usize,
+    },
     /// Internal: the raw tokio-tungstenite echo server used as the `rtt` baseline.
     #[command(hide = true)]
     EchoServer,
@@ -55,6 +77,14 @@ fn main() {
             messages,
             iterations,
         } => runtime.block_on(store::run(conversations, messages, iterations)),
+        Scenario::Backlog {
+            conversations,
+            per_conversation,
+        } => runtime.block_on(backlog::run(conversations, per_conversation)),
+        Scenario::BacklogServer {
+            conversations,
+            per_conversation,
+        } => runtime.block_on(backlog::serve(conversations, per_conversation)),
         Scenario::EchoServer => runtime.block_on(echo::serve()),
     }
 }

@@ -217,8 +217,8 @@ fn baseline_ops(
     ]
 }
 
-/// Fills the client's database in one transaction: messages (the schema's triggers index
-/// their text), then their conversations with some unread counts.
+/// Fills the client's database in one transaction: messages, their full-text index, then
+/// their conversations with some unread counts.
 fn fill(file: &Path, conversations: usize, messages: usize) {
     let mut conn = Connection::open(file).expect("open database");
     imcore::database::register_functions(&conn).expect("functions");
@@ -262,6 +262,11 @@ fn fill(file: &Path, conversations: usize, messages: usize) {
                 .expect("insert message");
         }
     }
+    tx.execute_batch(
+        "INSERT INTO message_text (rowid, text) \
+         SELECT message_id, imcore_searchable_text(object_name, content) FROM messages;",
+    )
+    .expect("index");
     tx.execute_batch(
         "INSERT INTO conversations (conversation_type, target_id, latest_message_id, sent_time, unread_count) \
          SELECT conversation_type, target_id, message_id, max(sent_time), abs(random()) % 4 \

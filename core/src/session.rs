@@ -329,6 +329,11 @@ impl Session {
     }
 
     async fn apply(&mut self, plan: Plan, offline: bool) -> Result<(), End> {
+        // The next page is asked for before this one is stored, so that the server reads it
+        // while this thread writes (the cursor already points past this page).
+        if let Some(after) = plan.pull_after {
+            self.pull(after).await?;
+        }
         if let Some(last) = plan.store.last().map(|m| m.seq) {
             let batch: Vec<IncomingMessage> = plan
                 .store
@@ -350,9 +355,6 @@ impl Session {
             self.cursor.committed(last);
             self.stored = last;
             self.acknowledge(ACK_BATCH).await?;
-        }
-        if let Some(after) = plan.pull_after {
-            self.pull(after).await?;
         }
         Ok(())
     }

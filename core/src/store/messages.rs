@@ -2,6 +2,7 @@
 //! (see [`super::conversations`]) and the full-text index (triggers) in step.
 
 use super::conversations::{self, Arrival};
+use super::searchable;
 use crate::enums::{ConversationType, HistoryOrder, MessageDirection, SentStatus};
 use crate::error::ImResult;
 use crate::message::{Message, MessageRef, mentions};
@@ -181,6 +182,7 @@ fn store_own(conn: &Connection, m: &OwnSent<'_>) -> ImResult<(i64, bool)> {
         return Ok((message_id, false));
     }
     let message_id = conn.last_insert_rowid();
+    searchable::index(conn, message_id, m.object_name, m.content)?;
     record_own(conn, m, message_id)?;
     Ok((message_id, true))
 }
@@ -267,6 +269,7 @@ pub(crate) fn store_failed(conn: &mut Connection, m: &OutgoingMessage) -> ImResu
         ])?;
     let message_id: i64 = if inserted == 1 {
         let message_id = tx.last_insert_rowid();
+        searchable::index(&tx, message_id, &m.object_name, &m.content)?;
         conversations::record(
             &tx,
             &Arrival {
@@ -440,6 +443,7 @@ fn store_received(
         return Ok(None);
     }
     let message_id = conn.last_insert_rowid();
+    searchable::index(conn, message_id, &m.object_name, &m.content)?;
     conversations::record(
         conn,
         &Arrival {
@@ -503,6 +507,7 @@ pub(crate) fn insert_local(conn: &mut Connection, m: &LocalMessage) -> ImResult<
         m.received_status,
     ])?;
     let message_id = tx.last_insert_rowid();
+    searchable::index(&tx, message_id, &m.object_name, &m.content)?;
     conversations::record(
         &tx,
         &Arrival {

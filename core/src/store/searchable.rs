@@ -1,8 +1,8 @@
 //! The searchable text of a message: what the full-text index holds for each message type.
 //!
-//! Registered on every connection as the SQL function `imcore_searchable_text(object_name,
-//! content)`, which the triggers of the `message_text` index call, so the index follows
-//! `messages` whatever statement changes it.
+//! The store indexes each message it inserts ([`index`]); the schema's update and delete
+//! triggers keep the index in step with later changes through the SQL function
+//! `imcore_searchable_text(object_name, content)`, registered on every connection.
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
@@ -51,6 +51,21 @@ fn collect_strings(value: &Value, text: &mut String) {
         Value::Array(items) => items.iter().for_each(|item| collect_strings(item, text)),
         _ => {}
     }
+}
+
+/// Adds a just-inserted message to the full-text index (nothing when it has no text).
+pub(crate) fn index(
+    conn: &Connection,
+    message_id: i64,
+    object_name: &str,
+    content: &str,
+) -> rusqlite::Result<()> {
+    let text = searchable_text(object_name, content);
+    if !text.is_empty() {
+        conn.prepare_cached("INSERT INTO message_text (rowid, text) VALUES (?1, ?2)")?
+            .execute(rusqlite::params![message_id, text])?;
+    }
+    Ok(())
 }
 
 /// Registers [`FUNCTION`] on `conn` (needed before the schema's triggers run).
