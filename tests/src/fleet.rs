@@ -9,7 +9,7 @@
 use crate::server::ServerProcess;
 use futures_util::{SinkExt, StreamExt};
 use improto::{Body, Connect, PROTOCOL_VERSION};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -221,39 +221,47 @@ impl Fleet {
         for task in self.tasks {
             logs.push(task.await.expect("fleet connection task"));
         }
-        let recipient_of = |sender: u64| match self.peer {
+        let peer = self.peer;
+        let recipient_of = move |sender: u64| match peer {
             Peer::ImServer => (sender + 1) % count,
             Peer::Echo => sender,
         };
-        let mut expected: HashMap<u64, u64> = HashMap::new();
-        let mut verdict = Verdict {
-            sent: self.tally.sent.load(Ordering::Relaxed),
-            ..Verdict::default()
-        };
-        for (index, log) in logs.iter().enumerate() {
-            for &id in &log.acked {
-                expected.insert(id, recipient_of(index as u64));
-            }
-            verdict.acked += log.acked.len() as u64;
-            verdict.broken += u64::from(log.broken.is_some());
-        }
-        verdict.unanswered = verdict.sent - verdict.acked;
-        let mut seen: HashMap<u64, u64> = HashMap::with_capacity(expected.len());
-        for (index, log) in logs.iter().enumerate() {
-            for &id in &log.received {
-                verdict.received += 1;
-                let times = seen.entry(id).or_default();
-                *times += 1;
-                if *times > 1 {
-                    verdict.duplicated += 1;
-                } else if expected.get(&id) != Some(&(index as u64)) {
-                    verdict.stray += 1;
-                }
-            }
-        }
-        verdict.lost = expected.keys().filter(|id| !seen.contains_key(id)).count() as u64;
-        verdict
+        judge(self.tally.sent.load(Ordering::Relaxed), &logs, recipient_of)
     }
+}
+
+/// Checks that every message acknowledged to a connection of `logs` (indexed as the fleet)
+/// was received exactly once, by `recipient_of` its sender, and that all `sent` were acked.
+fn judge(sent: u64, logs: &[Log], recipient_of: impl Fn(u64) -> u64) -> Verdict {
+    let mut expected: HashMap<u64, u64> = HashMap::new();
+    let mut verdict = Verdict {
+        sent,
+        ..Verdict::default()
+    };
+    for (index, log) in logs.iter().enumerate() {
+        for &id in &log.acked {
+            expected.insert(id, recipient_of(index as u64));
+        }
+        verdict.acked += log.acked.len() as u64;
+        verdict.broken += u64::from(log.broken.is_some());
+    }
+    verdict.unanswered = verdict.sent - verdict.acked;
+    let mut seen: HashSet<u64> = HashSet::with_capacity(expected.len());
+    let mut delivered = 0;
+    for (index, log) in logs.iter().enumerate() {
+        for &id in &log.received {
+            verdict.received += 1;
+            if !seen.insert(id) {
+                verdict.duplicated += 1;
+            } else if expected.get(&id) == Some(&(index as u64)) {
+                delivered += 1;
+            } else {
+                verdict.stray += 1;
+            }
+        }
+    }
+    verdict.lost = expected.len() as u64 - delivered;
+    verdict
 }
 
 /// One connection's identity and bookkeeping.
@@ -437,5 +445,44 @@ async fn next_frame(socket: &mut Socket) -> Result<Body, String> {
             Some(Ok(_)) => {}
             Some(Err(e)) => return Err(format!("read: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(acked: &[u64], received: &[u64]) -> Log {
+        Log {
+            acked: acked.to_vec(),
+            received: received.to_vec(),
+            ..Log::default()
+        }
+    }
+
+    #[test]
+    fn a_clean_exchange_is_lossless() {
+        let logs = [log(&[1, 2], &[3]), log(&[3], &[1, 2])];
+        let verdict = judge(3, &logs, |sender| (sender + 1) % 2);
+        assert!(verdict.is_lossless(), "{verdict:?}");
+        assert_eq!((verdict.acked, verdict.received), (3, 3));
+    }
+
+    #[test]
+    fn finds_lost_duplicated_stray_and_unanswered_messages() {
+        // 1 is delivered twice, 2 never, 9 was never acknowledged, 4 reached its own sender.
+        let logs = [log(&[1, 2, 4], &[3, 4]), log(&[3], &[1, 1, 9])];
+        let verdict = judge(5, &logs, |sender| (sender + 1) % 2);
+        assert_eq!(
+            (
+                verdict.lost,
+                verdict.duplicated,
+                verdict.stray,
+                verdict.unanswered
+            ),
+            (2, 1, 2, 1),
+            "{verdict:?}"
+        );
+        assert!(!verdict.is_lossless());
     }
 }
