@@ -89,16 +89,6 @@ pub async fn drain(mut sink: SplitSink<WebSocket, Message>, mut queue: mpsc::Rec
     let _ = sink.close().await;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_queue_slot_is_one_frame_handle() {
-        assert_eq!(size_of::<Outgoing>(), size_of::<Bytes>());
-    }
-}
-
 /// At most `max` bytes of `text`, cut at a character boundary (close reasons are limited).
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -109,4 +99,14 @@ fn truncate(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_slot_is_one_frame_handle() {
+        assert_eq!(size_of::<Outgoing>(), size_of::<Bytes>());
+    }
 }
