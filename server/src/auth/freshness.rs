@@ -9,15 +9,15 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Mutex;
 
-/// Largest number of requests remembered for replay detection; past it (only reachable by
-/// callers holding the app secret) requests are refused until entries expire.
+/// Largest number of requests remembered for replay detection (about 80 MB); past it (only
+/// reachable by callers holding an app secret) requests are refused until entries expire.
 pub const MAX_REMEMBERED_REQUESTS: usize = 1 << 20;
 /// Timestamps above this are milliseconds (as seconds it would be the year 5138).
 const MILLISECONDS_ABOVE: u64 = 100_000_000_000;
 
-/// What identifies a signed request for replay detection: the app key and the signature digest
-/// (which covers the nonce and the timestamp).
-pub type RequestKey = (String, [u8; 20]);
+/// What identifies a signed request for replay detection: its signature digest, which covers
+/// the app secret, the nonce and the timestamp (20 bytes, whatever the headers' length).
+pub type RequestKey = [u8; 20];
 
 /// Why a correctly signed request is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -116,7 +116,7 @@ impl SeenRequests {
         if self.expiry.len() >= MAX_REMEMBERED_REQUESTS {
             return Err(Stale::Full);
         }
-        self.expiry.insert(key.clone(), expires_secs);
+        self.expiry.insert(key, expires_secs);
         self.by_expiry.push(Reverse((expires_secs, key)));
         Ok(())
     }
@@ -127,7 +127,7 @@ mod tests {
     use super::*;
 
     fn key(n: u8) -> RequestKey {
-        ("app".into(), [n; 20])
+        [n; 20]
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn authenticate<'a>(state: &'a ServerState, headers: &HeaderMap) -> Result<&
     let now_secs = u64::try_from(now_ms() / 1000).unwrap_or(0);
     state
         .freshness
-        .check(&signed.timestamp, (app.key.clone(), digest), now_secs)
+        .check(&signed.timestamp, digest, now_secs)
         .map_err(|stale| ApiError::refused_signature(stale.to_string()))?;
     Ok(app)
 }
