@@ -89,8 +89,6 @@ struct Log {
     acked: Vec<u64>,
     /// Message ids delivered to this connection, in arrival order.
     received: Vec<u64>,
-    /// Sends refused with a non-zero code.
-    refused: u64,
     /// Why the connection ended before it was told to close, if it did.
     broken: Option<String>,
 }
@@ -382,11 +380,10 @@ impl Connection {
         match body {
             Body::SendAck(ack) => {
                 self.tally.answered.fetch_add(1, Ordering::Relaxed);
+                // A refusal (non-zero code) counts as unanswered in the verdict.
                 if ack.code == 0 {
                     self.tally.acked.fetch_add(1, Ordering::Relaxed);
                     self.log.acked.push(ack.request_id);
-                } else {
-                    self.log.refused += 1;
                 }
             }
             Body::Delivery(delivery) => {
