@@ -6,16 +6,23 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
-/// Runs the echo server: prints its address, echoes every binary frame.
-pub async fn serve() {
+/// Runs the echo server: prints its address, echoes every binary frame. `read_buffer_bytes`
+/// sets tungstenite's read buffer (default 128 KiB).
+pub async fn serve(read_buffer_bytes: Option<usize>) {
+    let mut config = WebSocketConfig::default();
+    if let Some(bytes) = read_buffer_bytes {
+        config = config.read_buffer_size(bytes);
+    }
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     println!("{}", listener.local_addr().expect("addr"));
     std::io::stdout().flush().expect("flush");
     while let Ok((stream, _)) = listener.accept().await {
         stream.set_nodelay(true).expect("nodelay");
         tokio::spawn(async move {
-            let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
+            let accepted = tokio_tungstenite::accept_async_with_config(stream, Some(config)).await;
+            let Ok(mut ws) = accepted else {
                 return;
             };
             while let Some(Ok(message)) = ws.next().await {
@@ -34,10 +41,15 @@ pub struct EchoProcess {
 }
 
 impl EchoProcess {
-    /// Starts `imbench echo-server`.
-    pub fn start() -> EchoProcess {
-        let mut child = Command::new(std::env::current_exe().expect("exe"))
-            .arg("echo-server")
+    /// Starts `imbench echo-server`, with tungstenite's read buffer at `read_buffer_bytes`
+    /// (its default when `None`).
+    pub fn start(read_buffer_bytes: Option<usize>) -> EchoProcess {
+        let mut command = Command::new(std::env::current_exe().expect("exe"));
+        command.arg("echo-server");
+        if let Some(bytes) = read_buffer_bytes {
+            command.args(["--read-buffer-bytes", &bytes.to_string()]);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .spawn()
             .expect("spawn echo server");
@@ -51,9 +63,19 @@ impl EchoProcess {
         }
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The URL WebSocket clients connect to.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/", self.addr)
+    }
+
     /// Round-trip times of `count` frames of `size` bytes, one at a time.
     pub async fn round_trips(&self, size: usize, count: usize) -> Vec<Duration> {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/", self.addr))
+        let (mut ws, _) = tokio_tungstenite::connect_async(self.ws_url())
             .await
             .expect("connect echo");
         let frame = vec![7u8; size];

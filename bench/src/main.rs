@@ -3,11 +3,17 @@
 
 mod backlog;
 mod echo;
+mod fleet_process;
+mod idle_conns;
+mod process_usage;
+mod reconnect_storm;
 mod rtt;
+mod soak;
 mod stats;
 mod store;
 
 use clap::{Parser, Subcommand};
+use imcore_harness::Peer;
 
 #[derive(Parser)]
 #[command(about = "imcore benchmarks")]
@@ -59,13 +65,63 @@ enum Scenario {
         #[arg(long, default_value_t = 1000)]
         per_conversation: usize,
     },
-    /// Internal: the raw tokio-tungstenite echo server used as the `rtt` baseline.
+    /// imserver is killed and restarted under connected imcore clients with a backlog each;
+    /// time until all are connected and have committed it, vs as many raw WebSocket connects
+    /// and handshakes to a bare tokio-tungstenite server.
+    ReconnectStorm {
+        /// Connected clients.
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        /// Messages stored for each client while imserver is down.
+        #[arg(long, default_value_t = 10)]
+        backlog: usize,
+    },
+    /// imserver's memory growth per idle authenticated connection (held by other processes),
+    /// vs a bare tokio-tungstenite server with a 4 KiB read buffer.
+    IdleConns {
+        /// Connections held.
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+    },
+    /// Connections sending through imserver for a bounded time with zero loss checked; memory
+    /// per idle connection and CPU per 1,000 messages, vs a bare echo server.
+    Soak {
+        /// Connections, each sending to the next.
+        #[arg(long, default_value_t = 1_000)]
+        connections: usize,
+        /// Seconds of sending (at most 60).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=60))]
+        seconds: u64,
+        /// Messages per second, all connections together.
+        #[arg(long, default_value_t = 2_000.0)]
+        rate: f64,
+    },
+    /// Internal: the raw tokio-tungstenite echo server used as a baseline.
     #[command(hide = true)]
-    EchoServer,
+    EchoServer {
+        /// tungstenite's read buffer per connection (default 128 KiB).
+        #[arg(long)]
+        read_buffer_bytes: Option<usize>,
+    },
+    /// Internal: holds authenticated connections for `idle-conns` (`user_id token` lines on
+    /// stdin); prints `ready` once all are connected.
+    #[command(hide = true)]
+    HoldConnections {
+        /// WebSocket URL of the server.
+        #[arg(long)]
+        url: String,
+        /// App key for `Connect`.
+        #[arg(long)]
+        app_key: String,
+        /// The server is the bare echo server.
+        #[arg(long)]
+        echo: bool,
+    },
 }
 
 fn main() {
     let cli = Cli::parse();
+    process_usage::raise_open_files_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -85,6 +141,21 @@ fn main() {
             conversations,
             per_conversation,
         } => runtime.block_on(backlog::serve(conversations, per_conversation)),
-        Scenario::EchoServer => runtime.block_on(echo::serve()),
+        Scenario::ReconnectStorm { clients, backlog } => {
+            runtime.block_on(reconnect_storm::run(clients, backlog))
+        }
+        Scenario::IdleConns { connections } => runtime.block_on(idle_conns::run(connections)),
+        Scenario::Soak {
+            connections,
+            seconds,
+            rate,
+        } => runtime.block_on(soak::run(connections, seconds, rate)),
+        Scenario::EchoServer { read_buffer_bytes } => {
+            runtime.block_on(echo::serve(read_buffer_bytes))
+        }
+        Scenario::HoldConnections { url, app_key, echo } => {
+            let peer = if echo { Peer::Echo } else { Peer::ImServer };
+            runtime.block_on(fleet_process::hold(url, app_key, peer))
+        }
     }
 }

@@ -44,7 +44,7 @@ pub async fn run(messages: usize) {
     }
 
     let frame_size = improto_frame_size();
-    let echo = EchoProcess::start();
+    let echo = EchoProcess::start(None);
     echo.round_trips(frame_size, WARM_UP).await;
     let mut baseline = echo.round_trips(frame_size, messages).await;
 

@@ -6,7 +6,7 @@
 
 use crate::enums::{ConnectionStatus, LogLevel};
 use crate::message::Message;
-use crossbeam_channel::{Receiver, Sender, TrySendError};
+use crossbeam_channel::{Receiver, Sender};
 use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,6 +69,7 @@ impl Event {
 #[derive(Clone)]
 pub(crate) struct EventSender {
     tx: Sender<Event>,
+    capacity: usize,
     dropped: Arc<AtomicU64>,
 }
 
@@ -76,20 +77,24 @@ impl EventSender {
     /// Queues an event without blocking, first reporting any earlier drops.
     pub(crate) fn emit(&self, event: Event) {
         let dropped = self.dropped.swap(0, Ordering::AcqRel);
-        if dropped > 0
-            && self
-                .tx
-                .try_send(Event::EventsDropped { count: dropped })
-                .is_err()
-        {
+        if dropped > 0 && !self.offer(Event::EventsDropped { count: dropped }) {
             self.dropped.fetch_add(dropped, Ordering::AcqRel);
         }
-        match self.tx.try_send(event) {
-            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
-            Err(TrySendError::Full(_)) => {
-                self.dropped.fetch_add(1, Ordering::AcqRel);
-            }
+        if !self.offer(event) {
+            self.dropped.fetch_add(1, Ordering::AcqRel);
         }
+    }
+
+    /// Queues `event` unless `capacity` events are waiting (false then). Senders on other
+    /// threads may pass the check at the same moment, so the queue can briefly hold one more
+    /// event per sending thread. A queue nobody drains any more takes the event silently.
+    fn offer(&self, event: Event) -> bool {
+        if self.tx.len() >= self.capacity {
+            return false;
+        }
+        // Unbounded: never blocks; fails only once the queue is gone.
+        let _ = self.tx.send(event);
+        true
     }
 }
 
@@ -112,11 +117,16 @@ impl EventQueue {
 }
 
 /// A connected sender/queue pair holding at most `capacity` undelivered events.
+///
+/// The channel itself is unbounded, and the bound is checked on each send: its memory follows
+/// the events waiting. A bounded crossbeam channel allocates and writes every slot up front,
+/// about 12 MB per client at [`DEFAULT_CAPACITY`].
 pub(crate) fn channel(capacity: usize) -> (EventSender, EventQueue) {
-    let (tx, rx) = crossbeam_channel::bounded(capacity);
+    let (tx, rx) = crossbeam_channel::unbounded();
     (
         EventSender {
             tx,
+            capacity,
             dropped: Arc::new(AtomicU64::new(0)),
         },
         EventQueue { rx },

@@ -38,6 +38,22 @@ pub struct Config {
     #[arg(long, env = "IMSERVER_MULTI_DEVICE")]
     pub multi_device: bool,
 
+    /// Refuse Server API calls whose `Timestamp` (seconds, or milliseconds) is further than
+    /// this many seconds from the server's clock, with code 1004. Off by default: the Node SDK
+    /// repeats its start-up timestamp on every call.
+    #[arg(long, env = "IMSERVER_SIGNATURE_MAX_SKEW_SECS")]
+    pub signature_max_skew_secs: Option<u64>,
+
+    /// Refuse, with code 1004, a Server API call whose `Nonce` and `Timestamp` were already
+    /// used within the `--signature-max-skew-secs` window (needs it). Off by default: the Node
+    /// SDK repeats the same nonce on every call.
+    #[arg(
+        long,
+        env = "IMSERVER_REJECT_REPLAYED_NONCE",
+        requires = "signature_max_skew_secs"
+    )]
+    pub reject_replayed_nonce: bool,
+
     /// Largest number of simultaneous WebSocket connections.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
@@ -63,6 +79,8 @@ impl Config {
             offline_retention_days: 7,
             token_ttl_days: 30,
             multi_device: false,
+            signature_max_skew_secs: None,
+            reject_replayed_nonce: false,
             max_connections: 20_000,
             log_level: "info".into(),
             worker_threads: None,
@@ -111,6 +129,23 @@ mod tests {
         assert!(!config.multi_device);
         let config = Config::try_parse_from(["imserver", "--multi-device"]).unwrap();
         assert!(config.multi_device);
+    }
+
+    #[test]
+    fn freshness_checks_are_opt_in_and_replays_need_a_skew() {
+        let config = Config::try_parse_from(["imserver"]).unwrap();
+        assert_eq!(config.signature_max_skew_secs, None);
+        assert!(!config.reject_replayed_nonce);
+        let config = Config::try_parse_from([
+            "imserver",
+            "--signature-max-skew-secs",
+            "300",
+            "--reject-replayed-nonce",
+        ])
+        .unwrap();
+        assert_eq!(config.signature_max_skew_secs, Some(300));
+        assert!(config.reject_replayed_nonce);
+        assert!(Config::try_parse_from(["imserver", "--reject-replayed-nonce"]).is_err());
     }
 
     #[test]

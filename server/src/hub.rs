@@ -84,7 +84,8 @@ impl Hub {
             .entry(app_key.to_owned())
             .or_default()
             .entry(user_id.to_owned())
-            .or_default()
+            // Most users have one connection; `push` alone would reserve room for four.
+            .or_insert_with(|| Vec::with_capacity(1))
             .push(Peer {
                 id,
                 platform,

@@ -2,7 +2,8 @@
 //!
 //! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`, `/user/block.json`,
 //!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`) signed as
-//!   RongCloud's server SDKs sign it, and navigation (`/navi.json`);
+//!   RongCloud's server SDKs sign it (stale timestamps and replayed nonces refused on request:
+//!   `--signature-max-skew-secs`, `--reject-replayed-nonce`), and navigation (`/navi.json`);
 //! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
 //!   private messages, receive pushes, pull the inbox; one login per user and platform (a new
 //!   one closes the previous with `Close{code: 6}`) unless `--multi-device` is on;

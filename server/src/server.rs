@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 
 use crate::apps::{App, Apps};
+use crate::auth::freshness::Freshness;
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::hub::Hub;
@@ -90,6 +91,7 @@ pub async fn run(
         apps: Apps::new([app.clone()]),
         store: store.clone(),
         hub: Arc::new(Hub::default()),
+        freshness: Freshness::new(config.signature_max_skew_secs, config.reject_replayed_nonce),
         restrictions,
         multi_device: config.multi_device,
         token_ttl_ms: i64::from(config.token_ttl_days) * DAY_MS,

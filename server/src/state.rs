@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, watch};
 
 use crate::apps::Apps;
+use crate::auth::freshness::Freshness;
 use crate::hub::Hub;
 use crate::restrictions::Restrictions;
 use crate::store::Store;
@@ -17,6 +18,8 @@ pub struct ServerState {
     pub store: Store,
     /// Online connections.
     pub hub: Arc<Hub>,
+    /// Opt-in timestamp and nonce checks on signed Server API calls.
+    pub freshness: Freshness,
     /// Blocks and token cutoffs, cached for the connect path.
     pub restrictions: Restrictions,
     /// Several connections per user and platform allowed (`--multi-device`).

@@ -1,14 +1,17 @@
 //! Test and benchmark harness: a real `imserver` child process on loopback with its own
 //! SQLite data dir, Server API tokens, real `imcore` clients with temporary databases, a
-//! stand-in navigation endpoint, and a fault-injecting proxy.
+//! stand-in navigation endpoint, a fault-injecting proxy, and a fleet of raw-protocol
+//! connections for load.
 
 mod clients;
+mod fleet;
 mod local_db;
 mod navi;
 mod proxy;
 mod server;
 
 pub use clients::{Client, Listener};
+pub use fleet::{Fleet, KEEPALIVE, Member, Peer, Verdict};
 pub use local_db::StoredMessage;
 pub use navi::{Navigation, ws_url};
 pub use proxy::{Chaos, Proxy, ProxyStats};

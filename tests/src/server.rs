@@ -1,10 +1,14 @@
 //! Running imserver as a child process and calling its Server API.
 
+use futures_util::future::join_all;
 use sha1::{Digest, Sha1};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+/// Server API calls [`ServerProcess::tokens`] keeps in flight.
+const TOKENS_IN_FLIGHT: usize = 32;
 
 /// The imserver binary: `$IMSERVER_BIN`, else next to the running test or bench executable.
 pub fn imserver_binary() -> PathBuf {
@@ -36,6 +40,8 @@ pub struct ServerProcess {
     pub app_secret: String,
     /// Extra command-line arguments it was started with (kept across restarts).
     extra_args: Vec<String>,
+    /// Server API client, reused so that many calls share connections.
+    http: reqwest::Client,
 }
 
 impl ServerProcess {
@@ -104,7 +110,18 @@ impl ServerProcess {
             app_key: app_key.to_owned(),
             app_secret: app_secret.to_owned(),
             extra_args,
+            http: reqwest::Client::new(),
         }
+    }
+
+    /// The process id, e.g. to read its memory and CPU use from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The WebSocket endpoint raw-protocol clients connect to.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
     }
 
     /// The navigation URL clients are initialised with.
@@ -159,6 +176,12 @@ impl ServerProcess {
     /// Kills the process and starts a new one on the same data dir and port.
     pub fn restart(&mut self) {
         self.kill();
+        self.start_again();
+    }
+
+    /// Starts a new process on the same data dir, port and arguments, once this one was
+    /// [killed](ServerProcess::kill) (retrying while the port is still taken).
+    pub fn start_again(&mut self) {
         let mut last_error = None;
         for _ in 0..50 {
             match std::panic::catch_unwind(|| {
@@ -194,6 +217,15 @@ impl ServerProcess {
         answer["token"].as_str().expect("token string").to_owned()
     }
 
+    /// Tokens for many users at once, in the order given (a few requests in flight at a time).
+    pub async fn tokens(&self, user_ids: &[String]) -> Vec<String> {
+        let mut tokens = Vec::with_capacity(user_ids.len());
+        for chunk in user_ids.chunks(TOKENS_IN_FLIGHT) {
+            tokens.extend(join_all(chunk.iter().map(|user_id| self.token(user_id))).await);
+        }
+        tokens
+    }
+
     /// POSTs the form body `form` to the Server API path `path`, signed as the server SDKs
     /// sign it; returns the JSON reply whatever its HTTP status.
     pub async fn post(&self, path: &str, form: &str) -> serde_json::Value {
@@ -207,7 +239,7 @@ impl ServerProcess {
             "{}{nonce}{timestamp}",
             self.app_secret
         )));
-        reqwest::Client::new()
+        self.http
             .post(format!("{}{path}", self.navi()))
             .header("App-Key", &self.app_key)
             .header("Nonce", nonce)

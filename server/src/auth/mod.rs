@@ -1,12 +1,13 @@
-//! Authentication: Server API request signatures and client connection tokens.
+//! Authentication: Server API request signatures (and their opt-in freshness checks) and
+//! client connection tokens.
 
+pub mod freshness;
 pub mod signature;
 pub mod token;
 
-/// Compares two byte strings in time independent of where they differ.
+use subtle::ConstantTimeEq;
+
+/// Compares two byte strings in time independent of their contents (lengths are not secret).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }

@@ -1,7 +1,8 @@
 //! The Server API signature: `Signature = hex(SHA1(appSecret + Nonce + Timestamp))`.
 //!
 //! Header names are matched case-insensitively, with or without an `RC-` prefix
-//! (server-api.md §1.2). Nonces and timestamps are opaque and never checked for freshness.
+//! (server-api.md §1.2). Nonces and timestamps are opaque here; [`super::freshness`] holds the
+//! opt-in checks of their freshness.
 
 use axum::http::HeaderMap;
 use sha1::{Digest, Sha1};
@@ -34,19 +35,31 @@ impl SignedHeaders {
 
     /// Whether the signature matches `app_secret` (hex compared case-insensitively).
     pub fn is_signed_by(&self, app_secret: &str) -> bool {
-        let expected = sign(app_secret, &self.nonce, &self.timestamp);
-        let given = self.signature.trim().to_ascii_lowercase();
-        constant_time_eq(expected.as_bytes(), given.as_bytes())
+        self.verified_digest(app_secret).is_some()
+    }
+
+    /// The signature's SHA-1 digest if it matches `app_secret`, compared in constant time
+    /// (hex read case-insensitively); it identifies the request's nonce and timestamp.
+    pub fn verified_digest(&self, app_secret: &str) -> Option<[u8; 20]> {
+        let expected = digest(app_secret, &self.nonce, &self.timestamp);
+        let mut given = [0u8; 20];
+        hex::decode_to_slice(self.signature.trim(), &mut given).ok()?;
+        constant_time_eq(&expected, &given).then_some(expected)
     }
 }
 
 /// Computes the lowercase hex signature for `app_secret`, `nonce` and `timestamp`.
 pub fn sign(app_secret: &str, nonce: &str, timestamp: &str) -> String {
+    hex::encode(digest(app_secret, nonce, timestamp))
+}
+
+/// `SHA1(appSecret + Nonce + Timestamp)`.
+fn digest(app_secret: &str, nonce: &str, timestamp: &str) -> [u8; 20] {
     let mut hasher = Sha1::new();
     hasher.update(app_secret.as_bytes());
     hasher.update(nonce.as_bytes());
     hasher.update(timestamp.as_bytes());
-    hex::encode(hasher.finalize())
+    hasher.finalize().into()
 }
 
 /// Looks `name` up case-insensitively, then `RC-<name>`; non-UTF-8 values count as absent.

@@ -38,7 +38,12 @@ impl ApiError {
 
     /// 1004: signature check failed (HTTP 401).
     pub fn bad_signature() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, 1004, "signature check failed")
+        Self::refused_signature("signature check failed")
+    }
+
+    /// 1004 for a signature refused for `reason`, e.g. a stale timestamp (HTTP 401).
+    pub fn refused_signature(reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, 1004, reason)
     }
 
     /// 1002: a parameter is missing or invalid (HTTP 400).

@@ -21,8 +21,10 @@ use crate::state::ServerState;
 
 /// Most bytes read from a socket at once. tungstenite zero-fills this much of its buffer before
 /// every read attempt (about two per frame), so its 128 KiB default costs more than the frames
-/// themselves, which are mostly far smaller; bigger frames just take several reads.
-const READ_BUFFER_BYTES: usize = 8 * 1024;
+/// themselves, which are mostly far smaller; bigger frames just take several reads. The buffer
+/// is allocated with the connection and kept while it lives: at 4 KiB it is still the largest
+/// part of an idle connection's memory (`imbench idle-conns`).
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Upgrades to a WebSocket session, unless the connection limit is reached (HTTP 503).
 pub async fn upgrade(

@@ -10,26 +10,40 @@ use tokio::sync::mpsc;
 /// Frames queued per connection before pushes count it as too slow.
 pub const CAPACITY: usize = 1024;
 
-/// What a connection's writer task sends.
+/// What a connection's writer task sends. As small as a frame handle (32 bytes): the queue
+/// allocates its slots in blocks of 32 up front, for every connection.
 #[derive(Debug)]
 pub enum Outgoing {
     /// An encoded frame, sent as one binary message.
     Frame(Bytes),
     /// A `Close` frame with a seed status code, then a WebSocket close; ends the writer.
-    Close {
-        /// Seed status code for `Close.code`.
-        code: i32,
-        /// WebSocket close code (1000 normal, 1002 protocol error, 1008 policy, ...).
-        ws_code: u16,
-        /// Human-readable reason, also used as the WebSocket close reason.
-        reason: String,
-    },
+    Close(Box<Closing>),
+}
+
+/// How the server closes a connection.
+#[derive(Debug)]
+pub struct Closing {
+    /// Seed status code for `Close.code`.
+    pub code: i32,
+    /// WebSocket close code (1000 normal, 1002 protocol error, 1008 policy, ...).
+    pub ws_code: u16,
+    /// Human-readable reason, also used as the WebSocket close reason.
+    pub reason: String,
 }
 
 impl Outgoing {
     /// Encodes `body` into a frame.
     pub fn frame(body: Body) -> Self {
         Outgoing::Frame(Bytes::from(encode(body)))
+    }
+
+    /// A close with seed status `code`, WebSocket close code `ws_code` and `reason`.
+    pub fn close(code: i32, ws_code: u16, reason: String) -> Self {
+        Outgoing::Close(Box::new(Closing {
+            code,
+            ws_code,
+            reason,
+        }))
     }
 }
 
@@ -44,11 +58,12 @@ pub async fn drain(mut sink: SplitSink<WebSocket, Message>, mut queue: mpsc::Rec
                         return;
                     }
                 }
-                Outgoing::Close {
-                    code,
-                    ws_code,
-                    reason,
-                } => {
+                Outgoing::Close(closing) => {
+                    let Closing {
+                        code,
+                        ws_code,
+                        reason,
+                    } = *closing;
                     let close = Body::Close(improto::Close {
                         code,
                         reason: reason.clone(),
@@ -84,4 +99,14 @@ fn truncate(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_slot_is_one_frame_handle() {
+        assert_eq!(size_of::<Outgoing>(), size_of::<Bytes>());
+    }
 }

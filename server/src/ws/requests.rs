@@ -168,11 +168,11 @@ impl Request {
                 tracing::error!(error = %e, "pulling an inbox failed");
                 let _ = self
                     .queue
-                    .send(Outgoing::Close {
-                        code: codes::SERVER_UNAVAILABLE,
-                        ws_code: 1011,
-                        reason: "storage unavailable".into(),
-                    })
+                    .send(Outgoing::close(
+                        codes::SERVER_UNAVAILABLE,
+                        1011,
+                        "storage unavailable".into(),
+                    ))
                     .await;
             }
         }

@@ -62,64 +62,66 @@ impl End {
 }
 
 /// Runs a connection: handshake, then requests until it ends; then closes it.
-pub async fn serve(
+///
+/// The socket is split and its writer task started before the session future is built, so
+/// that the future, which an idle connection keeps for its whole life, does not also hold the
+/// unsplit socket (an `async fn` keeps room for its arguments).
+pub fn serve(
     socket: WebSocket,
     state: Arc<ServerState>,
     peer: SocketAddr,
-    _permit: OwnedSemaphorePermit,
-) {
+    permit: OwnedSemaphorePermit,
+) -> impl Future<Output = ()> + Send {
     let (sink, mut stream) = socket.split();
     let (queue, outbox) = mpsc::channel(outbox::CAPACITY);
     let mut writer = tokio::spawn(outbox::drain(sink, outbox));
-    let mut shutdown = state.shutdown.clone();
-    // Outlive the session future (which a shutdown drops), for the final ack write.
-    let authenticated = OnceLock::new();
-    let acks = Acks::default();
-    let session = async {
-        match handshake::accept(&mut stream, &state, &queue).await {
-            Ok(identity) => {
-                let identity = authenticated.get_or_init(|| Arc::new(identity)).clone();
-                run(&mut stream, &state, identity, &queue, &acks).await
+    async move {
+        let mut shutdown = state.shutdown.clone();
+        // Outlive the session future (which a shutdown drops), for the final ack write.
+        let authenticated = OnceLock::new();
+        let acks = Acks::default();
+        let session = async {
+            match handshake::accept(&mut stream, &state, &queue).await {
+                Ok(identity) => {
+                    let identity = authenticated.get_or_init(|| Arc::new(identity)).clone();
+                    run(&mut stream, &state, identity, &queue, &acks).await
+                }
+                Err(end) => end,
             }
-            Err(end) => end,
+        };
+        let end = tokio::select! {
+            end = session => end,
+            _ = server_stopping(&mut shutdown) => {
+                End::close(codes::DISCONNECTED, 1001, "server shutting down")
+            }
+        };
+        if let Some(identity) = authenticated.get() {
+            acks.persist_now(&state.store, identity).await;
         }
-    };
-    let end = tokio::select! {
-        end = session => end,
-        _ = server_stopping(&mut shutdown) => {
-            End::close(codes::DISCONNECTED, 1001, "server shutting down")
+        match &end {
+            End::PeerGone(why) => tracing::debug!(%peer, why, "connection ended by peer"),
+            End::Close { code, reason, .. } => {
+                tracing::info!(%peer, code, reason, "closing connection")
+            }
         }
-    };
-    if let Some(identity) = authenticated.get() {
-        acks.persist_now(&state.store, identity).await;
-    }
-    match &end {
-        End::PeerGone(why) => tracing::debug!(%peer, why, "connection ended by peer"),
-        End::Close { code, reason, .. } => {
-            tracing::info!(%peer, code, reason, "closing connection")
+        let flushed = tokio::time::timeout(CLOSE_GRACE, async {
+            if let End::Close {
+                code,
+                ws_code,
+                reason,
+            } = end
+            {
+                let _ = queue.send(Outgoing::close(code, ws_code, reason)).await;
+            }
+            drop(queue);
+            let _ = (&mut writer).await;
+        })
+        .await;
+        if flushed.is_err() {
+            writer.abort();
         }
-    }
-    let flushed = tokio::time::timeout(CLOSE_GRACE, async {
-        if let End::Close {
-            code,
-            ws_code,
-            reason,
-        } = end
-        {
-            let _ = queue
-                .send(Outgoing::Close {
-                    code,
-                    ws_code,
-                    reason,
-                })
-                .await;
-        }
-        drop(queue);
-        let _ = (&mut writer).await;
-    })
-    .await;
-    if flushed.is_err() {
-        writer.abort();
+        // The connection's slot is free once it is closed.
+        drop(permit);
     }
 }
 
@@ -203,7 +205,10 @@ async fn run(
                     identity: identity.clone(),
                     queue: queue.clone(),
                 };
-                if let Err(end) = request.handle(body, permit).await {
+                // Boxed: its state is much larger than the session's idle state, and the
+                // session future is kept for the connection's whole life (memory per
+                // connection) while a request is handled briefly.
+                if let Err(end) = Box::pin(request.handle(body, permit)).await {
                     return end;
                 }
             }

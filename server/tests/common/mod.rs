@@ -61,7 +61,17 @@ pub async fn post_signed(
     path: &str,
     form: &str,
 ) -> (u16, serde_json::Value) {
-    let (nonce, timestamp) = ("12345", "1795642435");
+    post_signed_at(addr, (key, secret), path, form, ("12345", "1795642435")).await
+}
+
+/// [`post_signed`] with the given `(nonce, timestamp)` headers.
+pub async fn post_signed_at(
+    addr: SocketAddr,
+    (key, secret): (&str, &str),
+    path: &str,
+    form: &str,
+    (nonce, timestamp): (&str, &str),
+) -> (u16, serde_json::Value) {
     let response = reqwest::Client::new()
         .post(format!("http://{addr}{path}"))
         .header("App-Key", key)
