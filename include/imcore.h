@@ -73,40 +73,24 @@ int32_t imcore_connect(struct ImcoreClient *handle,
                        ImcoreCompletion callback,
                        void *user_data);
 
-// Connects again with the previous identity, only after `imcore_disconnect` (else 35007).
+// Connects again with the previous identity, only after `imcore_disconnect`
+// (else it completes with 35007); completes with `{"userId":"…"}`.
 int32_t imcore_reconnect(struct ImcoreClient *handle, ImcoreCompletion callback, void *user_data);
 
-// Sends a message (seed `sendMessage`). `message_json` is
-// `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":
-// "TextMessage"`); completes with the stored Message JSON, or 30001/30003/30016/33003.
-int32_t imcore_send_message(struct ImcoreClient *handle,
-                            int32_t conversation_type,
-                            const char *target_id,
-                            const char *message_json,
-                            ImcoreCompletion callback,
-                            void *user_data);
+// Closes the connection and stops reconnecting (seed `disconnect`).
+int32_t imcore_disconnect(struct ImcoreClient *handle);
 
-// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
-// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
-// failed outgoing message.
-int32_t imcore_resend_message(struct ImcoreClient *handle,
-                              int64_t message_id,
-                              ImcoreCompletion callback,
-                              void *user_data);
+// Disconnects and closes the user's database (seed `logout`).
+int32_t imcore_logout(struct ImcoreClient *handle);
 
-// A page of local history (seed `getHistoryMessages`): `timestamp` 0 = latest, `count`
-// 1–20, `order` 0 older / 1 newer; completes with `{"list":[…],"hasMore":bool}`.
-int32_t imcore_get_history_messages(struct ImcoreClient *handle,
-                                    int32_t conversation_type,
-                                    const char *target_id,
-                                    int64_t timestamp,
-                                    int32_t count,
-                                    int32_t order,
-                                    ImcoreCompletion callback,
-                                    void *user_data);
+// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …).
+int32_t imcore_get_connection_status(struct ImcoreClient *handle, int32_t *out_status);
+
+// Hands out the connected user's id (release with `imcore_string_free`), or NULL when none.
+int32_t imcore_get_current_user_id(struct ImcoreClient *handle, char **out_user_id);
 
 // Saves the text draft of a conversation (seed `saveTextMessageDraft`); completes with
-// `null`. Drafts live in the user's database (connect first) and survive restarts.
+// `null`. Returns 33003 for a draft over 128 KB.
 int32_t imcore_save_text_message_draft(struct ImcoreClient *handle,
                                        int32_t conversation_type,
                                        const char *target_id,
@@ -129,17 +113,36 @@ int32_t imcore_clear_text_message_draft(struct ImcoreClient *handle,
                                         ImcoreCompletion callback,
                                         void *user_data);
 
-// Closes the connection and stops reconnecting (seed `disconnect`).
-int32_t imcore_disconnect(struct ImcoreClient *handle);
+// Sends a message (seed `sendMessage`). `message_json` is
+// `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":
+// "TextMessage"`); completes with the stored Message JSON, or 30001 (not connected), 30003
+// (no answer in time), 30016 (body over 128 KB). Returns 33003 for a malformed message.
+int32_t imcore_send_message(struct ImcoreClient *handle,
+                            int32_t conversation_type,
+                            const char *target_id,
+                            const char *message_json,
+                            ImcoreCompletion callback,
+                            void *user_data);
 
-// Disconnects and closes the user's database (seed `logout`).
-int32_t imcore_logout(struct ImcoreClient *handle);
+// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
+// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
+// failed outgoing message.
+int32_t imcore_resend_message(struct ImcoreClient *handle,
+                              int64_t message_id,
+                              ImcoreCompletion callback,
+                              void *user_data);
 
-// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …).
-int32_t imcore_get_connection_status(struct ImcoreClient *handle, int32_t *out_status);
-
-// Hands out the connected user's id (release with `imcore_string_free`), or NULL when none.
-int32_t imcore_get_current_user_id(struct ImcoreClient *handle, char **out_user_id);
+// A page of history (seed `getHistoryMessages`), local first, completed from the server's
+// cloud history when connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older /
+// 1 newer; completes with `{"list":[…],"hasMore":bool}`, `list` in ascending `sentTime`.
+int32_t imcore_get_history_messages(struct ImcoreClient *handle,
+                                    int32_t conversation_type,
+                                    const char *target_id,
+                                    int64_t timestamp,
+                                    int32_t count,
+                                    int32_t order,
+                                    ImcoreCompletion callback,
+                                    void *user_data);
 
 // Creates a client that is not initialised yet, with its dispatcher thread; NULL if the
 // thread cannot be started.
