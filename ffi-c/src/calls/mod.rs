@@ -7,12 +7,18 @@
 //! core makes once the call runs (ranges, lengths) complete with their code.
 
 mod connection;
+mod conversations;
 mod drafts;
 mod messages;
+mod remote;
+mod search;
 
 pub use connection::*;
+pub use conversations::*;
 pub use drafts::*;
 pub use messages::*;
+pub use remote::*;
+pub use search::*;
 
 use crate::client::{ImcoreClient, client, status};
 use crate::completion::{Completion, ImcoreCompletion};
@@ -20,6 +26,7 @@ use crate::guard::catch;
 use crate::strings::arg;
 use engine::{ConversationType, ImClient, ImError, ImResult};
 use serde::Serialize;
+use serde_json::Value;
 use std::ffi::{c_char, c_void};
 use std::future::Future;
 
@@ -89,4 +96,38 @@ unsafe fn conversation(
 /// A `count` argument; its range is core's to check.
 fn count(count: i32) -> ImResult<usize> {
     usize::try_from(count).map_err(|_| ImError::invalid(format!("count {count} is negative")))
+}
+
+/// A JSON argument, for core's parsers.
+unsafe fn json(ptr: *const c_char, name: &str) -> ImResult<Value> {
+    // SAFETY: checked by `arg`.
+    serde_json::from_str(unsafe { arg(ptr, name) }?)
+        .map_err(|e| ImError::invalid(format!("`{name}` is not JSON: {e}")))
+}
+
+/// A JSON array of conversation types such as `[1,3]`, or NULL for every type.
+unsafe fn types(types_json: *const c_char) -> ImResult<Option<Vec<ConversationType>>> {
+    if types_json.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: checked by `json`.
+    let value = unsafe { json(types_json, "types_json") }?;
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| ImError::invalid(format!("`types_json`: {e}")))
+}
+
+/// `len` message ids at `ids` (NULL allowed when `len` is 0); how many are allowed is core's to
+/// check.
+unsafe fn message_ids(ids: *const i64, len: usize) -> ImResult<Vec<i64>> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if ids.is_null() || !ids.is_aligned() || len > isize::MAX as usize / size_of::<i64>() {
+        return Err(ImError::invalid(
+            "`message_ids` must point to `message_count` ids",
+        ));
+    }
+    // SAFETY: the caller promises `len` readable ids at `ids`; non-NULL, alignment and size checked.
+    Ok(unsafe { std::slice::from_raw_parts(ids, len) }.to_vec())
 }
