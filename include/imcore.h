@@ -5,6 +5,13 @@
  * Errors: every function returns 0 when it accepted the call, or a seed status code
  *   (33003 bad parameter, 33001 not initialised, ...). An asynchronous call that returned 0
  *   calls its completion EXACTLY ONCE; one that returned an error never calls it.
+ *   Returned at once: what cannot be converted (NULL, not UTF-8, malformed JSON, unknown
+ *   enumeration values such as conversation type 2, negative counts). Reported through the
+ *   completion: the engine's own range checks (e.g. count 1-1000), 30001 for calls on the
+ *   user's database before the first successful connect (or after logout), 33002 for a
+ *   database failure.
+ * Conversation types: 1 private, 3 group, 4 chatroom, 6 system. `types_json` arguments are
+ *   JSON arrays of them, e.g. "[1,3]", or NULL for every type.
  * Strings: strings passed to callbacks are borrowed and valid only during the call; strings
  *   returned through out-parameters are owned by the caller and released with
  *   imcore_string_free(), the one function for every string the library hands out.
@@ -73,40 +80,104 @@ int32_t imcore_connect(struct ImcoreClient *handle,
                        ImcoreCompletion callback,
                        void *user_data);
 
-// Connects again with the previous identity, only after `imcore_disconnect` (else 35007).
+// Connects again with the previous identity, only after `imcore_disconnect`
+// (else it completes with 35007); completes with `{"userId":"…"}`.
 int32_t imcore_reconnect(struct ImcoreClient *handle, ImcoreCompletion callback, void *user_data);
 
-// Sends a message (seed `sendMessage`). `message_json` is
-// `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":
-// "TextMessage"`); completes with the stored Message JSON, or 30001/30003/30016/33003.
-int32_t imcore_send_message(struct ImcoreClient *handle,
-                            int32_t conversation_type,
-                            const char *target_id,
-                            const char *message_json,
-                            ImcoreCompletion callback,
-                            void *user_data);
+// Closes the connection and stops reconnecting (seed `disconnect`).
+int32_t imcore_disconnect(struct ImcoreClient *handle);
 
-// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
-// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
-// failed outgoing message.
-int32_t imcore_resend_message(struct ImcoreClient *handle,
-                              int64_t message_id,
-                              ImcoreCompletion callback,
-                              void *user_data);
+// Disconnects and closes the user's database (seed `logout`).
+int32_t imcore_logout(struct ImcoreClient *handle);
 
-// A page of local history (seed `getHistoryMessages`): `timestamp` 0 = latest, `count`
-// 1–20, `order` 0 older / 1 newer; completes with `{"list":[…],"hasMore":bool}`.
-int32_t imcore_get_history_messages(struct ImcoreClient *handle,
-                                    int32_t conversation_type,
-                                    const char *target_id,
-                                    int64_t timestamp,
-                                    int32_t count,
-                                    int32_t order,
-                                    ImcoreCompletion callback,
-                                    void *user_data);
+// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …).
+int32_t imcore_get_connection_status(struct ImcoreClient *handle, int32_t *out_status);
+
+// Hands out the connected user's id (release with `imcore_string_free`), or NULL when none.
+int32_t imcore_get_current_user_id(struct ImcoreClient *handle, char **out_user_id);
+
+// The conversation list (seed `getConversationList`): conversations of `types_json` (NULL =
+// all), pinned first, then latest first, at most `count` (1–1000, else it completes with
+// 33003); completes with a JSON array of Conversation objects.
+int32_t imcore_get_conversation_list(struct ImcoreClient *handle,
+                                     const char *types_json,
+                                     int32_t count,
+                                     ImcoreCompletion callback,
+                                     void *user_data);
+
+// One conversation (seed `getConversation`); completes with a Conversation object, or `null`
+// if it never had a message or a status.
+int32_t imcore_get_conversation(struct ImcoreClient *handle,
+                                int32_t conversation_type,
+                                const char *target_id,
+                                ImcoreCompletion callback,
+                                void *user_data);
+
+// Removes a conversation from the list until a new message arrives in it, here and (when
+// connected) on the server; its messages stay (seed `removeConversation`). Completes with
+// `true` if it was listed, `false` otherwise.
+int32_t imcore_remove_conversation(struct ImcoreClient *handle,
+                                   int32_t conversation_type,
+                                   const char *target_id,
+                                   ImcoreCompletion callback,
+                                   void *user_data);
+
+// Removes every conversation of `types_json` (NULL = all) from the list, here and (when
+// connected) on the server (seed `clearConversations`); completes with how many were removed.
+int32_t imcore_clear_conversations(struct ImcoreClient *handle,
+                                   const char *types_json,
+                                   ImcoreCompletion callback,
+                                   void *user_data);
+
+// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). `status_json` is
+// `{"isTop":true}` and/or `{"notificationStatus":1}` (1 do not disturb, 2 notify); returns
+// 33003 for an empty, unknown or malformed status. Completes with `null`.
+int32_t imcore_set_conversation_status(struct ImcoreClient *handle,
+                                       int32_t conversation_type,
+                                       const char *target_id,
+                                       const char *status_json,
+                                       ImcoreCompletion callback,
+                                       void *user_data);
+
+// Total unread count over `types_json` (NULL = all) (seed `getTotalUnreadCount`);
+// do-not-disturb conversations count only when `include_muted` (the seed's default is
+// false). Completes with a number.
+int32_t imcore_get_total_unread_count(struct ImcoreClient *handle,
+                                      const char *types_json,
+                                      bool include_muted,
+                                      ImcoreCompletion callback,
+                                      void *user_data);
+
+// Unread count of one conversation (seed `getUnreadCount`); completes with a number.
+int32_t imcore_get_unread_count(struct ImcoreClient *handle,
+                                int32_t conversation_type,
+                                const char *target_id,
+                                ImcoreCompletion callback,
+                                void *user_data);
+
+// Unread count over the conversation types of `types_json` (required here), muted
+// conversations included (seed `getConversationUnreadCount`); completes with a number.
+int32_t imcore_get_conversation_unread_count(struct ImcoreClient *handle,
+                                             const char *types_json,
+                                             ImcoreCompletion callback,
+                                             void *user_data);
+
+// Clears the unread count and @-mentions of one conversation (seed `clearUnreadCount`);
+// completes with `true` if anything was unread.
+int32_t imcore_clear_unread_count(struct ImcoreClient *handle,
+                                  int32_t conversation_type,
+                                  const char *target_id,
+                                  ImcoreCompletion callback,
+                                  void *user_data);
+
+// Clears every conversation's unread count and @-mentions (seed `clearAllUnreadCount`);
+// completes with `null`.
+int32_t imcore_clear_all_unread_count(struct ImcoreClient *handle,
+                                      ImcoreCompletion callback,
+                                      void *user_data);
 
 // Saves the text draft of a conversation (seed `saveTextMessageDraft`); completes with
-// `null`. Drafts live in the user's database (connect first) and survive restarts.
+// `null`. Returns 33003 for a draft over 128 KB.
 int32_t imcore_save_text_message_draft(struct ImcoreClient *handle,
                                        int32_t conversation_type,
                                        const char *target_id,
@@ -129,17 +200,163 @@ int32_t imcore_clear_text_message_draft(struct ImcoreClient *handle,
                                         ImcoreCompletion callback,
                                         void *user_data);
 
-// Closes the connection and stops reconnecting (seed `disconnect`).
-int32_t imcore_disconnect(struct ImcoreClient *handle);
+// Sends a message (seed `sendMessage`). `message_json` is
+// `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":
+// "TextMessage"`); completes with the stored Message JSON, or 30001 (not connected), 30003
+// (no answer in time), 30016 (body over 128 KB). Returns 33003 for a malformed message.
+int32_t imcore_send_message(struct ImcoreClient *handle,
+                            int32_t conversation_type,
+                            const char *target_id,
+                            const char *message_json,
+                            ImcoreCompletion callback,
+                            void *user_data);
 
-// Disconnects and closes the user's database (seed `logout`).
-int32_t imcore_logout(struct ImcoreClient *handle);
+// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
+// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
+// failed outgoing message.
+int32_t imcore_resend_message(struct ImcoreClient *handle,
+                              int64_t message_id,
+                              ImcoreCompletion callback,
+                              void *user_data);
 
-// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …).
-int32_t imcore_get_connection_status(struct ImcoreClient *handle, int32_t *out_status);
+// A page of history (seed `getHistoryMessages`), local first, completed from the server's
+// cloud history when connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older /
+// 1 newer; completes with `{"list":[…],"hasMore":bool}`, `list` in ascending `sentTime`.
+int32_t imcore_get_history_messages(struct ImcoreClient *handle,
+                                    int32_t conversation_type,
+                                    const char *target_id,
+                                    int64_t timestamp,
+                                    int32_t count,
+                                    int32_t order,
+                                    ImcoreCompletion callback,
+                                    void *user_data);
 
-// Hands out the connected user's id (release with `imcore_string_free`), or NULL when none.
-int32_t imcore_get_current_user_id(struct ImcoreClient *handle, char **out_user_id);
+// One message of the local database (seed `getMessage`): `which_json` is its local
+// `messageId` as a JSON number (`42`) or its server `messageUId` as a JSON string
+// (`"\"BKNA-…\""`); returns 33003 otherwise. Completes with the Message, or `null` if it is
+// not stored.
+int32_t imcore_get_message(struct ImcoreClient *handle,
+                           const char *which_json,
+                           ImcoreCompletion callback,
+                           void *user_data);
+
+// Stores a message in a conversation without sending it (seed `insertMessage`), e.g. a tip;
+// it never counts as unread. `message_json` is `{"senderUserId":"bob","messageDirection":2,
+// "objectName":"RC:InfoNtf","content":{"message":"tip"}}` with optional `sentStatus`,
+// `receivedStatus`, `sentTime`; returns 33003 when malformed. Completes with the stored
+// Message.
+int32_t imcore_insert_message(struct ImcoreClient *handle,
+                              int32_t conversation_type,
+                              const char *target_id,
+                              const char *message_json,
+                              ImcoreCompletion callback,
+                              void *user_data);
+
+// Replaces the content object of a stored message (seed `setMessageContent`) with
+// `content_json`, e.g. `{"content":"edited"}`; completes with `true` if the message exists,
+// or 33003 when `content_json` is not a JSON object, 30016 when it is over 128 KB.
+int32_t imcore_set_message_content(struct ImcoreClient *handle,
+                                   int64_t message_id,
+                                   const char *content_json,
+                                   ImcoreCompletion callback,
+                                   void *user_data);
+
+// Sets the received-status flags of a stored message (seed ReceivedStatus: READ 1, LISTENED 2,
+// DOWNLOADED 4, RETRIEVED 8, MULTIPLERECEIVE 16); completes with `true` if the message
+// exists, or 33003 for flags outside 0–255.
+int32_t imcore_set_message_received_status(struct ImcoreClient *handle,
+                                           int64_t message_id,
+                                           int32_t received_status,
+                                           ImcoreCompletion callback,
+                                           void *user_data);
+
+// Sets the sent status of a stored message (10 sending, 20 failed, 30 sent, 40 received,
+// 50 read, 60 destroyed; 33003 for another value); completes with `true` if it exists.
+int32_t imcore_set_message_sent_status(struct ImcoreClient *handle,
+                                       int64_t message_id,
+                                       int32_t sent_status,
+                                       ImcoreCompletion callback,
+                                       void *user_data);
+
+// Deletes messages of the local database by local id (seed `deleteMessages`):
+// `message_count` ids (1–100, else it completes with 33003) at `message_ids`. Completes with
+// how many existed; conversations show their latest remaining message afterwards.
+int32_t imcore_delete_messages(struct ImcoreClient *handle,
+                               const int64_t *message_ids,
+                               size_t message_count,
+                               ImcoreCompletion callback,
+                               void *user_data);
+
+// Deletes a conversation's local messages sent at or before `timestamp` (ms; 0 = all; seed
+// `clearHistoryMessages`); completes with how many were deleted, or 33003 for a negative
+// timestamp.
+int32_t imcore_clear_history_messages(struct ImcoreClient *handle,
+                                      int32_t conversation_type,
+                                      const char *target_id,
+                                      int64_t timestamp,
+                                      ImcoreCompletion callback,
+                                      void *user_data);
+
+// A page of the server's cloud history of a conversation: `timestamp` 0 = latest, `count`
+// 1–100, `order` 0 older / 1 newer; completes with `{"list":[…],"hasMore":bool}` (messages as
+// stored locally, ascending `sentTime`).
+int32_t imcore_get_remote_history_messages(struct ImcoreClient *handle,
+                                           int32_t conversation_type,
+                                           const char *target_id,
+                                           int64_t timestamp,
+                                           int32_t count,
+                                           int32_t order,
+                                           ImcoreCompletion callback,
+                                           void *user_data);
+
+// The server's conversation list of this user, merged into the local one; completes with the
+// local list afterwards (JSON array of Conversations, at most `count`, 1–1000).
+int32_t imcore_get_remote_conversation_list(struct ImcoreClient *handle,
+                                            int32_t count,
+                                            ImcoreCompletion callback,
+                                            void *user_data);
+
+// Deletes messages of a conversation from the server's cloud history of this user and from
+// the local database. `messages_json` is a JSON array of 1–100
+// `{"messageUId":"…","sentTime":…,"messageDirection":1|2}` (33003 otherwise). Completes with
+// `null`.
+int32_t imcore_delete_remote_messages(struct ImcoreClient *handle,
+                                      int32_t conversation_type,
+                                      const char *target_id,
+                                      const char *messages_json,
+                                      ImcoreCompletion callback,
+                                      void *user_data);
+
+// Deletes a conversation's messages sent at or before `timestamp` (ms; 0 = all until now)
+// from the server's cloud history of this user and from the local database; completes with
+// `null`, or 33003 for a negative timestamp.
+int32_t imcore_clear_remote_history_messages(struct ImcoreClient *handle,
+                                             int32_t conversation_type,
+                                             const char *target_id,
+                                             int64_t timestamp,
+                                             ImcoreCompletion callback,
+                                             void *user_data);
+
+// Conversations of `types_json` (a JSON array such as `[1,3]`, NULL = all) whose messages
+// contain `keyword` (1–256 characters, not only spaces, else it completes with 33003);
+// completes with a JSON array of Conversation objects, each with `matchCount`.
+int32_t imcore_search_conversation_by_content(struct ImcoreClient *handle,
+                                              const char *keyword,
+                                              const char *types_json,
+                                              ImcoreCompletion callback,
+                                              void *user_data);
+
+// Messages of one conversation containing `keyword`, sent before `timestamp` (ms; 0 = from
+// the latest), newest first, at most `count` (1–100); completes with a JSON array of
+// Messages, or 33003 for a keyword or count out of range.
+int32_t imcore_search_messages(struct ImcoreClient *handle,
+                               int32_t conversation_type,
+                               const char *target_id,
+                               const char *keyword,
+                               int64_t timestamp,
+                               int32_t count,
+                               ImcoreCompletion callback,
+                               void *user_data);
 
 // Creates a client that is not initialised yet, with its dispatcher thread; NULL if the
 // thread cannot be started.

@@ -21,6 +21,55 @@ export interface ImMessage {
   receivedTime: number
 }
 
+/** A page of history: `list` in ascending `sentTime` order. */
+export interface ImHistoryPage {
+  list: ImMessage[]
+  /** Whether more messages exist beyond this page in the direction of the query. */
+  hasMore: boolean
+}
+
+/** A conversation of the local list (core's `Conversation`). */
+export interface ImConversation {
+  conversationType: number
+  targetId: string
+  /** The latest message, `null` when the conversation has none. */
+  latestMessage: ImMessage | null
+  latestMessageId: number | null
+  /** ObjectName of the latest message (`''` without one). */
+  objectName: string
+  /** Sent time of the latest message (ms). */
+  sentTime: number
+  sentStatus: number | null
+  unreadMessageCount: number
+  /** Unread messages that mention the current user. */
+  mentionedCount: number
+  hasMentioned: boolean
+  /** Pinned to the top of the list. */
+  isTop: boolean
+  /** 1 do not disturb, 2 notify. */
+  notificationStatus: number
+  /** The saved text draft, `''` when none. */
+  draft: string
+  /** Messages matching the keyword (only in `searchConversationByContent` results). */
+  matchCount?: number
+}
+
+/** A message to store locally without sending it (`insertMessage`). */
+export interface ImInsertMessage {
+  senderUserId: string
+  /** 1 sent, 2 received. */
+  messageDirection: number
+  objectName?: string
+  messageType?: string
+  content: Record<string, unknown>
+  /** Default 30 (sent). */
+  sentStatus?: number
+  /** Default 0. */
+  receivedStatus?: number
+  /** Default: now (ms). */
+  sentTime?: number
+}
+
 /** An event given to the listener (core's `Event`, serialised). */
 export type ImEvent =
   | { type: 'connectionStatus'; status: number; code: number }
@@ -28,6 +77,8 @@ export type ImEvent =
   | { type: 'pullOfflineFinished' }
   | { type: 'log'; level: number; content: string }
   | { type: 'eventsDropped'; count: number }
+  /** The user's database was corrupted: moved aside to `movedTo`, a new one is rebuilt. */
+  | { type: 'databaseRecovered'; movedTo: string }
 
 /**
  * Errors thrown or rejected by `ImClient` methods: `code` is the seed's numeric status code

@@ -21,6 +21,55 @@ export interface ImMessage {
   receivedTime: number
 }
 
+/** A page of history: `list` in ascending `sentTime` order. */
+export interface ImHistoryPage {
+  list: ImMessage[]
+  /** Whether more messages exist beyond this page in the direction of the query. */
+  hasMore: boolean
+}
+
+/** A conversation of the local list (core's `Conversation`). */
+export interface ImConversation {
+  conversationType: number
+  targetId: string
+  /** The latest message, `null` when the conversation has none. */
+  latestMessage: ImMessage | null
+  latestMessageId: number | null
+  /** ObjectName of the latest message (`''` without one). */
+  objectName: string
+  /** Sent time of the latest message (ms). */
+  sentTime: number
+  sentStatus: number | null
+  unreadMessageCount: number
+  /** Unread messages that mention the current user. */
+  mentionedCount: number
+  hasMentioned: boolean
+  /** Pinned to the top of the list. */
+  isTop: boolean
+  /** 1 do not disturb, 2 notify. */
+  notificationStatus: number
+  /** The saved text draft, `''` when none. */
+  draft: string
+  /** Messages matching the keyword (only in `searchConversationByContent` results). */
+  matchCount?: number
+}
+
+/** A message to store locally without sending it (`insertMessage`). */
+export interface ImInsertMessage {
+  senderUserId: string
+  /** 1 sent, 2 received. */
+  messageDirection: number
+  objectName?: string
+  messageType?: string
+  content: Record<string, unknown>
+  /** Default 30 (sent). */
+  sentStatus?: number
+  /** Default 0. */
+  receivedStatus?: number
+  /** Default: now (ms). */
+  sentTime?: number
+}
+
 /** An event given to the listener (core's `Event`, serialised). */
 export type ImEvent =
   | { type: 'connectionStatus'; status: number; code: number }
@@ -28,6 +77,8 @@ export type ImEvent =
   | { type: 'pullOfflineFinished' }
   | { type: 'log'; level: number; content: string }
   | { type: 'eventsDropped'; count: number }
+  /** The user's database was corrupted: moved aside to `movedTo`, a new one is rebuilt. */
+  | { type: 'databaseRecovered'; movedTo: string }
 
 /**
  * Errors thrown or rejected by `ImClient` methods: `code` is the seed's numeric status code
@@ -60,7 +111,8 @@ export declare class ImClient {
   /**
    * Sets the event listener, replacing the previous one; `null` removes it. Events are plain
    * objects: `{type:'connectionStatus', status, code}`, `{type:'message', message}`,
-   * `{type:'pullOfflineFinished'}`, `{type:'log', level, content}`, `{type:'eventsDropped', count}`.
+   * `{type:'pullOfflineFinished'}`, `{type:'log', level, content}`, `{type:'eventsDropped', count}`,
+   * `{type:'databaseRecovered', movedTo}`.
    * The listener does not keep Node alive by itself; it does while a connection is wanted
    * (from `connect()` until `disconnect()`, `logout()`, `destroy()` or a failed connect).
    */
@@ -78,6 +130,56 @@ export declare class ImClient {
   /** The connected user's id, or `null`. */
   getCurrentUserId(): string | null
   /**
+   * Disconnects, stops the event thread, releases the listener and the engine. Pending
+   * Promises are rejected (never left pending); no listener call happens after this returns.
+   * The client may be `init`ed again.
+   */
+  destroy(): void
+  /**
+   * The conversation list: conversations of `types` (`null` = all), pinned first, then
+   * latest first, at most `count` (1–1000).
+   */
+  getConversationList(types: number[] | null, count: number): Promise<ImConversation[]>
+  /**
+   * Removes every conversation of `types` (`null` or omitted = all) from the list, here and
+   * (when connected) on the server; resolves to how many were removed.
+   */
+  clearConversations(types?: number[] | null): Promise<number>
+  /**
+   * Pins/unpins (`isTop`) or mutes/unmutes (`notificationStatus` 1 do not disturb, 2 notify)
+   * a conversation; absent fields stay as they are.
+   */
+  setConversationStatus(conversationType: number, targetId: string, status: { isTop?: boolean; notificationStatus?: number }): Promise<void>
+  /**
+   * Total unread count over `types` (`null` or omitted = all); do-not-disturb conversations
+   * count only when `includeMuted` (omitted = `false`, the seed's default).
+   */
+  getTotalUnreadCount(types?: number[] | null, includeMuted?: boolean): Promise<number>
+  /** Unread count over `types` (required), muted conversations included. */
+  getConversationUnreadCount(types: number[]): Promise<number>
+  /** Clears every conversation's unread count and @-mentions. */
+  clearAllUnreadCount(): Promise<void>
+  /** Saves the text draft of a conversation (kept in the user's database across restarts). */
+  saveTextMessageDraft(conversationType: number, targetId: string, draft: string): Promise<void>
+  /** One conversation, `null` if it never had a message or a status. */
+  getConversation(conversationType: number, targetId: string): Promise<ImConversation | null>
+  /**
+   * Removes a conversation from the list until a new message arrives in it, here and (when
+   * connected) on the server; its messages stay. Resolves to whether it was listed.
+   */
+  removeConversation(conversationType: number, targetId: string): Promise<boolean>
+  /** Unread count of one conversation. */
+  getUnreadCount(conversationType: number, targetId: string): Promise<number>
+  /**
+   * Clears the unread count and @-mentions of one conversation; resolves to whether anything
+   * was unread.
+   */
+  clearUnreadCount(conversationType: number, targetId: string): Promise<boolean>
+  /** The text draft of a conversation, `''` when there is none. */
+  getTextMessageDraft(conversationType: number, targetId: string): Promise<string>
+  /** Removes the text draft of a conversation. */
+  clearTextMessageDraft(conversationType: number, targetId: string): Promise<void>
+  /**
    * Sends a message such as `{objectName: 'RC:TxtMsg', content: {content: 'hi'}}`; resolves
    * to the stored message once the server acknowledged it.
    */
@@ -87,18 +189,74 @@ export declare class ImClient {
    * receiver gets it once; resolves to the message, now SENT.
    */
   resendMessage(messageId: number): Promise<ImMessage>
-  /** Saves the text draft of a conversation (kept in the user's database across restarts). */
-  saveTextMessageDraft(conversationType: number, targetId: string, draft: string): Promise<void>
-  /** The text draft of a conversation, `''` when there is none. */
-  getTextMessageDraft(conversationType: number, targetId: string): Promise<string>
-  /** Removes the text draft of a conversation. */
-  clearTextMessageDraft(conversationType: number, targetId: string): Promise<void>
-  /** A page of local history: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer. */
-  getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<{ list: ImMessage[]; hasMore: boolean }>
   /**
-   * Disconnects, stops the event thread, releases the listener and the engine. Pending
-   * Promises are rejected (never left pending); no listener call happens after this returns.
-   * The client may be `init`ed again.
+   * A page of history, local first, completed from the server's cloud history when
+   * connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer.
    */
-  destroy(): void
+  getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<ImHistoryPage>
+  /**
+   * One message of the local database by local `messageId` (number) or server `messageUId`
+   * (string); resolves to `null` if it is not stored.
+   */
+  getMessage(message: number | string): Promise<ImMessage | null>
+  /**
+   * Stores a message in a conversation without sending it (e.g. a tip); it never counts as
+   * unread. Resolves to the stored message.
+   */
+  insertMessage(conversationType: number, targetId: string, message: ImInsertMessage): Promise<ImMessage>
+  /**
+   * Replaces the content object of a stored message (≤ 128 KB); resolves to whether it
+   * exists.
+   */
+  setMessageContent(messageId: number, content: Record<string, unknown>): Promise<boolean>
+  /**
+   * Sets the received-status flags of a stored message (READ 1, LISTENED 2, DOWNLOADED 4,
+   * RETRIEVED 8, MULTIPLERECEIVE 16); resolves to whether it exists.
+   */
+  setMessageReceivedStatus(messageId: number, receivedStatus: number): Promise<boolean>
+  /**
+   * Sets the sent status of a stored message (10 sending, 20 failed, 30 sent, 40 received,
+   * 50 read, 60 destroyed); resolves to whether it exists.
+   */
+  setMessageSentStatus(messageId: number, sentStatus: number): Promise<boolean>
+  /**
+   * Deletes 1–100 messages of the local database by `messageId`; resolves to how many
+   * existed. Conversations show their latest remaining message afterwards.
+   */
+  deleteMessages(messageIds: number[]): Promise<number>
+  /**
+   * Deletes a conversation's local messages sent at or before `timestamp` (ms; 0 = all);
+   * resolves to how many were deleted.
+   */
+  clearHistoryMessages(conversationType: number, targetId: string, timestamp: number): Promise<number>
+  /**
+   * A page of the server's cloud history of a conversation: `timestamp` 0 = latest, `count`
+   * 1–100, `order` 0 older / 1 newer; messages as stored locally, ascending `sentTime`.
+   */
+  getRemoteHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<ImHistoryPage>
+  /**
+   * The server's conversation list of this user, merged into the local one; resolves to the
+   * local list afterwards (at most `count`, 1–1000).
+   */
+  getRemoteConversationList(count: number): Promise<ImConversation[]>
+  /**
+   * Deletes 1–100 messages of a conversation from the server's cloud history of this user
+   * and from the local database.
+   */
+  deleteRemoteMessages(conversationType: number, targetId: string, messages: { messageUId: string; sentTime: number; messageDirection: number }[]): Promise<void>
+  /**
+   * Deletes a conversation's messages sent at or before `timestamp` (ms; 0 = all until now)
+   * from the server's cloud history of this user and from the local database.
+   */
+  clearRemoteHistoryMessages(conversationType: number, targetId: string, timestamp: number): Promise<void>
+  /**
+   * Conversations of `types` (`null` or omitted = all) whose messages contain `keyword`
+   * (1–256 characters, not only spaces), each with `matchCount`.
+   */
+  searchConversationByContent(keyword: string, types?: number[] | null): Promise<ImConversation[]>
+  /**
+   * Messages of one conversation containing `keyword`, sent before `timestamp` (ms; 0 = from
+   * the latest), newest first, at most `count` (1–100).
+   */
+  searchMessages(conversationType: number, targetId: string, keyword: string, timestamp: number, count: number): Promise<ImMessage[]>
 }

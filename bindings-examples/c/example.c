@@ -1,6 +1,7 @@
 /*
  * imcore from C: two clients A and B connect, A sends B a text, B's event callback receives it,
- * and B's local history holds it.
+ * B's local history holds it, B's conversation list and total unread count show it, a keyword
+ * search finds it, and clearing the conversation's unread count brings the total back to 0.
  *
  *   ./example NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
  *
@@ -156,7 +157,7 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     int status = 0;
-    char options[4096], text[256], message[512];
+    char options[4096], text[256], message[512], expected[256];
     Waiter call;
     Listener listener = {.needle = text, .finalized = 0};
     waiter_init(&call);
@@ -222,6 +223,24 @@ int main(int argc, char **argv) {
                                       on_complete, &call));
     if (!strstr(call.json, text)) FAIL("the message is missing from B's history: %s", call.json);
     printf("[example] B's local history with %s holds it\n", user_a);
+
+    AWAIT("total unread of B", &call, imcore_get_total_unread_count(b, NULL, false, on_complete, &call));
+    if (strcmp(call.json, "1") != 0) FAIL("B's total unread count is %s, not 1", call.json);
+    AWAIT("conversation list of B", &call,
+          imcore_get_conversation_list(b, "[1]", 10, on_complete, &call));
+    snprintf(expected, sizeof expected, "\"targetId\":\"%s\"", user_a);
+    if (!strstr(call.json, expected) || !strstr(call.json, "\"unreadMessageCount\":1"))
+        FAIL("B's conversation list lacks %s with 1 unread: %.300s", user_a, call.json);
+    printf("[example] B's conversation list shows %s with 1 unread message\n", user_a);
+    AWAIT("search of B", &call,
+          imcore_search_messages(b, CONVERSATION_PRIVATE, user_a, "from C", 0, 10, on_complete, &call));
+    if (!strstr(call.json, text)) FAIL("searching \"from C\" did not find it: %.300s", call.json);
+    printf("[example] searching \"from C\" finds it\n");
+    AWAIT("clear unread of B", &call,
+          imcore_clear_unread_count(b, CONVERSATION_PRIVATE, user_a, on_complete, &call));
+    AWAIT("total unread of B", &call, imcore_get_total_unread_count(b, NULL, false, on_complete, &call));
+    if (strcmp(call.json, "0") != 0) FAIL("B's total unread count is %s after clearing", call.json);
+    printf("[example] after clearing, B's total unread count is 0\n");
 
 out:
     /* Free returns only after pending completions fired and the finalizers ran. */

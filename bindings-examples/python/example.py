@@ -1,4 +1,5 @@
-"""imcore from Python (ctypes): A sends B a text, B polls the event, B's history holds it.
+"""imcore from Python (ctypes): A sends B a text, B polls the event, B's history holds it,
+B's conversation list and unread count show it, and a keyword search finds it.
 
 usage: IMCORE_LIB=/path/libimcore.so python3 example.py NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
 """
@@ -35,6 +36,18 @@ def main(navi, app_key, token_a, user_a, token_b, user_b, db_dir):
     page = b.history(PRIVATE, user_a)
     assert [m["content"]["content"] for m in page["list"]] == [TEXT], page
     print("B history holds it:", page["list"][0]["messageUId"])
+
+    assert b.total_unread_count() == 1
+    [conversation] = b.conversation_list([PRIVATE])
+    assert conversation["targetId"] == user_a and conversation["unreadMessageCount"] == 1, conversation
+    assert conversation["latestMessage"]["messageUId"] == sent["messageUId"]
+    print("B's conversation list shows", user_a, "with 1 unread message")
+    found = b.search_messages(PRIVATE, user_a, "from Python")
+    assert [m["messageUId"] for m in found] == [sent["messageUId"]], found
+    print("searching 'from Python' finds it")
+    assert b.clear_unread_count(PRIVATE, user_a) is True
+    assert b.total_unread_count() == 0
+    print("after clearing, B's total unread count is 0")
     a.close()
     b.close()
     print("OK")

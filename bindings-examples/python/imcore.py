@@ -24,7 +24,7 @@ class ImError(Exception):
 def load(path=None):
     """Loads libimcore and declares the signatures used here."""
     lib = ctypes.CDLL(path or os.environ.get("IMCORE_LIB", "libimcore.so"))
-    p, s, i32, i64 = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int64
+    p, s, i32, i64, b = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int64, ctypes.c_bool
     signatures = {
         "imcore_client_new": (p, []),
         "imcore_client_free": (None, [p]),
@@ -32,6 +32,11 @@ def load(path=None):
         "imcore_connect": (i32, [p, s, COMPLETION, p]),
         "imcore_send_message": (i32, [p, i32, s, s, COMPLETION, p]),
         "imcore_get_history_messages": (i32, [p, i32, s, i64, i32, i32, COMPLETION, p]),
+        "imcore_get_conversation_list": (i32, [p, s, i32, COMPLETION, p]),
+        "imcore_get_total_unread_count": (i32, [p, s, b, COMPLETION, p]),
+        "imcore_get_conversation_unread_count": (i32, [p, s, COMPLETION, p]),
+        "imcore_clear_unread_count": (i32, [p, i32, s, COMPLETION, p]),
+        "imcore_search_messages": (i32, [p, i32, s, s, i64, i32, COMPLETION, p]),
         "imcore_disconnect": (i32, [p]),
         "imcore_get_connection_status": (i32, [p, ctypes.POINTER(i32)]),
         "imcore_poll_event": (i32, [p, i32, ctypes.POINTER(ctypes.c_void_p)]),
@@ -45,6 +50,11 @@ def load(path=None):
 
 def _bytes(value):
     return value.encode() if isinstance(value, str) else value
+
+
+def _types(types):
+    """A list of conversation types as the C ABI takes it: a JSON array, or NULL for all."""
+    return None if types is None else json.dumps(list(types)).encode()
 
 
 class Client:
@@ -89,6 +99,23 @@ class Client:
         """A page of local history: {"list": [...], "hasMore": bool}."""
         return self._call(self.lib.imcore_get_history_messages, conversation_type, _bytes(target_id),
                           timestamp, count, order)
+
+    def conversation_list(self, types=None, count=100):
+        """Conversations of `types` (None = all), pinned first, then latest first."""
+        return self._call(self.lib.imcore_get_conversation_list, _types(types), count)
+
+    def total_unread_count(self, types=None, include_muted=False):
+        """Unread messages over `types` (None = all); muted conversations only if asked."""
+        return self._call(self.lib.imcore_get_total_unread_count, _types(types), include_muted)
+
+    def clear_unread_count(self, conversation_type, target_id):
+        """Clears one conversation's unread count; returns whether anything was unread."""
+        return self._call(self.lib.imcore_clear_unread_count, conversation_type, _bytes(target_id))
+
+    def search_messages(self, conversation_type, target_id, keyword, timestamp=0, count=20):
+        """Messages of one conversation containing `keyword`, newest first."""
+        return self._call(self.lib.imcore_search_messages, conversation_type, _bytes(target_id),
+                          _bytes(keyword), timestamp, count)
 
     def poll(self, timeout_ms):
         """The next event as a dict, or None after `timeout_ms`."""

@@ -49,6 +49,23 @@ def test_null_and_invalid_arguments_are_33003(lib):
         lib.imcore_client_free(handle)
 
 
+def test_conversation_calls_refuse_bad_types_and_counts(lib):
+    noop = imcore.COMPLETION(lambda *_: None)
+    handle = lib.imcore_client_new()
+    try:
+        assert lib.imcore_get_total_unread_count(handle, None, False, noop, None) == 33001
+        assert lib.imcore_init(handle, b"k", json.dumps(OPTIONS).encode()) == 0
+        for types in (b"[2]", b"[1,", b'["1"]', b"{}"):
+            assert lib.imcore_get_conversation_list(handle, types, 10, noop, None) == 33003, types
+            assert lib.imcore_get_total_unread_count(handle, types, True, noop, None) == 33003, types
+        assert lib.imcore_get_conversation_unread_count(handle, None, noop, None) == 33003
+        assert lib.imcore_get_conversation_list(handle, None, -1, noop, None) == 33003
+        assert lib.imcore_search_messages(handle, 1, b"bob", None, 0, 10, noop, None) == 33003
+        assert lib.imcore_search_messages(handle, 1, b"bob", b"hi", 0, -1, noop, None) == 33003
+    finally:
+        lib.imcore_client_free(handle)
+
+
 def test_engine_errors_arrive_through_the_completion(lib):
     client = imcore.Client(lib, "k", OPTIONS)
     try:
@@ -58,6 +75,12 @@ def test_engine_errors_arrive_through_the_completion(lib):
         with pytest.raises(imcore.ImError) as too_many:
             client.history(1, "bob", count=21)
         assert too_many.value.code == 33003
+        with pytest.raises(imcore.ImError) as no_database:
+            client.conversation_list([1, 3])
+        assert no_database.value.code == 30001, "the user's database opens on the first connect"
+        with pytest.raises(imcore.ImError) as out_of_range:
+            client.search_messages(1, "bob", "hi", count=101)
+        assert out_of_range.value.code == 33003
         assert client.poll(10) is None, "no connection was attempted, so no event"
     finally:
         client.close()

@@ -4,9 +4,11 @@
 //! an `ImError` with 33003 like any other bad parameter, never a napi type error or a crash.
 //! Which *values* are acceptable is decided by core's parsers, not here.
 
-use imcore::{ImError, ImResult};
+use imcore::{ImError, ImResult, MessageRef};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, ValueType};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -56,15 +58,78 @@ pub(crate) fn int32(value: &Unknown<'_>, name: &str) -> ImResult<i32> {
     i32::try_from(n).map_err(|_| ImError::invalid(format!("`{name}` is out of range: {n}")))
 }
 
-/// A JS object argument as JSON, for core's serde parsers.
-pub(crate) fn json_object(value: &Unknown<'_>, name: &str) -> ImResult<serde_json::Value> {
+/// A JS object (or array) argument as JSON, for core's serde parsers.
+pub(crate) fn json_object(value: &Unknown<'_>, name: &str) -> ImResult<Value> {
     match type_of(value) {
-        ValueType::Object => read(value, name),
+        ValueType::Object => {
+            let mut json = read(value, name)?;
+            whole_numbers_as_integers(&mut json);
+            Ok(json)
+        }
         other => Err(ImError::invalid(format!(
             "`{name}` must be an object, got {}",
             describe(other)
         ))),
     }
+}
+
+/// napi reads whole JS numbers beyond 32 bits (ms timestamps, ids) as JSON floats, which
+/// integer fields refuse: those exactly representable become JSON integers again.
+fn whole_numbers_as_integers(json: &mut Value) {
+    match json {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0)
+                && f.abs() <= MAX_SAFE_INTEGER
+            {
+                *n = (f as i64).into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// A JS object or array argument deserialised into `T` by serde.
+pub(crate) fn parsed<T: DeserializeOwned>(value: &Unknown<'_>, name: &str) -> ImResult<T> {
+    serde_json::from_value(json_object(value, name)?)
+        .map_err(|e| ImError::invalid(format!("`{name}`: {e}")))
+}
+
+/// A list of conversation types such as `[1, 3]`; `null` or `undefined` for every type.
+pub(crate) fn types(value: &Unknown<'_>) -> ImResult<Option<Vec<imcore::ConversationType>>> {
+    match type_of(value) {
+        ValueType::Null | ValueType::Undefined => Ok(None),
+        _ => parsed(value, "types").map(Some),
+    }
+}
+
+/// A count argument. Negative counts become 0, so that core reports its own range error.
+pub(crate) fn count(value: &Unknown<'_>) -> ImResult<usize> {
+    Ok(usize::try_from(integer(value, "count")?).unwrap_or(0))
+}
+
+/// An optional boolean argument (`undefined` or `null` when absent).
+pub(crate) fn optional_bool(value: &Unknown<'_>, name: &str) -> ImResult<Option<bool>> {
+    match type_of(value) {
+        ValueType::Null | ValueType::Undefined => Ok(None),
+        ValueType::Boolean => read(value, name).map(Some),
+        other => Err(ImError::invalid(format!(
+            "`{name}` must be a boolean, got {}",
+            describe(other)
+        ))),
+    }
+}
+
+/// A message by local id (number) or server UID (string), as core's [`MessageRef`] parses it.
+pub(crate) fn message_ref(value: &Unknown<'_>) -> ImResult<MessageRef> {
+    let json = match type_of(value) {
+        ValueType::Number => Value::from(integer(value, "message")?),
+        ValueType::String => Value::from(string(value, "message")?),
+        // Anything else is refused by core with its own message.
+        _ => Value::Null,
+    };
+    MessageRef::from_value(&json)
 }
 
 fn describe(t: ValueType) -> &'static str {
@@ -104,4 +169,46 @@ pub(crate) fn conversation(
     let conversation_type =
         imcore::ConversationType::try_from(int32(conversation_type, "conversationType")?)?;
     Ok((conversation_type, string(target_id, "targetId")?))
+}
+
+/// A history query's cursor and size.
+pub(crate) struct Page {
+    /// Cursor in ms, 0 = latest.
+    pub timestamp: i64,
+    /// Page size.
+    pub count: usize,
+    /// Older or newer than the cursor.
+    pub order: imcore::HistoryOrder,
+}
+
+/// The arguments of a history call: `(conversationType, targetId, timestamp, count, order)`.
+pub(crate) fn page(
+    conversation_type: &Unknown<'_>,
+    target_id: &Unknown<'_>,
+    timestamp: &Unknown<'_>,
+    count: &Unknown<'_>,
+    order: &Unknown<'_>,
+) -> ImResult<(imcore::ConversationType, String, Page)> {
+    let (kind, target, timestamp) = until(conversation_type, target_id, timestamp)?;
+    let order = imcore::HistoryOrder::try_from(int32(order, "order")?)?;
+    let count = self::count(count)?;
+    Ok((
+        kind,
+        target,
+        Page {
+            timestamp,
+            count,
+            order,
+        },
+    ))
+}
+
+/// A conversation and a `timestamp` in ms: `(conversationType, targetId, timestamp)`.
+pub(crate) fn until(
+    conversation_type: &Unknown<'_>,
+    target_id: &Unknown<'_>,
+    timestamp: &Unknown<'_>,
+) -> ImResult<(imcore::ConversationType, String, i64)> {
+    let (kind, target) = conversation(conversation_type, target_id)?;
+    Ok((kind, target, integer(timestamp, "timestamp")?))
 }

@@ -14,7 +14,7 @@ mod events;
 mod promise;
 
 use events::{Dispatcher, Listener};
-use imcore::{ConnectionStatus, HistoryOrder, ImError, ImResult, InitOptions, MessageContent};
+use imcore::{ConnectionStatus, ImError, ImResult, InitOptions};
 use napi::CleanupEnvHook;
 use napi::bindgen_prelude::{Object, ObjectFinalize, Unknown};
 use napi::{Env, ValueType};
@@ -76,9 +76,29 @@ pub struct ImClient {
     cleanup_hook: Option<CleanupEnvHook<Weak<Shared>>>,
 }
 
-/// Throws `result`'s error as a JS error with a numeric `code`.
 impl ImClient {
-    /// A Promise for a call keyed by a conversation: converts its type and target id.
+    /// A Promise of `call` on the core client with the arguments `args` converts; a conversion
+    /// error rejects it without calling core.
+    fn promise<'env, A, T, F>(
+        &self,
+        env: &'env Env,
+        args: impl FnOnce() -> ImResult<A>,
+        call: impl FnOnce(imcore::ImClient, A) -> F,
+    ) -> napi::Result<Object<'env>>
+    where
+        T: serde::Serialize + Send + 'static,
+        F: std::future::Future<Output = ImResult<T>> + Send + 'static,
+    {
+        match args() {
+            Ok(args) => {
+                let task = call(self.shared.core.clone(), args);
+                promise::spawn(env, &self.shared.core, None, task)
+            }
+            Err(e) => promise::rejected(env, e),
+        }
+    }
+
+    /// [`Self::promise`] for a call keyed by a conversation and nothing else.
     fn for_conversation<'env, T, F>(
         &self,
         env: &'env Env,
@@ -90,16 +110,15 @@ impl ImClient {
         T: serde::Serialize + Send + 'static,
         F: std::future::Future<Output = ImResult<T>> + Send + 'static,
     {
-        match convert::conversation(&conversation_type, &target_id) {
-            Ok((kind, target)) => {
-                let task = call(self.shared.core.clone(), kind, target);
-                promise::spawn(env, &self.shared.core, None, task)
-            }
-            Err(e) => promise::rejected(env, e),
-        }
+        self.promise(
+            env,
+            || convert::conversation(&conversation_type, &target_id),
+            |core, (kind, target)| call(core, kind, target),
+        )
     }
 }
 
+/// Throws `result`'s error as a JS error with a numeric `code`.
 fn throw<T>(env: &Env, result: ImResult<T>) -> napi::Result<T> {
     result.map_err(|e| convert::js_error(env, e))
 }
@@ -147,7 +166,8 @@ impl ImClient {
 
     /// Sets the event listener, replacing the previous one; `null` removes it. Events are plain
     /// objects: `{type:'connectionStatus', status, code}`, `{type:'message', message}`,
-    /// `{type:'pullOfflineFinished'}`, `{type:'log', level, content}`, `{type:'eventsDropped', count}`.
+    /// `{type:'pullOfflineFinished'}`, `{type:'log', level, content}`, `{type:'eventsDropped', count}`,
+    /// `{type:'databaseRecovered', movedTo}`.
     /// The listener does not keep Node alive by itself; it does while a connection is wanted
     /// (from `connect()` until `disconnect()`, `logout()`, `destroy()` or a failed connect).
     #[napi(
@@ -228,164 +248,6 @@ impl ImClient {
         throw(&env, self.shared.core.current_user_id())
     }
 
-    /// Sends a message such as `{objectName: 'RC:TxtMsg', content: {content: 'hi'}}`; resolves
-    /// to the stored message once the server acknowledged it.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "conversationType: number, targetId: string, message: { objectName?: string; messageType?: string; content: Record<string, unknown> }",
-        ts_return_type = "Promise<ImMessage>"
-    )]
-    pub fn send_message<'env>(
-        &self,
-        env: &'env Env,
-        conversation_type: Unknown<'_>,
-        target_id: Unknown<'_>,
-        message: Unknown<'_>,
-    ) -> napi::Result<Object<'env>> {
-        let args = (|| {
-            let (conversation_type, target_id) =
-                convert::conversation(&conversation_type, &target_id)?;
-            let content = MessageContent::from_value(convert::json_object(&message, "message")?)?;
-            Ok::<_, ImError>((conversation_type, target_id, content))
-        })();
-        let (conversation_type, target_id, content) = match args {
-            Ok(args) => args,
-            Err(e) => return promise::rejected(env, e),
-        };
-        let client = self.shared.core.clone();
-        promise::spawn(env, &self.shared.core, None, async move {
-            client
-                .send_message(conversation_type, &target_id, content)
-                .await
-        })
-    }
-
-    /// Sends a FAILED message (by `messageId`) again under its original idempotency key, so the
-    /// receiver gets it once; resolves to the message, now SENT.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "messageId: number",
-        ts_return_type = "Promise<ImMessage>"
-    )]
-    pub fn resend_message<'env>(
-        &self,
-        env: &'env Env,
-        message_id: Unknown<'_>,
-    ) -> napi::Result<Object<'env>> {
-        let message_id = match convert::integer(&message_id, "messageId") {
-            Ok(id) => id,
-            Err(e) => return promise::rejected(env, e),
-        };
-        let client = self.shared.core.clone();
-        promise::spawn(env, &self.shared.core, None, async move {
-            client.resend_message(message_id).await
-        })
-    }
-
-    /// Saves the text draft of a conversation (kept in the user's database across restarts).
-    #[napi(
-        catch_unwind,
-        ts_args_type = "conversationType: number, targetId: string, draft: string",
-        ts_return_type = "Promise<void>"
-    )]
-    pub fn save_text_message_draft<'env>(
-        &self,
-        env: &'env Env,
-        conversation_type: Unknown<'_>,
-        target_id: Unknown<'_>,
-        draft: Unknown<'_>,
-    ) -> napi::Result<Object<'env>> {
-        let args = (|| {
-            let (conversation_type, target_id) =
-                convert::conversation(&conversation_type, &target_id)?;
-            Ok::<_, ImError>((
-                conversation_type,
-                target_id,
-                convert::string(&draft, "draft")?,
-            ))
-        })();
-        let (conversation_type, target_id, draft) = match args {
-            Ok(args) => args,
-            Err(e) => return promise::rejected(env, e),
-        };
-        let client = self.shared.core.clone();
-        promise::spawn(env, &self.shared.core, None, async move {
-            client
-                .save_text_message_draft(conversation_type, &target_id, &draft)
-                .await
-        })
-    }
-
-    /// The text draft of a conversation, `''` when there is none.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "conversationType: number, targetId: string",
-        ts_return_type = "Promise<string>"
-    )]
-    pub fn get_text_message_draft<'env>(
-        &self,
-        env: &'env Env,
-        conversation_type: Unknown<'_>,
-        target_id: Unknown<'_>,
-    ) -> napi::Result<Object<'env>> {
-        self.for_conversation(env, conversation_type, target_id, |client, kind, target| async move {
-            client.get_text_message_draft(kind, &target).await
-        })
-    }
-
-    /// Removes the text draft of a conversation.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "conversationType: number, targetId: string",
-        ts_return_type = "Promise<void>"
-    )]
-    pub fn clear_text_message_draft<'env>(
-        &self,
-        env: &'env Env,
-        conversation_type: Unknown<'_>,
-        target_id: Unknown<'_>,
-    ) -> napi::Result<Object<'env>> {
-        self.for_conversation(env, conversation_type, target_id, |client, kind, target| async move {
-            client.clear_text_message_draft(kind, &target).await
-        })
-    }
-
-    /// A page of local history: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "conversationType: number, targetId: string, timestamp: number, count: number, order: number",
-        ts_return_type = "Promise<{ list: ImMessage[]; hasMore: boolean }>"
-    )]
-    pub fn get_history_messages<'env>(
-        &self,
-        env: &'env Env,
-        conversation_type: Unknown<'_>,
-        target_id: Unknown<'_>,
-        timestamp: Unknown<'_>,
-        count: Unknown<'_>,
-        order: Unknown<'_>,
-    ) -> napi::Result<Object<'env>> {
-        let args = (|| {
-            let (conversation_type, target_id) =
-                convert::conversation(&conversation_type, &target_id)?;
-            let timestamp = convert::integer(&timestamp, "timestamp")?;
-            // Out-of-range counts become 0 so that core reports its own range error.
-            let count = usize::try_from(convert::integer(&count, "count")?).unwrap_or(0);
-            let order = HistoryOrder::try_from(convert::int32(&order, "order")?)?;
-            Ok::<_, ImError>((conversation_type, target_id, timestamp, count, order))
-        })();
-        let (conversation_type, target_id, timestamp, count, order) = match args {
-            Ok(args) => args,
-            Err(e) => return promise::rejected(env, e),
-        };
-        let client = self.shared.core.clone();
-        promise::spawn(env, &self.shared.core, None, async move {
-            client
-                .get_history_messages(conversation_type, &target_id, timestamp, count, order)
-                .await
-        })
-    }
-
     /// Disconnects, stops the event thread, releases the listener and the engine. Pending
     /// Promises are rejected (never left pending); no listener call happens after this returns.
     /// The client may be `init`ed again.
@@ -428,3 +290,10 @@ impl ObjectFinalize for ImClient {
         Ok(())
     }
 }
+
+// The methods of `ImClient` by area, declared after the class so that `index.d.ts` lists its
+// constructor and lifecycle first.
+mod conversations;
+mod messages;
+mod remote;
+mod search;

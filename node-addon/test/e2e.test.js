@@ -109,6 +109,103 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
   }
 });
 
+test('conversation list, unread counts, search and local messages after an exchange', { skip, timeout: 60_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-conv-'));
+  const server = await startServer(bin, path.join(dir, 'server'));
+  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const options = { navi: server.url, dbPath: path.join(dir, 'clients') };
+  const a = new ImClient();
+  const b = new ImClient();
+  t.after(() => { a.destroy(); b.destroy(); });
+  a.init(server.appKey, options);
+  b.init(server.appKey, options);
+  const eventsB = listen(b);
+  await a.connect(await server.getToken('alice'));
+  await b.connect(await server.getToken('bob'));
+  await nextEvent(eventsB, (e) => e.type === 'pullOfflineFinished');
+
+  const text = (content) => ({ objectName: 'RC:TxtMsg', content: { content } });
+  const first = await a.sendMessage(PRIVATE, 'bob', text('a ripe banana'));
+  const second = await a.sendMessage(PRIVATE, 'bob', text('and an apple'));
+  await nextEvent(eventsB, (e) => e.type === 'message' && e.message.messageUId === second.messageUId);
+  await nextEvent(eventsB, (e) => e.type === 'message' && e.message.messageUId === first.messageUId);
+
+  // The conversation list and the unread counts.
+  const [conversation, ...others] = await b.getConversationList(null, 10);
+  assert.deepEqual(others, []);
+  assert.equal(conversation.conversationType, PRIVATE);
+  assert.equal(conversation.targetId, 'alice');
+  assert.equal(conversation.unreadMessageCount, 2);
+  assert.equal(conversation.latestMessage.messageUId, second.messageUId);
+  assert.equal(conversation.isTop, false);
+  assert.deepEqual(await b.getConversationList([3], 10), []);
+  assert.equal(await b.getTotalUnreadCount(), 2);
+  assert.equal(await b.getUnreadCount(PRIVATE, 'alice'), 2);
+  assert.equal(await b.getConversationUnreadCount([PRIVATE, 3]), 2);
+  assert.equal(await b.getConversationUnreadCount([3]), 0);
+
+  // Muted conversations count only when asked; pinning shows in the conversation.
+  await b.setConversationStatus(PRIVATE, 'alice', { notificationStatus: 1, isTop: true });
+  assert.equal(await b.getTotalUnreadCount(null), 0);
+  assert.equal(await b.getTotalUnreadCount([PRIVATE], true), 2);
+  const pinned = await b.getConversation(PRIVATE, 'alice');
+  assert.equal(pinned.isTop, true);
+  assert.equal(pinned.notificationStatus, 1);
+  assert.equal(await b.getConversation(PRIVATE, 'nobody'), null);
+
+  // Search.
+  const found = await b.searchMessages(PRIVATE, 'alice', 'banana', 0, 10);
+  assert.deepEqual(found.map((m) => m.messageUId), [first.messageUId]);
+  const [match, ...noMore] = await b.searchConversationByContent('banana');
+  assert.deepEqual([match.targetId, match.matchCount, noMore.length], ['alice', 1, 0]);
+  assert.deepEqual(await b.searchConversationByContent('banana', [3]), []);
+
+  // Clearing unread counts.
+  assert.equal(await b.clearUnreadCount(PRIVATE, 'alice'), true);
+  assert.equal(await b.getTotalUnreadCount(null, true), 0);
+  assert.equal(await b.clearUnreadCount(PRIVATE, 'alice'), false);
+  await b.clearAllUnreadCount();
+
+  // Local messages: insert (never unread), get by id and UID, change, delete.
+  const tip = await b.insertMessage(PRIVATE, 'alice', {
+    senderUserId: 'alice', messageDirection: 2, objectName: 'RC:InfoNtf', content: { message: 'a tip' },
+    sentTime: second.sentTime + 1,
+  });
+  assert.ok(tip.messageId > 0);
+  assert.equal(tip.messageType, 'InformationNotificationMessage');
+  assert.equal(tip.sentTime, second.sentTime + 1, 'ms timestamps beyond 32 bits pass through');
+  assert.equal(await b.getTotalUnreadCount(null, true), 0);
+  assert.deepEqual(await b.getMessage(tip.messageId), tip);
+  const received = await b.getMessage(first.messageUId);
+  assert.equal(received.content.content, 'a ripe banana');
+  assert.equal(await b.setMessageContent(tip.messageId, { message: 'an edited tip' }), true);
+  assert.equal(await b.setMessageReceivedStatus(tip.messageId, 1), true);
+  assert.equal(await b.setMessageSentStatus(tip.messageId, 50), true);
+  const edited = await b.getMessage(tip.messageId);
+  assert.deepEqual([edited.content.message, edited.receivedStatus, edited.sentStatus], ['an edited tip', 1, 50]);
+  assert.equal(await b.setMessageContent(999_999, { message: 'x' }), false);
+  assert.equal((await b.getConversation(PRIVATE, 'alice')).latestMessageId, tip.messageId);
+  assert.equal(await b.deleteMessages([tip.messageId, 999_999]), 1);
+  assert.equal(await b.getMessage(tip.messageId), null);
+  assert.equal((await b.getConversation(PRIVATE, 'alice')).latestMessage.messageUId, second.messageUId);
+
+  // Clearing history up to the first message keeps the second.
+  assert.equal(await b.clearHistoryMessages(PRIVATE, 'alice', first.sentTime), 1);
+  assert.equal(await b.getMessage(first.messageUId), null);
+  assert.deepEqual(await b.searchMessages(PRIVATE, 'alice', 'banana', 0, 10), []);
+  assert.equal((await b.getMessage(second.messageUId)).content.content, 'and an apple');
+
+  // Removing conversations (offline, so the removal stays local).
+  b.disconnect();
+  assert.equal(await b.removeConversation(PRIVATE, 'alice'), true);
+  assert.deepEqual(await b.getConversationList(null, 10), []);
+  assert.equal(await b.removeConversation(PRIVATE, 'alice'), false);
+  await b.insertMessage(PRIVATE, 'carol', { senderUserId: 'carol', messageDirection: 2, ...text('hi') });
+  assert.equal(await b.clearConversations([PRIVATE]), 1);
+  assert.deepEqual(await b.getConversationList(null, 10), []);
+  for (const client of [a, b]) client.destroy();
+});
+
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */
 function runNode(script, env, ms) {
   return new Promise((resolve, reject) => {

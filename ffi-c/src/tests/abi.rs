@@ -4,7 +4,7 @@
 use crate::*;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::net::TcpListener;
-use std::ptr::null_mut;
+use std::ptr::{null, null_mut};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -378,4 +378,187 @@ fn free_from_inside_a_callback_does_not_deadlock() {
     assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap().0, 30001);
     std::thread::sleep(Duration::from_millis(100));
     drop(state);
+}
+
+/// A C string that lives as long as the test process (for tables of calls).
+fn leaked(s: &str) -> *const c_char {
+    Box::leak(c(s).into_boxed_c_str()).as_ptr()
+}
+
+/// A call with valid arguments, as C would make it.
+type Call = Box<dyn Fn(*mut ImcoreClient, ImcoreCompletion, *mut c_void) -> i32>;
+
+/// Every conversation, unread, local message, search and remote call, with valid arguments.
+#[rustfmt::skip]
+fn calls() -> Vec<(&'static str, Call)> {
+    let bob = leaked("bob");
+    let types = leaked("[1,3]");
+    let status = leaked(r#"{"isTop":true}"#);
+    let insert = leaked(r#"{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}"#);
+    let content = leaked(r#"{"content":"edited"}"#);
+    let uid = leaked(r#""BKNA-0000-0000-0000""#);
+    let keyword = leaked("hi");
+    let remote = leaked(r#"[{"messageUId":"BKNA-0000-0000-0000","sentTime":1,"messageDirection":1}]"#);
+    let ids: &'static [i64] = &[1, 2];
+    vec![
+        ("get_conversation_list", Box::new(move |h, cb, ud| unsafe { imcore_get_conversation_list(h, types, 10, cb, ud) })),
+        ("get_conversation", Box::new(move |h, cb, ud| unsafe { imcore_get_conversation(h, 1, bob, cb, ud) })),
+        ("remove_conversation", Box::new(move |h, cb, ud| unsafe { imcore_remove_conversation(h, 1, bob, cb, ud) })),
+        ("clear_conversations", Box::new(move |h, cb, ud| unsafe { imcore_clear_conversations(h, null(), cb, ud) })),
+        ("set_conversation_status", Box::new(move |h, cb, ud| unsafe { imcore_set_conversation_status(h, 1, bob, status, cb, ud) })),
+        ("get_total_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_get_total_unread_count(h, null(), false, cb, ud) })),
+        ("get_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_get_unread_count(h, 1, bob, cb, ud) })),
+        ("get_conversation_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_get_conversation_unread_count(h, types, cb, ud) })),
+        ("clear_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_clear_unread_count(h, 1, bob, cb, ud) })),
+        ("clear_all_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_clear_all_unread_count(h, cb, ud) })),
+        ("get_message", Box::new(move |h, cb, ud| unsafe { imcore_get_message(h, uid, cb, ud) })),
+        ("insert_message", Box::new(move |h, cb, ud| unsafe { imcore_insert_message(h, 1, bob, insert, cb, ud) })),
+        ("set_message_content", Box::new(move |h, cb, ud| unsafe { imcore_set_message_content(h, 1, content, cb, ud) })),
+        ("set_message_received_status", Box::new(move |h, cb, ud| unsafe { imcore_set_message_received_status(h, 1, 1, cb, ud) })),
+        ("set_message_sent_status", Box::new(move |h, cb, ud| unsafe { imcore_set_message_sent_status(h, 1, 30, cb, ud) })),
+        ("delete_messages", Box::new(move |h, cb, ud| unsafe { imcore_delete_messages(h, ids.as_ptr(), ids.len(), cb, ud) })),
+        ("clear_history_messages", Box::new(move |h, cb, ud| unsafe { imcore_clear_history_messages(h, 1, bob, 0, cb, ud) })),
+        ("search_conversation_by_content", Box::new(move |h, cb, ud| unsafe { imcore_search_conversation_by_content(h, keyword, types, cb, ud) })),
+        ("search_messages", Box::new(move |h, cb, ud| unsafe { imcore_search_messages(h, 1, bob, keyword, 0, 10, cb, ud) })),
+        ("get_remote_history_messages", Box::new(move |h, cb, ud| unsafe { imcore_get_remote_history_messages(h, 1, bob, 0, 10, 0, cb, ud) })),
+        ("get_remote_conversation_list", Box::new(move |h, cb, ud| unsafe { imcore_get_remote_conversation_list(h, 10, cb, ud) })),
+        ("delete_remote_messages", Box::new(move |h, cb, ud| unsafe { imcore_delete_remote_messages(h, 1, bob, remote, cb, ud) })),
+        ("clear_remote_history_messages", Box::new(move |h, cb, ud| unsafe { imcore_clear_remote_history_messages(h, 1, bob, 0, cb, ud) })),
+    ]
+}
+
+#[test]
+fn every_conversation_and_message_call_checks_handle_init_and_completion() {
+    let mut client = imcore_client_new();
+    for (name, call) in calls() {
+        assert_eq!(
+            call(null_mut(), Some(on_done), null_mut()),
+            33003,
+            "{name}: NULL handle"
+        );
+        assert_eq!(
+            call(client, Some(on_done), null_mut()),
+            33001,
+            "{name}: before init"
+        );
+    }
+    unsafe { imcore_client_free(client) };
+    let _dir;
+    (client, _dir) = initialised("http://127.0.0.1:1");
+    let (tx, rx) = mpsc::channel::<(i32, String)>();
+    let ud = &tx as *const Done as *mut c_void;
+    for (name, call) in calls() {
+        assert_eq!(call(client, None, ud), 33003, "{name}: NULL completion");
+        assert_eq!(call(client, Some(on_done), ud), 0, "{name}: accepted");
+        let (code, json) = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            code, 30001,
+            "{name}: the user's database is not open yet: {json}"
+        );
+        assert!(json.contains(r#""code":30001"#), "{name}: {json}");
+        assert!(
+            rx.recv_timeout(Duration::from_millis(50)).is_err(),
+            "{name}: completes exactly once"
+        );
+    }
+    unsafe { imcore_client_free(client) };
+}
+
+#[test]
+#[rustfmt::skip]
+fn conversation_and_message_calls_refuse_bad_arguments() {
+    let (client, _dir) = initialised("http://127.0.0.1:1");
+    let (tx, rx) = mpsc::channel::<(i32, String)>();
+    let (cb, ud) = (Some(on_done as unsafe extern "C" fn(_, _, _)), &tx as *const Done as *mut c_void);
+    let bob = c("bob");
+    let b = bob.as_ptr();
+    let insert = |direction: &str| c(&format!(
+        r#"{{"senderUserId":"bob","messageDirection":{direction},"objectName":"RC:TxtMsg","content":{{"content":"x"}}}}"#
+    ));
+    unsafe {
+        // Conversation types: unknown numbers, NULL or empty targets, malformed type lists.
+        for types in ["[2]", "[1,", "{}", r#"["1"]"#, "1"] {
+            let types = c(types);
+            assert_eq!(imcore_get_conversation_list(client, types.as_ptr(), 10, cb, ud), 33003, "{types:?}");
+            assert_eq!(imcore_clear_conversations(client, types.as_ptr(), cb, ud), 33003);
+            assert_eq!(imcore_get_total_unread_count(client, types.as_ptr(), true, cb, ud), 33003);
+            assert_eq!(imcore_get_conversation_unread_count(client, types.as_ptr(), cb, ud), 33003);
+            assert_eq!(imcore_search_conversation_by_content(client, c("hi").as_ptr(), types.as_ptr(), cb, ud), 33003);
+        }
+        assert_eq!(imcore_get_conversation_unread_count(client, null(), cb, ud), 33003, "types required");
+        assert_eq!(imcore_get_conversation_list(client, null(), -1, cb, ud), 33003, "negative count");
+        assert_eq!(imcore_get_remote_conversation_list(client, -5, cb, ud), 33003);
+        for kind in [0, 2, 5] {
+            assert_eq!(imcore_get_conversation(client, kind, b, cb, ud), 33003);
+            assert_eq!(imcore_remove_conversation(client, kind, b, cb, ud), 33003);
+            assert_eq!(imcore_get_unread_count(client, kind, b, cb, ud), 33003);
+            assert_eq!(imcore_clear_unread_count(client, kind, b, cb, ud), 33003);
+            assert_eq!(imcore_clear_history_messages(client, kind, b, 0, cb, ud), 33003);
+            assert_eq!(imcore_clear_remote_history_messages(client, kind, b, 0, cb, ud), 33003);
+        }
+        assert_eq!(imcore_get_conversation(client, 1, null(), cb, ud), 33003);
+        assert_eq!(imcore_remove_conversation(client, 1, null(), cb, ud), 33003);
+        assert_eq!(imcore_get_unread_count(client, 1, null(), cb, ud), 33003);
+        assert_eq!(imcore_clear_unread_count(client, 1, null(), cb, ud), 33003);
+        assert_eq!(imcore_clear_history_messages(client, 1, null(), 0, cb, ud), 33003);
+        assert_eq!(imcore_search_messages(client, 1, null(), c("hi").as_ptr(), 0, 10, cb, ud), 33003);
+        assert_eq!(imcore_search_messages(client, 1, b, null(), 0, 10, cb, ud), 33003);
+        assert_eq!(imcore_search_messages(client, 1, b, c("hi").as_ptr(), 0, -1, cb, ud), 33003);
+        assert_eq!(imcore_search_conversation_by_content(client, null(), null(), cb, ud), 33003);
+        assert_eq!(imcore_get_remote_history_messages(client, 1, b, 0, 10, 2, cb, ud), 33003, "order");
+        assert_eq!(imcore_get_remote_history_messages(client, 1, b, 0, -1, 0, cb, ud), 33003);
+        assert_eq!(imcore_get_remote_history_messages(client, 1, null(), 0, 10, 0, cb, ud), 33003);
+
+        // JSON objects core parses: status items, inserted messages, message refs, remote refs.
+        for status in ["{}", "[]", "{", r#"{"pinned":true}"#, r#"{"notificationStatus":3}"#] {
+            assert_eq!(imcore_set_conversation_status(client, 1, b, c(status).as_ptr(), cb, ud), 33003, "{status}");
+        }
+        assert_eq!(imcore_set_conversation_status(client, 1, b, null(), cb, ud), 33003);
+        for message in [insert("3"), insert("\"2\""), c("{"), c("[]")] {
+            assert_eq!(imcore_insert_message(client, 1, b, message.as_ptr(), cb, ud), 33003, "{message:?}");
+        }
+        assert_eq!(imcore_insert_message(client, 1, b, null(), cb, ud), 33003);
+        assert_eq!(imcore_insert_message(client, 9, b, insert("2").as_ptr(), cb, ud), 33003);
+        for which in ["null", r#""""#, "1.5", "{", "[1]", "true"] {
+            assert_eq!(imcore_get_message(client, c(which).as_ptr(), cb, ud), 33003, "{which}");
+        }
+        assert_eq!(imcore_get_message(client, null(), cb, ud), 33003);
+        for refs in ["[]", "{}", "[{}]", r#"[{"messageUId":"","sentTime":1,"messageDirection":1}]"#,
+                     r#"[{"messageUId":"U","sentTime":1,"messageDirection":1,"x":1}]"#, "["] {
+            assert_eq!(imcore_delete_remote_messages(client, 1, b, c(refs).as_ptr(), cb, ud), 33003, "{refs}");
+        }
+        assert_eq!(imcore_delete_remote_messages(client, 1, b, null(), cb, ud), 33003);
+
+        // Message ids and statuses.
+        assert_eq!(imcore_set_message_content(client, 1, null(), cb, ud), 33003);
+        assert_eq!(imcore_set_message_sent_status(client, 1, 31, cb, ud), 33003, "unknown sent status");
+        assert_eq!(imcore_delete_messages(client, null(), 3, cb, ud), 33003, "NULL ids");
+        let ids = [0i64; 2];
+        let misaligned = (ids.as_ptr() as *const u8).wrapping_add(1) as *const i64;
+        assert_eq!(imcore_delete_messages(client, misaligned, 1, cb, ud), 33003);
+        assert_eq!(imcore_delete_messages(client, ids.as_ptr(), usize::MAX, cb, ud), 33003);
+        assert!(rx.try_recv().is_err(), "refused calls never complete");
+
+        // Ranges are core's: those calls are accepted and complete once with 33003.
+        let hundred_and_one = [1i64; 101];
+        let spaces = c("   ");
+        let content_array = c("[]");
+        let range_checked: [(&str, i32); 9] = [
+            ("count 0", imcore_get_conversation_list(client, null(), 0, cb, ud)),
+            ("count 1001", imcore_get_remote_conversation_list(client, 1001, cb, ud)),
+            ("101 ids", imcore_delete_messages(client, hundred_and_one.as_ptr(), 101, cb, ud)),
+            ("no ids", imcore_delete_messages(client, null(), 0, cb, ud)),
+            ("received status 256", imcore_set_message_received_status(client, 1, 256, cb, ud)),
+            ("content not an object", imcore_set_message_content(client, 1, content_array.as_ptr(), cb, ud)),
+            ("keyword of spaces", imcore_search_messages(client, 1, b, spaces.as_ptr(), 0, 10, cb, ud)),
+            ("search count 101", imcore_search_messages(client, 1, b, c("hi").as_ptr(), 0, 101, cb, ud)),
+            ("negative timestamp", imcore_clear_history_messages(client, 1, b, -1, cb, ud)),
+        ];
+        for (what, accepted) in range_checked {
+            assert_eq!(accepted, 0, "{what}");
+            assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap().0, 33003, "{what}");
+        }
+        assert!(rx.recv_timeout(Duration::from_millis(100)).is_err(), "each completes once");
+        imcore_client_free(client);
+    }
 }
