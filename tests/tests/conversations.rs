@@ -1,0 +1,233 @@
+//! Conversations, unread counts, search and local message operations of a real client after
+//! a real exchange through imserver, and recovery from a corrupted database.
+
+use imcore::{
+    ConversationStatusItem, ConversationType, Event, InsertMessage, MessageContent,
+    MessageDirection, MessageRef, NotificationStatus,
+};
+use imcore_harness::{Client, ServerProcess};
+use std::time::Duration;
+
+const PRIVATE: ConversationType = ConversationType::Private;
+
+async fn send(from: &Client, to: &str, content: MessageContent) {
+    from.im
+        .send_message(PRIVATE, to, content)
+        .await
+        .expect("send");
+}
+
+fn typing() -> MessageContent {
+    MessageContent::from_json(
+        r#"{"objectName":"RC:TypSts","content":{"typingContentType":"RC:TxtMsg"}}"#,
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_counts_conversations_and_search_follow_an_exchange() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"), "app-conv", "secret-conv");
+    let ann = Client::connect(&server, &dir.path().join("ann"), "ann").await;
+    let cat = Client::connect(&server, &dir.path().join("cat"), "cat").await;
+    let bob = Client::connect(&server, &dir.path().join("bob"), "bob").await;
+
+    send(&ann, "bob", MessageContent::text("lunch at noon?")).await;
+    send(&ann, "bob", typing()).await;
+    send(&ann, "bob", MessageContent::text("我们明天开会")).await;
+    send(&cat, "bob", MessageContent::text("hello from cat")).await;
+    // Four events: the typing status is announced but not stored or counted.
+    let got = tokio::task::spawn_blocking(move || {
+        let got = bob.listener.messages(4, Duration::from_secs(10));
+        (bob, got)
+    })
+    .await
+    .unwrap();
+    let (bob, got) = got;
+    assert_eq!(got.iter().filter(|m| m.message_id == 0).count(), 1);
+
+    let list = bob.im.get_conversation_list(None, 10).await.unwrap();
+    let order: Vec<_> = list.iter().map(|c| c.target_id.as_str()).collect();
+    assert_eq!(order, ["cat", "ann"], "latest first");
+    assert_eq!(list[1].unread_message_count, 2);
+    assert_eq!(
+        list[1].latest_message.as_ref().unwrap().content["content"],
+        "我们明天开会"
+    );
+    assert_eq!(bob.im.get_total_unread_count(None, false).await.unwrap(), 3);
+    assert_eq!(bob.im.get_unread_count(PRIVATE, "ann").await.unwrap(), 2);
+    // The sender's own messages never count.
+    assert_eq!(ann.im.get_total_unread_count(None, false).await.unwrap(), 0);
+
+    let pin = ConversationStatusItem {
+        is_top: Some(true),
+        notification_status: Some(NotificationStatus::DoNotDisturb),
+    };
+    bob.im
+        .set_conversation_status(PRIVATE, "ann", pin)
+        .await
+        .unwrap();
+    let list = bob.im.get_conversation_list(None, 10).await.unwrap();
+    assert_eq!((list[0].target_id.as_str(), list[0].is_top), ("ann", true));
+    assert_eq!(
+        bob.im.get_total_unread_count(None, false).await.unwrap(),
+        1,
+        "muted excluded"
+    );
+    assert_eq!(bob.im.get_total_unread_count(None, true).await.unwrap(), 3);
+    assert!(bob.im.clear_unread_count(PRIVATE, "ann").await.unwrap());
+    assert_eq!(
+        bob.im
+            .get_conversation_unread_count(vec![PRIVATE])
+            .await
+            .unwrap(),
+        1
+    );
+
+    let found = bob
+        .im
+        .search_messages(PRIVATE, "ann", "明天", 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let conversations = bob
+        .im
+        .search_conversation_by_content("from", None)
+        .await
+        .unwrap();
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(conversations[0].match_count, Some(1));
+
+    // Local-only messages, reads by id and UID, deletion.
+    let tip = InsertMessage::from_json(
+        r#"{"senderUserId":"ann","messageDirection":2,"objectName":"RC:InfoNtf","content":{"message":"ann changed her name"}}"#,
+    )
+    .unwrap();
+    let tip = bob.im.insert_message(PRIVATE, "ann", tip).await.unwrap();
+    assert_eq!(tip.message_direction, MessageDirection::Receive);
+    assert_eq!(bob.im.get_unread_count(PRIVATE, "ann").await.unwrap(), 0);
+    let first = got.iter().find(|m| m.message_id != 0).unwrap();
+    let by_uid = bob
+        .im
+        .get_message(MessageRef::Uid(first.message_uid.clone()))
+        .await
+        .unwrap();
+    assert_eq!(by_uid.unwrap().message_id, first.message_id);
+    assert_eq!(
+        bob.im.delete_messages(vec![tip.message_id]).await.unwrap(),
+        1
+    );
+    assert!(
+        bob.im
+            .get_message(MessageRef::Id(tip.message_id))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let ann_conversation = bob
+        .im
+        .get_conversation(PRIVATE, "ann")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ann_conversation.latest_message.unwrap().content["content"],
+        "我们明天开会",
+        "the latest remaining message"
+    );
+    assert_eq!(
+        bob.im
+            .clear_history_messages(PRIVATE, "cat", 0)
+            .await
+            .unwrap(),
+        1
+    );
+
+    // Bad input is refused with 33003 and changes nothing.
+    assert_eq!(
+        bob.im
+            .get_conversation_list(None, 0)
+            .await
+            .unwrap_err()
+            .code,
+        33003
+    );
+    assert_eq!(
+        bob.im.delete_messages(vec![1; 101]).await.unwrap_err().code,
+        33003
+    );
+    assert_eq!(
+        bob.im
+            .search_messages(PRIVATE, "ann", "", 0, 10)
+            .await
+            .unwrap_err()
+            .code,
+        33003
+    );
+    assert_eq!(
+        bob.im
+            .get_history_messages(PRIVATE, &"x".repeat(65), 0, 5, imcore::HistoryOrder::Older)
+            .await
+            .unwrap_err()
+            .code,
+        33003
+    );
+    assert_eq!(
+        bob.im.get_conversation_list(None, 10).await.unwrap().len(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupted_database_is_moved_aside_and_rebuilt_from_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"), "app-corrupt", "secret-corrupt");
+    let ann = Client::connect(&server, &dir.path().join("ann"), "ann").await;
+    let bob_db = dir.path().join("bob");
+    {
+        let bob = Client::connect(&server, &bob_db, "bob").await;
+        for n in 0..5 {
+            send(&ann, "bob", MessageContent::text(&format!("m{n}"))).await;
+        }
+        tokio::task::spawn_blocking(move || {
+            bob.listener.messages(5, Duration::from_secs(10));
+        })
+        .await
+        .unwrap();
+    }
+    let file = imcore::database::database_file(&bob_db, &server.app_key, "bob");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    std::fs::write(
+        &file,
+        b"this is not a database, it was overwritten by a broken disk",
+    )
+    .unwrap();
+
+    let bob = Client::connect(&server, &bob_db, "bob").await;
+    let recovered = tokio::task::spawn_blocking(move || {
+        let event = bob.listener.wait_for(Duration::from_secs(10), |e| {
+            matches!(e, Event::DatabaseRecovered { .. })
+        });
+        let again = bob.listener.messages(5, Duration::from_secs(10));
+        (bob, event, again)
+    })
+    .await
+    .unwrap();
+    let (bob, event, again) = recovered;
+    let Event::DatabaseRecovered { moved_to } = event else {
+        unreachable!()
+    };
+    assert!(
+        std::path::Path::new(&moved_to).exists(),
+        "the broken file is kept"
+    );
+    let texts: Vec<_> = again.iter().map(|m| m.content["content"].clone()).collect();
+    assert_eq!(
+        texts,
+        ["m0", "m1", "m2", "m3", "m4"],
+        "rebuilt from the server"
+    );
+    assert_eq!(bob.im.get_total_unread_count(None, false).await.unwrap(), 5);
+}
