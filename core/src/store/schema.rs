@@ -19,6 +19,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_conversations.sql"),
 ];
 
+/// Prepared statements kept per connection: every statement of the API, with room for the
+/// per-count variants of paged queries.
+const STATEMENT_CACHE: usize = 128;
+
 /// An open database, and where a corrupted predecessor was moved if it had to be.
 pub(super) struct Opened {
     pub conn: Connection,
@@ -56,11 +60,13 @@ pub(super) fn open_reader(file: &Path) -> ImResult<Connection> {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 
 fn open_and_migrate(file: &Path) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open(file)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     searchable::register(&conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;

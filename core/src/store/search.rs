@@ -45,7 +45,7 @@ pub(crate) fn messages(
     let sql = format!(
         "SELECT {COLUMNS_OF_M} FROM message_text s JOIN messages m ON m.message_id = s.rowid \
          WHERE {} AND m.conversation_type = ?2 AND m.target_id = ?3 AND m.sent_time < ?4 \
-         ORDER BY m.sent_time DESC, m.message_id DESC LIMIT ?5",
+         ORDER BY m.sent_time DESC, m.message_id DESC LIMIT {count}",
         match_condition(keyword)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -56,7 +56,6 @@ pub(crate) fn messages(
             target_id,
             // "Latest" is an open upper bound, so that the index range stays usable.
             if before == 0 { i64::MAX } else { before },
-            count as i64
         ],
         message_from_row,
     )?;
