@@ -1,134 +1,26 @@
 //! Starts the server in-process and drives it over real HTTP and WebSocket connections.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use improto::{Body, Connect, Pull, Send as SendRequest};
-use imserver::{Config, Ready, run};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use improto::{Body, Connect, Pull};
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 
 mod common;
 
-use common::{Ws, expect_closed, post_signed, recv, send};
-
-/// A server running on a temporary directory; stops when dropped or `stop`ped.
-struct TestServer {
-    ready: Ready,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), imserver::ServerError>>>,
-    dir: tempfile::TempDir,
-}
+use common::{TestServer, expect_closed, recv, send, text_message};
 
 impl TestServer {
-    async fn start() -> Self {
-        Self::start_with(|_| {}).await
-    }
-
-    async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let mut config = Config::for_data_dir(dir.path());
-        adjust(&mut config);
-        let task = tokio::spawn(run(config, ready_tx, async {
-            let _ = stopped.await;
-        }));
-        let ready = ready_rx.await.expect("server did not start");
-        TestServer {
-            ready,
-            stop: Some(stop),
-            task: Some(task),
-            dir,
-        }
-    }
-
-    fn addr(&self) -> SocketAddr {
-        self.ready.addr
-    }
-
     /// The acked sequence stored for `user_id`'s `device-1`, read from the database file.
     fn stored_ack(&self, user_id: &str) -> Option<i64> {
-        let file = self.dir.path().join(imserver::store::DATABASE_FILE);
-        let conn = rusqlite::Connection::open(file).unwrap();
-        conn.query_row(
-            "SELECT acked_seq FROM device_acks WHERE user_id = ?1 AND device_id = 'device-1'",
-            [user_id],
-            |row| row.get(0),
-        )
-        .ok()
-    }
-
-    fn app_key(&self) -> &str {
-        &self.ready.app.key
-    }
-
-    /// Stops the server and returns its data directory, kept for inspection.
-    async fn stop_keeping_data(mut self) -> tempfile::TempDir {
-        self.halt().await;
-        let placeholder = tempfile::tempdir().unwrap();
-        std::mem::replace(&mut self.dir, placeholder)
-    }
-
-    async fn stop(mut self) {
-        self.halt().await;
-    }
-
-    async fn halt(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.unwrap().unwrap();
-        }
-    }
-
-    /// POSTs a form to the Server API, signed with `secret`; returns (HTTP status, JSON).
-    async fn api(&self, path: &str, form: &str, secret: &str) -> (u16, serde_json::Value) {
-        post_signed(self.addr(), self.app_key(), secret, path, form).await
-    }
-
-    async fn token(&self, user_id: &str) -> String {
-        let secret = self.ready.app.secret.clone();
-        let (status, json) = self
-            .api(
-                "/user/getToken.json",
-                &format!("userId={user_id}&name="),
-                &secret,
+        self.database()
+            .query_row(
+                "SELECT acked_seq FROM device_acks WHERE user_id = ?1 AND device_id = 'device-1'",
+                [user_id],
+                |row| row.get(0),
             )
-            .await;
-        assert_eq!(status, 200, "{json}");
-        assert_eq!(json["code"], 200);
-        assert_eq!(json["userId"], user_id);
-        json["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn open(&self) -> Ws {
-        let (ws, _) = connect_async(format!("ws://{}/ws", self.addr()))
-            .await
-            .unwrap();
-        ws
-    }
-
-    /// Opens a connection and authenticates it; returns it with the `ConnectAck`.
-    async fn connect(&self, token: &str) -> (Ws, improto::ConnectAck) {
-        let mut ws = self.open().await;
-        send(&mut ws, connect_frame(self.app_key(), token)).await;
-        match recv(&mut ws).await {
-            Body::ConnectAck(ack) => (ws, ack),
-            other => panic!("expected ConnectAck, got {other:?}"),
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+            .ok()
     }
 }
 
@@ -139,19 +31,6 @@ fn connect_frame(app_key: &str, token: &str) -> Body {
         platform: improto::Platform::Desktop as i32,
         protocol_version: improto::PROTOCOL_VERSION,
         device_id: "device-1".into(),
-    })
-}
-
-fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
-    Body::Send(SendRequest {
-        request_id,
-        conversation_type: 1,
-        target_id: to.into(),
-        object_name: "RC:TxtMsg".into(),
-        content: format!(r#"{{"content":"message {request_id}"}}"#),
-        client_message_id: client_message_id.into(),
-        persisted: true,
-        counted: true,
     })
 }
 
@@ -250,20 +129,18 @@ async fn delivers_pushes_and_serves_pulls_after_reconnect() {
 #[tokio::test]
 async fn server_api_checks_signature_app_key_and_parameters() {
     let server = TestServer::start().await;
+    let key = server.app_key().to_owned();
     let (status, json) = server
-        .api("/user/getToken.json", "userId=u1", "wrong-secret")
+        .api_as(&key, "wrong-secret", "/user/getToken.json", "userId=u1")
         .await;
     assert_eq!((status, json["code"].as_i64()), (401, Some(1004)));
     assert!(json["errorMessage"].is_string());
 
-    let secret = server.ready.app.secret.clone();
-    let (status, json) = server.api("/user/getToken.json", "name=x", &secret).await;
+    let (status, json) = server.api("/user/getToken.json", "name=x").await;
     assert_eq!((status, json["code"].as_i64()), (400, Some(1002)));
-    let (status, json) = server
-        .api("//user//getToken.json", "userId=u1", &secret)
-        .await;
+    let (status, json) = server.api("//user//getToken.json", "userId=u1").await;
     assert_eq!((status, json["code"].as_i64()), (200, Some(200)));
-    let (status, json) = server.api("/user/nothing.json", "", &secret).await;
+    let (status, json) = server.api("/user/nothing.json", "").await;
     assert_eq!((status, json["code"].as_i64()), (404, Some(404)));
 
     let response = reqwest::Client::new()
@@ -371,16 +248,11 @@ async fn a_garbage_frame_closes_only_that_connection() {
 async fn validates_sends_and_reports_presence() {
     let server = TestServer::start().await;
     let token = server.token("alice").await;
-    let secret = server.ready.app.secret.clone();
-    let (_, offline) = server
-        .api("/user/checkOnline.json", "userId=alice", &secret)
-        .await;
+    let (_, offline) = server.api("/user/checkOnline.json", "userId=alice").await;
     assert_eq!(offline["status"], "0");
 
     let (mut alice, _) = server.connect(&token).await;
-    let (_, online) = server
-        .api("/user/checkOnline.json", "userId=alice", &secret)
-        .await;
+    let (_, online) = server.api("/user/checkOnline.json", "userId=alice").await;
     assert_eq!(online["status"], "1");
 
     let Body::Send(mut bad) = text_message(5, "bob", "v1") else {
@@ -531,7 +403,7 @@ async fn persists_acks_at_most_once_a_second_and_the_last_one_when_the_session_e
     // Let the session read both before the shutdown starts.
     send(&mut bob, Body::Ping(improto::Ping { nonce: 7 })).await;
     assert!(matches!(recv(&mut bob).await, Body::Pong(_)));
-    let data = server.stop_keeping_data().await;
+    let data = server.stop().await;
     let conn =
         rusqlite::Connection::open(data.path().join(imserver::store::DATABASE_FILE)).unwrap();
     let acked: i64 = conn

@@ -1,4 +1,5 @@
-//! Helpers shared by the in-process server tests: WebSocket frames and signed Server API calls.
+//! Helpers shared by the in-process server tests: a server on a temporary directory, WebSocket
+//! frames and signed Server API calls.
 
 #![allow(dead_code)] // each test file uses a different subset
 
@@ -6,11 +7,14 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use improto::{Body, decode, encode};
+use improto::{Body, Connect, ConnectAck, Platform, decode, encode};
 use imserver::auth::signature::sign;
+use imserver::{Config, Ready, run};
 use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
 /// A client WebSocket to the server under test.
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -33,6 +37,20 @@ pub async fn recv(ws: &mut Ws) -> Body {
     })
     .await
     .expect("no frame within 5 s")
+}
+
+/// A persisted, counted text message with content `{"content":"message <request_id>"}`.
+pub fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
+    Body::Send(improto::Send {
+        request_id,
+        conversation_type: 1,
+        target_id: to.into(),
+        object_name: "RC:TxtMsg".into(),
+        content: format!(r#"{{"content":"message {request_id}"}}"#),
+        client_message_id: client_message_id.into(),
+        persisted: true,
+        counted: true,
+    })
 }
 
 /// Reads until the server closes the connection; returns the `Close` frame it sent first.
@@ -75,4 +93,148 @@ pub async fn post_signed(
         .unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+/// A server running in-process on a temporary data directory; stops when dropped or `stop`ped.
+pub struct TestServer {
+    /// Address and app of the running server.
+    pub ready: Ready,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), imserver::ServerError>>>,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// A server with the default configuration.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A server allowing several connections per user and platform (`--multi-device`).
+    pub async fn start_multi_device() -> Self {
+        Self::start_with(|config| config.multi_device = true).await
+    }
+
+    /// A server whose default configuration `adjust` changes.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_in(tempfile::tempdir().unwrap(), adjust).await
+    }
+
+    /// A server on the data directory `dir` (e.g. one an earlier server left).
+    pub async fn start_in(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> Self {
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let mut config = Config::for_data_dir(dir.path());
+        adjust(&mut config);
+        let task = tokio::spawn(run(config, ready_tx, async {
+            let _ = stopped.await;
+        }));
+        let ready = ready_rx.await.expect("server did not start");
+        TestServer {
+            ready,
+            stop: Some(stop),
+            task: Some(task),
+            dir: Some(dir),
+        }
+    }
+
+    /// Where the server listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.ready.addr
+    }
+
+    /// The app served.
+    pub fn app_key(&self) -> &str {
+        &self.ready.app.key
+    }
+
+    /// A connection to the server's database file, for inspection.
+    pub fn database(&self) -> rusqlite::Connection {
+        let dir = self.dir.as_ref().expect("server running");
+        rusqlite::Connection::open(dir.path().join(imserver::store::DATABASE_FILE)).unwrap()
+    }
+
+    /// Stops the server (waiting for it) and returns its data directory.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        self.dir.take().unwrap()
+    }
+
+    /// POSTs `form` to the Server API, signed with the app's secret; returns (HTTP status, JSON).
+    pub async fn api(&self, path: &str, form: &str) -> (u16, serde_json::Value) {
+        let app = &self.ready.app;
+        self.api_as(&app.key, &app.secret, path, form).await
+    }
+
+    /// POSTs `form` to the Server API signed with `key` / `secret`.
+    pub async fn api_as(
+        &self,
+        key: &str,
+        secret: &str,
+        path: &str,
+        form: &str,
+    ) -> (u16, serde_json::Value) {
+        post_signed(self.addr(), key, secret, path, form).await
+    }
+
+    /// A token for `user_id` from `/user/getToken.json`.
+    pub async fn token(&self, user_id: &str) -> String {
+        let (status, json) = self
+            .api("/user/getToken.json", &format!("userId={user_id}&name="))
+            .await;
+        assert_eq!((status, json["code"].as_i64()), (200, Some(200)), "{json}");
+        assert_eq!(json["userId"], user_id);
+        json["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Opens a WebSocket without sending anything.
+    pub async fn open(&self) -> Ws {
+        let (ws, _) = connect_async(format!("ws://{}/ws", self.addr()))
+            .await
+            .unwrap();
+        ws
+    }
+
+    /// Opens a desktop connection of `device-1` and sends `Connect`; returns the connection with
+    /// the `ConnectAck`.
+    pub async fn connect(&self, token: &str) -> (Ws, ConnectAck) {
+        self.connect_as(token, Platform::Desktop as i32, "device-1")
+            .await
+    }
+
+    /// Opens a connection of `device_id` on `platform` and sends `Connect`; returns the
+    /// connection with the `ConnectAck`.
+    pub async fn connect_as(
+        &self,
+        token: &str,
+        platform: i32,
+        device_id: &str,
+    ) -> (Ws, ConnectAck) {
+        let mut ws = self.open().await;
+        let connect = Connect {
+            token: token.into(),
+            app_key: self.app_key().into(),
+            platform,
+            protocol_version: improto::PROTOCOL_VERSION,
+            device_id: device_id.into(),
+        };
+        send(&mut ws, Body::Connect(connect)).await;
+        match recv(&mut ws).await {
+            Body::ConnectAck(ack) => (ws, ack),
+            other => panic!("expected ConnectAck, got {other:?}"),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
 }
