@@ -3,13 +3,16 @@
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use improto::{Body, Connect, Pull};
+use improto::{Body, Connect};
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 
 mod common;
 
-use common::{TestServer, expect_closed, recv, send, text_message};
+use common::{
+    TestServer, expect_closed, pull, recv, recv_ack_and_own_entry, recv_send_ack, send,
+    text_message,
+};
 
 impl TestServer {
     /// The acked sequence stored for `user_id`'s `device-1`, read from the database file.
@@ -51,9 +54,7 @@ async fn delivers_pushes_and_serves_pulls_after_reconnect() {
     );
 
     send(&mut alice, text_message(1, "bob", "m1")).await;
-    let Body::SendAck(first_ack) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
+    let (first_ack, _) = recv_ack_and_own_entry(&mut alice).await;
     assert_eq!((first_ack.request_id, first_ack.code), (1, 0));
     assert_eq!(first_ack.message_uid.len(), 19);
     let Body::Delivery(pushed) = recv(&mut bob).await else {
@@ -72,53 +73,26 @@ async fn delivers_pushes_and_serves_pulls_after_reconnect() {
     let mut sent_times = vec![first_ack.sent_time];
     for (request_id, key) in [(2, "m2"), (3, "m3")] {
         send(&mut alice, text_message(request_id, "bob", key)).await;
-        let Body::SendAck(ack) = recv(&mut alice).await else {
-            panic!("expected SendAck")
-        };
-        assert_eq!((ack.request_id, ack.code), (request_id, 0));
+        let (ack, _) = recv_ack_and_own_entry(&mut alice).await;
+        assert_eq!(ack.request_id, request_id);
         sent_times.push(ack.sent_time);
     }
     assert!(sent_times.windows(2).all(|w| w[0] < w[1]), "{sent_times:?}");
     send(&mut alice, text_message(4, "bob", "m1")).await;
-    let Body::SendAck(retry) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
+    let retry = recv_send_ack(&mut alice).await;
     assert_eq!((retry.request_id, retry.code), (4, 0));
     assert_eq!(retry.message_uid, first_ack.message_uid);
     assert_eq!(retry.sent_time, first_ack.sent_time);
 
     let (mut bob, ack) = server.connect(&bob_token).await;
     assert_eq!(ack.inbox_seq, 3);
-    send(
-        &mut bob,
-        Body::Pull(Pull {
-            request_id: 9,
-            after_seq: 1,
-            limit: 0,
-        }),
-    )
-    .await;
-    let Body::Delivery(page) = recv(&mut bob).await else {
-        panic!("expected Delivery")
-    };
-    assert_eq!(page.pull_request_id, 9);
+    let page = pull(&mut bob, 9, 1, 0).await;
     assert!(!page.has_more);
     let seqs: Vec<u64> = page.messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![2, 3]);
     assert_eq!(page.messages[0].content, r#"{"content":"message 2"}"#);
 
-    send(
-        &mut bob,
-        Body::Pull(Pull {
-            request_id: 10,
-            after_seq: 0,
-            limit: 1,
-        }),
-    )
-    .await;
-    let Body::Delivery(page) = recv(&mut bob).await else {
-        panic!("expected Delivery")
-    };
+    let page = pull(&mut bob, 10, 0, 1).await;
     assert_eq!(
         (page.messages.len(), page.messages[0].seq, page.has_more),
         (1, 1, true)
@@ -221,10 +195,7 @@ async fn a_garbage_frame_closes_only_that_connection() {
         Body::Pong(improto::Pong { nonce: 77 })
     );
     send(&mut alice, text_message(1, "bob", "g1")).await;
-    let Body::SendAck(ack) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
-    assert_eq!(ack.code, 0);
+    recv_ack_and_own_entry(&mut alice).await;
 
     let mut text = server.open().await;
     text.send(Message::Text("hello".into())).await.unwrap();
@@ -260,24 +231,17 @@ async fn validates_sends_and_reports_presence() {
     };
     bad.content = "not json".into();
     send(&mut alice, Body::Send(bad)).await;
-    let Body::SendAck(ack) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
+    let ack = recv_send_ack(&mut alice).await;
     assert_eq!((ack.request_id, ack.code), (5, 33003));
     assert!(ack.message_uid.is_empty());
 
-    // Sending to oneself lands in one's own inbox, pushed to this connection.
+    // Sending to oneself lands once in one's own inbox, pushed to this connection after the ack.
     send(&mut alice, text_message(6, "alice", "self")).await;
-    let mut got_ack = false;
-    let mut got_push = false;
-    for _ in 0..2 {
-        match recv(&mut alice).await {
-            Body::SendAck(ack) => got_ack = ack.code == 0,
-            Body::Delivery(d) => got_push = d.messages[0].seq == 1,
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert!(got_ack && got_push);
+    let (_, entry) = recv_ack_and_own_entry(&mut alice).await;
+    assert_eq!((entry.seq, entry.target_id.as_str()), (1, "alice"));
+    assert_eq!(entry.client_message_id, "self");
+    send(&mut alice, Body::Ping(improto::Ping { nonce: 1 })).await;
+    assert!(matches!(recv(&mut alice).await, Body::Pong(_)));
     server.stop().await;
 }
 
@@ -292,13 +256,10 @@ async fn pipelined_sends_are_stored_in_order_and_pushed_in_sequence_order() {
     for i in 1..=COUNT {
         send(&mut alice, text_message(i, "bob", &format!("p{i}"))).await;
     }
-    let mut acked = std::collections::HashSet::new();
-    while acked.len() < COUNT as usize {
-        let Body::SendAck(ack) = recv(&mut alice).await else {
-            panic!("expected SendAck")
-        };
-        assert_eq!(ack.code, 0);
-        acked.insert(ack.request_id);
+    // Each SendAck is followed by the push of alice's own entry; both in sending order.
+    for i in 1..=COUNT {
+        let (ack, own) = recv_ack_and_own_entry(&mut alice).await;
+        assert_eq!((ack.request_id, own.seq), (i, i));
     }
     for expected in 1..=COUNT {
         let Body::Delivery(d) = recv(&mut bob).await else {
@@ -369,7 +330,7 @@ async fn persists_acks_at_most_once_a_second_and_the_last_one_when_the_session_e
     let ack = |seq| Body::Ack(improto::Ack { seq });
     for id in 1..=4 {
         send(&mut alice, text_message(id, "bob", &format!("k{id}"))).await;
-        assert!(matches!(recv(&mut alice).await, Body::SendAck(_)));
+        recv_ack_and_own_entry(&mut alice).await;
         assert!(matches!(recv(&mut bob).await, Body::Delivery(_)));
     }
     assert_eq!(server.stored_ack("bob"), None);

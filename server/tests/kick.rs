@@ -1,11 +1,11 @@
 //! One login per user and platform: a second connection of the same user on the same platform
 //! closes the first with `Close{code: 6}`, unless the server runs with `--multi-device`.
 
-use improto::{Body, Ping, Platform};
+use improto::Platform;
 
 mod common;
 
-use common::{TestServer, Ws, expect_closed, recv, send};
+use common::{TestServer, Ws, expect_alive, expect_closed};
 
 impl TestServer {
     /// Opens a connection on `platform` and expects a successful `ConnectAck`.
@@ -15,15 +15,6 @@ impl TestServer {
             .await;
         assert_eq!(ack.code, 0);
         ws
-    }
-}
-
-/// Pings over the connection and expects the matching `Pong`: the connection is still served.
-async fn expect_alive(ws: &mut Ws, nonce: u64) {
-    send(ws, Body::Ping(Ping { nonce })).await;
-    match recv(ws).await {
-        Body::Pong(pong) => assert_eq!(pong.nonce, nonce),
-        other => panic!("expected Pong, got {other:?}"),
     }
 }
 

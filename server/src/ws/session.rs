@@ -202,6 +202,7 @@ async fn run(
                     state: state.clone(),
                     identity: identity.clone(),
                     queue: queue.clone(),
+                    connection: registration.connection_id(),
                 };
                 if let Err(end) = request.handle(body, permit).await {
                     return end;

@@ -39,6 +39,58 @@ pub async fn recv(ws: &mut Ws) -> Body {
     .expect("no frame within 5 s")
 }
 
+/// Pings over the connection and expects the matching `Pong` as the next frame: the connection
+/// is still served, and nothing else was queued on it before.
+pub async fn expect_alive(ws: &mut Ws, nonce: u64) {
+    send(ws, Body::Ping(improto::Ping { nonce })).await;
+    match recv(ws).await {
+        Body::Pong(pong) => assert_eq!(pong.nonce, nonce),
+        other => panic!("expected Pong, got {other:?}"),
+    }
+}
+
+/// Pulls up to `limit` inbox entries after `after_seq` and returns the answer.
+pub async fn pull(ws: &mut Ws, request_id: u64, after_seq: u64, limit: u32) -> improto::Delivery {
+    let request = improto::Pull {
+        request_id,
+        after_seq,
+        limit,
+    };
+    send(ws, Body::Pull(request)).await;
+    match recv(ws).await {
+        Body::Delivery(page) if page.pull_request_id == request_id => page,
+        other => panic!("expected the answer to pull {request_id}, got {other:?}"),
+    }
+}
+
+/// The next frame, which must be a `SendAck`.
+pub async fn recv_send_ack(ws: &mut Ws) -> improto::SendAck {
+    match recv(ws).await {
+        Body::SendAck(ack) => ack,
+        other => panic!("expected SendAck, got {other:?}"),
+    }
+}
+
+/// The next frame, which must be a push (not a pull answer) of one inbox entry.
+pub async fn recv_pushed(ws: &mut Ws) -> improto::InboxMessage {
+    match recv(ws).await {
+        Body::Delivery(mut d) if d.pull_request_id == 0 && d.messages.len() == 1 => {
+            d.messages.remove(0)
+        }
+        other => panic!("expected a push of one entry, got {other:?}"),
+    }
+}
+
+/// The `SendAck` of a newly stored message and, right after it on the sending connection, the
+/// push of the sender's own entry of that message.
+pub async fn recv_ack_and_own_entry(ws: &mut Ws) -> (improto::SendAck, improto::InboxMessage) {
+    let ack = recv_send_ack(ws).await;
+    assert_eq!(ack.code, 0, "{ack:?}");
+    let own = recv_pushed(ws).await;
+    assert_eq!(own.message_uid, ack.message_uid);
+    (ack, own)
+}
+
 /// A persisted, counted text message with content `{"content":"message <request_id>"}`.
 pub fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
     Body::Send(improto::Send {
