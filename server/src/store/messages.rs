@@ -1,9 +1,10 @@
-//! Storing a sent message: idempotency, history, and the inboxes of recipient and sender, in one
-//! job.
+//! Storing a sent message: idempotency, history, the inboxes of recipient and sender, and both
+//! users' conversation lists, in one job.
 
 use improto::InboxMessage;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::conversations::record_latest;
 use super::message_view::seen_by;
 use super::{Store, StoreError, WriteTx};
 use crate::uid::new_message_uid;
@@ -110,9 +111,9 @@ impl Store {
     }
 }
 
-/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key) and
+/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key),
 /// inbox entries referencing it, the recipient's and the sender's own (one for a message to
-/// oneself).
+/// oneself), and, for history, the latest message of the conversation in both users' lists.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
     let sent_time = tx.clock.stamp();
@@ -179,6 +180,9 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
             ..seen_by(&recipient, stored.clone())
         })
     };
+    if stored.persisted {
+        record_latest(tx.conn, &m.app_key, &stored)?;
+    }
     let own_seq = append_to_inbox(
         tx.conn,
         &m.app_key,

@@ -25,6 +25,9 @@ macro_rules! message_columns_sql {
 
 mod apps;
 mod checkpoint;
+mod conversations;
+mod deletions;
+mod history;
 mod inbox;
 mod message_view;
 mod messages;
@@ -39,6 +42,8 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
+pub use conversations::UserConversation;
+pub use history::Order;
 pub use inbox::Pulled;
 pub use messages::{NewEntries, NewMessage, SendOutcome};
 pub use restrictions::StoredRestrictions;

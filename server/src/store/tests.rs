@@ -1,4 +1,7 @@
-//! Store behaviour on a real database file: sending, idempotency, pulling, acks, purging.
+//! Store behaviour on a real database file: sending, idempotency, pulling, acks, purging
+//! (conversation lists, history and deletions in [`remote`]).
+
+mod remote;
 
 use super::*;
 use crate::clock::now_ms;

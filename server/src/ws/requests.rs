@@ -1,4 +1,5 @@
-//! Requests of an authenticated connection: `Send`, `Pull`, `Ping` (the session keeps `Ack`s).
+//! Frames of an authenticated connection: `Send`, `Pull`, `Ping`, and `Request`s (answered in
+//! [`queries`]; the session keeps `Ack`s).
 //!
 //! A `Send` is queued to the store in frame order and completed on the writer thread right
 //! after its commit (push to the recipient, `SendAck`, push of the sender's own entry); other
@@ -15,6 +16,7 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use super::codes;
 use super::handshake::Identity;
 use super::outbox::Outgoing;
+use super::queries;
 use super::session::End;
 use super::validate::reject_send;
 use crate::state::ServerState;
@@ -59,7 +61,15 @@ impl Request {
                 )));
             }
             Body::Connect(_) => return Err(End::protocol_violation("already connected")),
-            Body::Request(_) => return Err(End::protocol_violation("requests are not served yet")),
+            Body::Request(request) => {
+                queries::answer(
+                    &self.state.store,
+                    &self.identity,
+                    self.queue,
+                    request,
+                    permit,
+                );
+            }
             Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) | Body::Response(_) => {
                 return Err(End::protocol_violation("server-only frame received"));
             }

@@ -91,6 +91,90 @@ pub async fn recv_ack_and_own_entry(ws: &mut Ws) -> (improto::SendAck, improto::
     (ack, own)
 }
 
+/// Sends `text_message(request_id, to, key)` and reads its `SendAck` and the push of the
+/// sender's own entry that follows; returns the sender's entry.
+pub async fn send_text(ws: &mut Ws, request_id: u64, to: &str, key: &str) -> improto::InboxMessage {
+    send(ws, text_message(request_id, to, key)).await;
+    recv_ack_and_own_entry(ws).await.1
+}
+
+/// Sends a `Request` with `body` and returns its `Response`, skipping pushes that arrive first.
+pub async fn request(
+    ws: &mut Ws,
+    request_id: u64,
+    body: improto::request::Body,
+) -> improto::Response {
+    let request = improto::Request {
+        request_id,
+        body: Some(body),
+    };
+    send(ws, Body::Request(request)).await;
+    loop {
+        match recv(ws).await {
+            Body::Response(response) => {
+                assert_eq!(response.request_id, request_id);
+                return response;
+            }
+            Body::Delivery(push) if push.pull_request_id == 0 => continue,
+            other => panic!("expected Response {request_id}, got {other:?}"),
+        }
+    }
+}
+
+/// A successful `Response`'s body.
+pub async fn request_ok(
+    ws: &mut Ws,
+    request_id: u64,
+    body: improto::request::Body,
+) -> Option<improto::response::Body> {
+    let response = request(ws, request_id, body).await;
+    assert_eq!(response.code, 0, "{response:?}");
+    response.body
+}
+
+/// A page of the private chat with `target_id` (order 0: before `timestamp`, newest first; 1:
+/// after it, oldest first).
+pub async fn history(
+    ws: &mut Ws,
+    request_id: u64,
+    target_id: &str,
+    timestamp: i64,
+    count: u32,
+    order: i32,
+) -> improto::HistoryPage {
+    let query = improto::HistoryQuery {
+        conversation_type: 1,
+        target_id: target_id.into(),
+        timestamp,
+        count,
+        order,
+    };
+    match request_ok(ws, request_id, improto::request::Body::History(query)).await {
+        Some(improto::response::Body::History(page)) => page,
+        other => panic!("expected a history page, got {other:?}"),
+    }
+}
+
+/// A page of the conversation list: `count` conversations before `before_time`.
+pub async fn conversation_list(
+    ws: &mut Ws,
+    request_id: u64,
+    count: u32,
+    before_time: i64,
+) -> improto::ConversationList {
+    let query = improto::ConversationListQuery { count, before_time };
+    match request_ok(
+        ws,
+        request_id,
+        improto::request::Body::ConversationList(query),
+    )
+    .await
+    {
+        Some(improto::response::Body::ConversationList(list)) => list,
+        other => panic!("expected a conversation list, got {other:?}"),
+    }
+}
+
 /// A persisted, counted text message with content `{"content":"message <request_id>"}`.
 pub fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
     Body::Send(improto::Send {
