@@ -50,6 +50,12 @@ impl SentClock {
         self.last = now_ms().max(self.last + 1);
         self.last
     }
+
+    /// The latest stamp handed out (or the starting point): every message stored so far was
+    /// sent at or before it.
+    pub fn last(&self) -> i64 {
+        self.last
+    }
 }
 
 #[cfg(test)]
@@ -70,6 +76,7 @@ mod tests {
         let a = clock.stamp();
         let b = clock.stamp();
         assert!(b > a);
+        assert_eq!(clock.last(), b);
         assert!(a > now_ms());
     }
 }

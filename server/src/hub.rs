@@ -110,11 +110,35 @@ impl Hub {
 
     /// Queues `frame` on every connection of the user, without waiting.
     pub fn push(&self, app_key: &str, user_id: &str, frame: &axum::body::Bytes) {
+        self.push_skipping(app_key, user_id, None, frame);
+    }
+
+    /// Queues `frame` on every connection of the user but `connection` (a
+    /// [`Registration::connection_id`]), without waiting.
+    pub fn push_to_others(
+        &self,
+        app_key: &str,
+        user_id: &str,
+        connection: u64,
+        frame: &axum::body::Bytes,
+    ) {
+        self.push_skipping(app_key, user_id, Some(connection), frame);
+    }
+
+    /// Queues `frame` on the user's connections except `skip`; a connection whose outbox is
+    /// full is too slow and is kicked.
+    fn push_skipping(
+        &self,
+        app_key: &str,
+        user_id: &str,
+        skip: Option<u64>,
+        frame: &axum::body::Bytes,
+    ) {
         let peers = self.lock();
         let Some(list) = peers.get(app_key).and_then(|users| users.get(user_id)) else {
             return;
         };
-        for peer in list {
+        for peer in list.iter().filter(|p| Some(p.id) != skip) {
             if let Err(mpsc::error::TrySendError::Full(_)) =
                 peer.queue.try_send(Outgoing::Frame(frame.clone()))
             {
@@ -194,6 +218,13 @@ impl Hub {
     }
 }
 
+impl Registration {
+    /// The hub's id of the registered connection.
+    pub fn connection_id(&self) -> u64 {
+        self.id
+    }
+}
+
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut peers = self.hub.lock();
@@ -217,7 +248,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tracks_presence_and_pushes_to_every_connection() {
+    fn tracks_presence_and_pushes_to_every_connection_or_all_but_one() {
         let hub = Arc::new(Hub::default());
         let (tx1, mut rx1) = mpsc::channel(4);
         let (tx2, mut rx2) = mpsc::channel(4);
@@ -227,6 +258,9 @@ mod tests {
         assert!(!hub.is_online("other", "bob"));
         hub.push("app", "bob", &axum::body::Bytes::from_static(b"x"));
         assert!(matches!(rx1.try_recv(), Ok(Outgoing::Frame(_))));
+        assert!(matches!(rx2.try_recv(), Ok(Outgoing::Frame(_))));
+        hub.push_to_others("app", "bob", r1.connection_id(), &axum::body::Bytes::new());
+        assert!(rx1.try_recv().is_err());
         assert!(matches!(rx2.try_recv(), Ok(Outgoing::Frame(_))));
         drop(r1);
         assert!(hub.is_online("app", "bob"));

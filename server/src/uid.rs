@@ -28,6 +28,19 @@ pub fn first_uid_at(time_ms: i64) -> String {
     encode(time << 38)
 }
 
+/// Whether `uid` has the shape of a message UID.
+pub fn is_message_uid(uid: &str) -> bool {
+    let bytes = uid.as_bytes();
+    bytes.len() == 19
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i % 5 == 4 {
+                *b == b'-'
+            } else {
+                ALPHABET.contains(b)
+            }
+        })
+}
+
 /// Writes the low 80 bits of `value` as `XXXX-XXXX-XXXX-XXXX`.
 fn encode(value: u128) -> String {
     let mut out = String::with_capacity(19);
@@ -45,19 +58,6 @@ fn encode(value: u128) -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
-
-    /// Whether `uid` has the shape of a message UID.
-    fn is_message_uid(uid: &str) -> bool {
-        let bytes = uid.as_bytes();
-        bytes.len() == 19
-            && bytes.iter().enumerate().all(|(i, b)| {
-                if i % 5 == 4 {
-                    *b == b'-'
-                } else {
-                    ALPHABET.contains(b)
-                }
-            })
-    }
 
     #[test]
     fn has_the_seed_format() {

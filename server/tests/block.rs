@@ -4,85 +4,15 @@
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use improto::{Body, Connect, encode};
+use improto::{Body, encode};
 use imserver::clock::now_ms;
-use imserver::{Config, Ready, run};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 
 mod common;
 
-use common::{Ws, expect_closed, post_signed, recv, send};
-
-/// A server running on a temporary directory.
-struct TestServer {
-    ready: Ready,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), imserver::ServerError>>>,
-    dir: Option<tempfile::TempDir>,
-}
+use common::{TestServer, Ws, expect_closed, recv};
 
 impl TestServer {
-    async fn start() -> Self {
-        Self::start_in(tempfile::tempdir().unwrap()).await
-    }
-
-    /// A server allowing several connections per user and platform (`--multi-device`).
-    async fn start_multi_device() -> Self {
-        Self::start_with(tempfile::tempdir().unwrap(), true).await
-    }
-
-    async fn start_in(dir: tempfile::TempDir) -> Self {
-        Self::start_with(dir, false).await
-    }
-
-    async fn start_with(dir: tempfile::TempDir, multi_device: bool) -> Self {
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let mut config = Config::for_data_dir(dir.path());
-        config.multi_device = multi_device;
-        let task = tokio::spawn(run(config, ready_tx, async {
-            let _ = stopped.await;
-        }));
-        let ready = ready_rx.await.expect("server did not start");
-        TestServer {
-            ready,
-            stop: Some(stop),
-            task: Some(task),
-            dir: Some(dir),
-        }
-    }
-
-    /// Stops the server and returns its data directory.
-    async fn stop(mut self) -> tempfile::TempDir {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.unwrap().unwrap();
-        }
-        self.dir.take().unwrap()
-    }
-
-    /// POSTs `form` signed with `key` / `secret`; returns (HTTP status, JSON).
-    async fn api_as(
-        &self,
-        key: &str,
-        secret: &str,
-        path: &str,
-        form: &str,
-    ) -> (u16, serde_json::Value) {
-        post_signed(self.ready.addr, key, secret, path, form).await
-    }
-
-    /// POSTs `form` correctly signed.
-    async fn api(&self, path: &str, form: &str) -> (u16, serde_json::Value) {
-        let app = self.ready.app.clone();
-        self.api_as(&app.key, &app.secret, path, form).await
-    }
-
     /// POSTs `form`, expecting `{"code":200}`; returns the reply.
     async fn ok(&self, path: &str, form: &str) -> serde_json::Value {
         let (status, json) = self.api(path, form).await;
@@ -90,35 +20,15 @@ impl TestServer {
         json
     }
 
-    async fn token(&self, user_id: &str) -> String {
-        let json = self
-            .ok("/user/getToken.json", &format!("userId={user_id}&name="))
-            .await;
-        json["token"].as_str().unwrap().to_owned()
-    }
-
     /// Opens a connection and sends `Connect`; returns it with the `ConnectAck` code.
-    async fn connect(&self, token: &str) -> (Ws, i32) {
-        let (mut ws, _) = connect_async(format!("ws://{}/ws", self.ready.addr))
-            .await
-            .unwrap();
-        let connect = Body::Connect(Connect {
-            token: token.into(),
-            app_key: self.ready.app.key.clone(),
-            platform: improto::Platform::Desktop as i32,
-            protocol_version: improto::PROTOCOL_VERSION,
-            device_id: "device-1".into(),
-        });
-        send(&mut ws, connect).await;
-        match recv(&mut ws).await {
-            Body::ConnectAck(ack) => (ws, ack.code),
-            other => panic!("expected ConnectAck, got {other:?}"),
-        }
+    async fn connect_code(&self, token: &str) -> (Ws, i32) {
+        let (ws, ack) = self.connect(token).await;
+        (ws, ack.code)
     }
 
     /// Connects, expecting the refusal `code` followed by the server closing.
     async fn connect_refused(&self, token: &str, code: i32) {
-        let (mut ws, got) = self.connect(token).await;
+        let (mut ws, got) = self.connect_code(token).await;
         assert_eq!(got, code);
         let close = expect_closed(&mut ws).await.expect("a Close frame");
         assert_eq!(close.code, code);
@@ -127,14 +37,6 @@ impl TestServer {
     async fn blocked(&self) -> Vec<serde_json::Value> {
         let json = self.ok("/user/block/query.json", "").await;
         json["users"].as_array().unwrap().clone()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 
@@ -154,9 +56,9 @@ async fn a_block_closes_live_connections_and_refuses_connects_until_lifted() {
     let server = TestServer::start().await;
     let alice = server.token("alice").await;
     let bob = server.token("bob").await;
-    let (mut alice_ws, code) = server.connect(&alice).await;
+    let (mut alice_ws, code) = server.connect_code(&alice).await;
     assert_eq!(code, 0);
-    let (mut bob_ws, code) = server.connect(&bob).await;
+    let (mut bob_ws, code) = server.connect_code(&bob).await;
     assert_eq!(code, 0);
     assert!(server.blocked().await.is_empty());
 
@@ -193,7 +95,7 @@ async fn a_block_closes_live_connections_and_refuses_connects_until_lifted() {
     assert_eq!(json["status"], "0");
 
     server.ok("/user/unblock.json", "userId=alice").await;
-    let (_ws, code) = server.connect(&alice).await;
+    let (_ws, code) = server.connect_code(&alice).await;
     assert_eq!(code, 0);
     let ids: Vec<_> = server
         .blocked()
@@ -214,13 +116,13 @@ async fn token_expiry_closes_connections_with_older_tokens_and_refuses_those_tok
     // Both tokens' connections are desktop ones: keep them both (no login kicks the other).
     let server = TestServer::start_multi_device().await;
     let old = server.token("alice").await;
-    let (mut old_ws, code) = server.connect(&old).await;
+    let (mut old_ws, code) = server.connect_code(&old).await;
     assert_eq!(code, 0);
     tokio::time::sleep(Duration::from_millis(5)).await;
     let cutoff = now_ms();
     tokio::time::sleep(Duration::from_millis(5)).await;
     let new = server.token("alice").await;
-    let (mut new_ws, code) = server.connect(&new).await;
+    let (mut new_ws, code) = server.connect_code(&new).await;
     assert_eq!(code, 0);
 
     server
@@ -240,7 +142,7 @@ async fn token_expiry_closes_connections_with_older_tokens_and_refuses_those_tok
         .await
         .unwrap();
     assert!(matches!(recv(&mut new_ws).await, Body::Pong(p) if p.nonce == 3));
-    let (_ws, code) = server.connect(&new).await;
+    let (_ws, code) = server.connect_code(&new).await;
     assert_eq!(code, 0);
     // An earlier time does not bring old tokens back.
     server
@@ -265,12 +167,12 @@ async fn blocks_and_token_cutoffs_survive_a_restart() {
         .await;
     let dir = server.stop().await;
 
-    let server = TestServer::start_in(dir).await;
+    let server = TestServer::start_in(dir, |_| {}).await;
     server.connect_refused(&alice, 9).await;
     server.connect_refused(&bob, 31010).await;
     assert_eq!(server.blocked().await.len(), 1);
     let fresh = server.token("bob").await;
-    let (_ws, code) = server.connect(&fresh).await;
+    let (_ws, code) = server.connect_code(&fresh).await;
     assert_eq!(code, 0);
     server.stop().await;
 }
@@ -332,7 +234,7 @@ async fn bad_parameters_get_1002_and_signatures_are_checked() {
     }
     // Nothing was changed by the refused calls.
     let token = server.token("alice").await;
-    let (_ws, code) = server.connect(&token).await;
+    let (_ws, code) = server.connect_code(&token).await;
     assert_eq!(code, 0);
     server.stop().await;
 }

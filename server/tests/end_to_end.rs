@@ -1,134 +1,29 @@
 //! Starts the server in-process and drives it over real HTTP and WebSocket connections.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use improto::{Body, Connect, Pull, Send as SendRequest};
-use imserver::{Config, Ready, run};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use improto::{Body, Connect};
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 
 mod common;
 
-use common::{Ws, expect_closed, post_signed, recv, send};
-
-/// A server running on a temporary directory; stops when dropped or `stop`ped.
-struct TestServer {
-    ready: Ready,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), imserver::ServerError>>>,
-    dir: tempfile::TempDir,
-}
+use common::{
+    TestServer, expect_closed, pull, recv, recv_ack_and_own_entry, recv_send_ack, send,
+    text_message,
+};
 
 impl TestServer {
-    async fn start() -> Self {
-        Self::start_with(|_| {}).await
-    }
-
-    async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let mut config = Config::for_data_dir(dir.path());
-        adjust(&mut config);
-        let task = tokio::spawn(run(config, ready_tx, async {
-            let _ = stopped.await;
-        }));
-        let ready = ready_rx.await.expect("server did not start");
-        TestServer {
-            ready,
-            stop: Some(stop),
-            task: Some(task),
-            dir,
-        }
-    }
-
-    fn addr(&self) -> SocketAddr {
-        self.ready.addr
-    }
-
     /// The acked sequence stored for `user_id`'s `device-1`, read from the database file.
     fn stored_ack(&self, user_id: &str) -> Option<i64> {
-        let file = self.dir.path().join(imserver::store::DATABASE_FILE);
-        let conn = rusqlite::Connection::open(file).unwrap();
-        conn.query_row(
-            "SELECT acked_seq FROM device_acks WHERE user_id = ?1 AND device_id = 'device-1'",
-            [user_id],
-            |row| row.get(0),
-        )
-        .ok()
-    }
-
-    fn app_key(&self) -> &str {
-        &self.ready.app.key
-    }
-
-    /// Stops the server and returns its data directory, kept for inspection.
-    async fn stop_keeping_data(mut self) -> tempfile::TempDir {
-        self.halt().await;
-        let placeholder = tempfile::tempdir().unwrap();
-        std::mem::replace(&mut self.dir, placeholder)
-    }
-
-    async fn stop(mut self) {
-        self.halt().await;
-    }
-
-    async fn halt(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.unwrap().unwrap();
-        }
-    }
-
-    /// POSTs a form to the Server API, signed with `secret`; returns (HTTP status, JSON).
-    async fn api(&self, path: &str, form: &str, secret: &str) -> (u16, serde_json::Value) {
-        post_signed(self.addr(), self.app_key(), secret, path, form).await
-    }
-
-    async fn token(&self, user_id: &str) -> String {
-        let secret = self.ready.app.secret.clone();
-        let (status, json) = self
-            .api(
-                "/user/getToken.json",
-                &format!("userId={user_id}&name="),
-                &secret,
+        self.database()
+            .query_row(
+                "SELECT acked_seq FROM device_acks WHERE user_id = ?1 AND device_id = 'device-1'",
+                [user_id],
+                |row| row.get(0),
             )
-            .await;
-        assert_eq!(status, 200, "{json}");
-        assert_eq!(json["code"], 200);
-        assert_eq!(json["userId"], user_id);
-        json["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn open(&self) -> Ws {
-        let (ws, _) = connect_async(format!("ws://{}/ws", self.addr()))
-            .await
-            .unwrap();
-        ws
-    }
-
-    /// Opens a connection and authenticates it; returns it with the `ConnectAck`.
-    async fn connect(&self, token: &str) -> (Ws, improto::ConnectAck) {
-        let mut ws = self.open().await;
-        send(&mut ws, connect_frame(self.app_key(), token)).await;
-        match recv(&mut ws).await {
-            Body::ConnectAck(ack) => (ws, ack),
-            other => panic!("expected ConnectAck, got {other:?}"),
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+            .ok()
     }
 }
 
@@ -139,19 +34,6 @@ fn connect_frame(app_key: &str, token: &str) -> Body {
         platform: improto::Platform::Desktop as i32,
         protocol_version: improto::PROTOCOL_VERSION,
         device_id: "device-1".into(),
-    })
-}
-
-fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body {
-    Body::Send(SendRequest {
-        request_id,
-        conversation_type: 1,
-        target_id: to.into(),
-        object_name: "RC:TxtMsg".into(),
-        content: format!(r#"{{"content":"message {request_id}"}}"#),
-        client_message_id: client_message_id.into(),
-        persisted: true,
-        counted: true,
     })
 }
 
@@ -172,9 +54,7 @@ async fn delivers_pushes_and_serves_pulls_after_reconnect() {
     );
 
     send(&mut alice, text_message(1, "bob", "m1")).await;
-    let Body::SendAck(first_ack) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
+    let (first_ack, _) = recv_ack_and_own_entry(&mut alice).await;
     assert_eq!((first_ack.request_id, first_ack.code), (1, 0));
     assert_eq!(first_ack.message_uid.len(), 19);
     let Body::Delivery(pushed) = recv(&mut bob).await else {
@@ -193,53 +73,26 @@ async fn delivers_pushes_and_serves_pulls_after_reconnect() {
     let mut sent_times = vec![first_ack.sent_time];
     for (request_id, key) in [(2, "m2"), (3, "m3")] {
         send(&mut alice, text_message(request_id, "bob", key)).await;
-        let Body::SendAck(ack) = recv(&mut alice).await else {
-            panic!("expected SendAck")
-        };
-        assert_eq!((ack.request_id, ack.code), (request_id, 0));
+        let (ack, _) = recv_ack_and_own_entry(&mut alice).await;
+        assert_eq!(ack.request_id, request_id);
         sent_times.push(ack.sent_time);
     }
     assert!(sent_times.windows(2).all(|w| w[0] < w[1]), "{sent_times:?}");
     send(&mut alice, text_message(4, "bob", "m1")).await;
-    let Body::SendAck(retry) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
+    let retry = recv_send_ack(&mut alice).await;
     assert_eq!((retry.request_id, retry.code), (4, 0));
     assert_eq!(retry.message_uid, first_ack.message_uid);
     assert_eq!(retry.sent_time, first_ack.sent_time);
 
     let (mut bob, ack) = server.connect(&bob_token).await;
     assert_eq!(ack.inbox_seq, 3);
-    send(
-        &mut bob,
-        Body::Pull(Pull {
-            request_id: 9,
-            after_seq: 1,
-            limit: 0,
-        }),
-    )
-    .await;
-    let Body::Delivery(page) = recv(&mut bob).await else {
-        panic!("expected Delivery")
-    };
-    assert_eq!(page.pull_request_id, 9);
+    let page = pull(&mut bob, 9, 1, 0).await;
     assert!(!page.has_more);
     let seqs: Vec<u64> = page.messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![2, 3]);
     assert_eq!(page.messages[0].content, r#"{"content":"message 2"}"#);
 
-    send(
-        &mut bob,
-        Body::Pull(Pull {
-            request_id: 10,
-            after_seq: 0,
-            limit: 1,
-        }),
-    )
-    .await;
-    let Body::Delivery(page) = recv(&mut bob).await else {
-        panic!("expected Delivery")
-    };
+    let page = pull(&mut bob, 10, 0, 1).await;
     assert_eq!(
         (page.messages.len(), page.messages[0].seq, page.has_more),
         (1, 1, true)
@@ -250,20 +103,18 @@ async fn delivers_pushes_and_serves_pulls_after_reconnect() {
 #[tokio::test]
 async fn server_api_checks_signature_app_key_and_parameters() {
     let server = TestServer::start().await;
+    let key = server.app_key().to_owned();
     let (status, json) = server
-        .api("/user/getToken.json", "userId=u1", "wrong-secret")
+        .api_as(&key, "wrong-secret", "/user/getToken.json", "userId=u1")
         .await;
     assert_eq!((status, json["code"].as_i64()), (401, Some(1004)));
     assert!(json["errorMessage"].is_string());
 
-    let secret = server.ready.app.secret.clone();
-    let (status, json) = server.api("/user/getToken.json", "name=x", &secret).await;
+    let (status, json) = server.api("/user/getToken.json", "name=x").await;
     assert_eq!((status, json["code"].as_i64()), (400, Some(1002)));
-    let (status, json) = server
-        .api("//user//getToken.json", "userId=u1", &secret)
-        .await;
+    let (status, json) = server.api("//user//getToken.json", "userId=u1").await;
     assert_eq!((status, json["code"].as_i64()), (200, Some(200)));
-    let (status, json) = server.api("/user/nothing.json", "", &secret).await;
+    let (status, json) = server.api("/user/nothing.json", "").await;
     assert_eq!((status, json["code"].as_i64()), (404, Some(404)));
 
     let response = reqwest::Client::new()
@@ -344,10 +195,7 @@ async fn a_garbage_frame_closes_only_that_connection() {
         Body::Pong(improto::Pong { nonce: 77 })
     );
     send(&mut alice, text_message(1, "bob", "g1")).await;
-    let Body::SendAck(ack) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
-    assert_eq!(ack.code, 0);
+    recv_ack_and_own_entry(&mut alice).await;
 
     let mut text = server.open().await;
     text.send(Message::Text("hello".into())).await.unwrap();
@@ -371,16 +219,11 @@ async fn a_garbage_frame_closes_only_that_connection() {
 async fn validates_sends_and_reports_presence() {
     let server = TestServer::start().await;
     let token = server.token("alice").await;
-    let secret = server.ready.app.secret.clone();
-    let (_, offline) = server
-        .api("/user/checkOnline.json", "userId=alice", &secret)
-        .await;
+    let (_, offline) = server.api("/user/checkOnline.json", "userId=alice").await;
     assert_eq!(offline["status"], "0");
 
     let (mut alice, _) = server.connect(&token).await;
-    let (_, online) = server
-        .api("/user/checkOnline.json", "userId=alice", &secret)
-        .await;
+    let (_, online) = server.api("/user/checkOnline.json", "userId=alice").await;
     assert_eq!(online["status"], "1");
 
     let Body::Send(mut bad) = text_message(5, "bob", "v1") else {
@@ -388,24 +231,17 @@ async fn validates_sends_and_reports_presence() {
     };
     bad.content = "not json".into();
     send(&mut alice, Body::Send(bad)).await;
-    let Body::SendAck(ack) = recv(&mut alice).await else {
-        panic!("expected SendAck")
-    };
+    let ack = recv_send_ack(&mut alice).await;
     assert_eq!((ack.request_id, ack.code), (5, 33003));
     assert!(ack.message_uid.is_empty());
 
-    // Sending to oneself lands in one's own inbox, pushed to this connection.
+    // Sending to oneself lands once in one's own inbox, pushed to this connection after the ack.
     send(&mut alice, text_message(6, "alice", "self")).await;
-    let mut got_ack = false;
-    let mut got_push = false;
-    for _ in 0..2 {
-        match recv(&mut alice).await {
-            Body::SendAck(ack) => got_ack = ack.code == 0,
-            Body::Delivery(d) => got_push = d.messages[0].seq == 1,
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert!(got_ack && got_push);
+    let (_, entry) = recv_ack_and_own_entry(&mut alice).await;
+    assert_eq!((entry.seq, entry.target_id.as_str()), (1, "alice"));
+    assert_eq!(entry.client_message_id, "self");
+    send(&mut alice, Body::Ping(improto::Ping { nonce: 1 })).await;
+    assert!(matches!(recv(&mut alice).await, Body::Pong(_)));
     server.stop().await;
 }
 
@@ -420,13 +256,10 @@ async fn pipelined_sends_are_stored_in_order_and_pushed_in_sequence_order() {
     for i in 1..=COUNT {
         send(&mut alice, text_message(i, "bob", &format!("p{i}"))).await;
     }
-    let mut acked = std::collections::HashSet::new();
-    while acked.len() < COUNT as usize {
-        let Body::SendAck(ack) = recv(&mut alice).await else {
-            panic!("expected SendAck")
-        };
-        assert_eq!(ack.code, 0);
-        acked.insert(ack.request_id);
+    // Each SendAck is followed by the push of alice's own entry; both in sending order.
+    for i in 1..=COUNT {
+        let (ack, own) = recv_ack_and_own_entry(&mut alice).await;
+        assert_eq!((ack.request_id, own.seq), (i, i));
     }
     for expected in 1..=COUNT {
         let Body::Delivery(d) = recv(&mut bob).await else {
@@ -497,7 +330,7 @@ async fn persists_acks_at_most_once_a_second_and_the_last_one_when_the_session_e
     let ack = |seq| Body::Ack(improto::Ack { seq });
     for id in 1..=4 {
         send(&mut alice, text_message(id, "bob", &format!("k{id}"))).await;
-        assert!(matches!(recv(&mut alice).await, Body::SendAck(_)));
+        recv_ack_and_own_entry(&mut alice).await;
         assert!(matches!(recv(&mut bob).await, Body::Delivery(_)));
     }
     assert_eq!(server.stored_ack("bob"), None);
@@ -531,7 +364,7 @@ async fn persists_acks_at_most_once_a_second_and_the_last_one_when_the_session_e
     // Let the session read both before the shutdown starts.
     send(&mut bob, Body::Ping(improto::Ping { nonce: 7 })).await;
     assert!(matches!(recv(&mut bob).await, Body::Pong(_)));
-    let data = server.stop_keeping_data().await;
+    let data = server.stop().await;
     let conn =
         rusqlite::Connection::open(data.path().join(imserver::store::DATABASE_FILE)).unwrap();
     let acked: i64 = conn

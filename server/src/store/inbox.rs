@@ -3,6 +3,7 @@
 use improto::InboxMessage;
 use rusqlite::params;
 
+use super::message_view::read_message;
 use super::{Store, StoreError};
 use crate::clock::now_ms;
 use crate::uid::first_uid_at;
@@ -33,7 +34,8 @@ impl Store {
         .await
     }
 
-    /// Up to `limit` entries with `seq > after_seq`, ascending.
+    /// Up to `limit` entries with `seq > after_seq`, ascending, each as the user sees it (see
+    /// [`message_view`](super::message_view)).
     pub async fn pull(
         &self,
         app_key: String,
@@ -43,33 +45,17 @@ impl Store {
     ) -> Result<Pulled, StoreError> {
         self.read(move |conn| {
             // The inbox drives the join (CROSS JOIN keeps that order): a range of its primary
-            // key, then one lookup per entry. In a private chat the recipient sees the
-            // conversation under the sender's id.
-            let mut stmt = conn.prepare_cached(
-                "SELECT i.seq, m.message_uid, m.conversation_type, m.sender_id, m.object_name, \
-                 m.content, m.sent_time, m.persisted, m.counted \
-                 FROM inbox i CROSS JOIN messages m ON m.message_uid = i.message_uid \
-                 WHERE i.app_key = ?1 AND i.user_id = ?2 AND i.seq > ?3 ORDER BY i.seq LIMIT ?4",
-            )?;
+            // key, then one lookup per entry.
+            let mut stmt = conn.prepare_cached(concat!(
+                "SELECT i.seq, ",
+                message_columns_sql!(),
+                " FROM inbox i CROSS JOIN messages m ON m.message_uid = i.message_uid \
+                 WHERE i.app_key = ?1 AND i.user_id = ?2 AND i.seq > ?3 ORDER BY i.seq LIMIT ?4"
+            ))?;
             let fetch = limit.saturating_add(1) as i64;
             let rows = stmt.query_map(
                 params![app_key, user_id, sql_seq(after_seq), fetch],
-                |row| {
-                    let sender: String = row.get(3)?;
-                    Ok(InboxMessage {
-                        seq: row.get::<_, i64>(0)? as u64,
-                        message_uid: row.get(1)?,
-                        conversation_type: row.get(2)?,
-                        target_id: sender.clone(),
-                        sender_user_id: sender,
-                        object_name: row.get(4)?,
-                        content: row.get(5)?,
-                        sent_time: row.get(6)?,
-                        persisted: row.get(7)?,
-                        counted: row.get(8)?,
-                        client_message_id: String::new(),
-                    })
-                },
+                |row| read_message(row, 1, &user_id, row.get::<_, i64>(0)? as u64),
             )?;
             let mut messages = rows.collect::<Result<Vec<_>, _>>()?;
             let has_more = messages.len() > limit;

@@ -1,8 +1,11 @@
-//! Storing a sent message: idempotency, history, and the recipient's inbox, in one job.
+//! Storing a sent message: idempotency, history, the inboxes of recipient and sender, and both
+//! users' conversation lists, in one job.
 
 use improto::InboxMessage;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::conversations::record_latest;
+use super::message_view::seen_by;
 use super::{Store, StoreError, WriteTx};
 use crate::uid::new_message_uid;
 
@@ -29,16 +32,24 @@ pub struct NewMessage {
     pub counted: bool,
 }
 
+/// The inbox entries a newly stored message got: the recipient's and the sender's own.
+#[derive(Debug, Clone)]
+pub struct NewEntries {
+    /// The recipient (the target of the send).
+    pub recipient: String,
+    /// The recipient's new entry, to push to them; `None` for a message to oneself, whose only
+    /// entry is `own_entry`.
+    pub recipient_entry: Option<InboxMessage>,
+    /// The sender's new entry (carries the UID, the sent time and the sender's
+    /// `client_message_id`), to push to every connection of the sender.
+    pub own_entry: InboxMessage,
+}
+
 /// What storing a message did.
 #[derive(Debug, Clone)]
 pub enum SendOutcome {
-    /// Stored now; `entry` is the recipient's new inbox entry, to be pushed to them.
-    Stored {
-        /// Owner of `entry`.
-        recipient: String,
-        /// The recipient's inbox entry (carries the UID and sent time).
-        entry: InboxMessage,
-    },
+    /// Stored now, with these entries (boxed: two entries dwarf the other variant).
+    Stored(Box<NewEntries>),
     /// A retry of an earlier send: the first result, nothing stored or delivered again.
     Duplicate {
         /// UID given the first time.
@@ -52,7 +63,7 @@ impl SendOutcome {
     /// The message UID to acknowledge.
     pub fn message_uid(&self) -> &str {
         match self {
-            SendOutcome::Stored { entry, .. } => &entry.message_uid,
+            SendOutcome::Stored(entries) => &entries.own_entry.message_uid,
             SendOutcome::Duplicate { message_uid, .. } => message_uid,
         }
     }
@@ -60,7 +71,7 @@ impl SendOutcome {
     /// The sent time to acknowledge.
     pub fn sent_time(&self) -> i64 {
         match self {
-            SendOutcome::Stored { entry, .. } => entry.sent_time,
+            SendOutcome::Stored(entries) => entries.own_entry.sent_time,
             SendOutcome::Duplicate { sent_time, .. } => *sent_time,
         }
     }
@@ -100,8 +111,9 @@ impl Store {
     }
 }
 
-/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key) and
-/// one inbox entry referencing it.
+/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key),
+/// inbox entries referencing it, the recipient's and the sender's own (one for a message to
+/// oneself), and, for history, the latest message of the conversation in both users' lists.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
     let sent_time = tx.clock.stamp();
@@ -145,34 +157,63 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
             sent_time,
         });
     }
-    let seq: i64 = tx
-        .conn
-        .prepare_cached(concat!(
-            "INSERT INTO inbox (app_key, user_id, seq, message_uid) VALUES (?1, ?2, ",
-            current_seq_sql!(),
-            " + 1, ?3) RETURNING seq"
-        ))?
-        .query_row(params![m.app_key, m.target_id, message_uid], |row| {
-            row.get(0)
-        })?;
-    let entry = InboxMessage {
-        seq: seq as u64,
+    let stored = InboxMessage {
+        seq: 0,
         message_uid,
         conversation_type: m.conversation_type,
-        // In a private chat the recipient sees the conversation under the sender's id.
-        target_id: m.sender_id.clone(),
+        target_id: m.target_id,
         sender_user_id: m.sender_id,
         object_name: m.object_name,
         content: m.content,
         sent_time,
         persisted: m.persisted,
         counted: m.counted,
-        client_message_id: String::new(),
+        client_message_id: m.client_message_id,
     };
-    Ok(SendOutcome::Stored {
-        recipient: m.target_id,
-        entry,
-    })
+    let recipient = stored.target_id.clone();
+    let recipient_entry = if recipient == stored.sender_user_id {
+        None
+    } else {
+        let seq = append_to_inbox(tx.conn, &m.app_key, &recipient, &stored.message_uid)?;
+        Some(InboxMessage {
+            seq,
+            ..seen_by(&recipient, stored.clone())
+        })
+    };
+    if stored.persisted {
+        record_latest(tx.conn, &m.app_key, &stored)?;
+    }
+    let own_seq = append_to_inbox(
+        tx.conn,
+        &m.app_key,
+        &stored.sender_user_id,
+        &stored.message_uid,
+    )?;
+    Ok(SendOutcome::Stored(Box::new(NewEntries {
+        recipient,
+        recipient_entry,
+        own_entry: InboxMessage {
+            seq: own_seq,
+            ..stored
+        },
+    })))
+}
+
+/// Appends an entry for `message_uid` to the inbox of `user_id`; returns its sequence number.
+fn append_to_inbox(
+    conn: &Connection,
+    app_key: &str,
+    user_id: &str,
+    message_uid: &str,
+) -> Result<u64, StoreError> {
+    let seq: i64 = conn
+        .prepare_cached(concat!(
+            "INSERT INTO inbox (app_key, user_id, seq, message_uid) VALUES (?1, ?2, ",
+            current_seq_sql!(),
+            " + 1, ?3) RETURNING seq"
+        ))?
+        .query_row(params![app_key, user_id, message_uid], |row| row.get(0))?;
+    Ok(seq as u64)
 }
 
 /// Highest `sent_time` ever stored, so the message clock never goes back across restarts

@@ -15,9 +15,21 @@ macro_rules! current_seq_sql {
     };
 }
 
+/// The columns of `messages m` that [`message_view::read_message`] reads, in its order.
+macro_rules! message_columns_sql {
+    () => {
+        "m.message_uid, m.conversation_type, m.sender_id, m.target_id, m.object_name, \
+         m.content, m.sent_time, m.persisted, m.counted, m.client_message_id"
+    };
+}
+
 mod apps;
 mod checkpoint;
+mod conversations;
+mod deletions;
+mod history;
 mod inbox;
+mod message_view;
 mod messages;
 mod read_pool;
 mod restrictions;
@@ -30,8 +42,10 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
+pub use conversations::UserConversation;
+pub use history::Order;
 pub use inbox::Pulled;
-pub use messages::{NewMessage, SendOutcome};
+pub use messages::{NewEntries, NewMessage, SendOutcome};
 pub use restrictions::StoredRestrictions;
 pub use users::UserProfile;
 pub use writer::{WriteTx, Writer};

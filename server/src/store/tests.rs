@@ -1,4 +1,7 @@
-//! Store behaviour on a real database file: sending, idempotency, pulling, acks, purging.
+//! Store behaviour on a real database file: sending, idempotency, pulling, acks, purging
+//! (conversation lists, history and deletions in [`remote`]).
+
+mod remote;
 
 use super::*;
 use crate::clock::now_ms;
@@ -20,6 +23,14 @@ fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage {
         client_message_id: client_message_id.into(),
         persisted,
         counted: true,
+    }
+}
+
+/// Stores `message`, which must be new; returns its entries.
+async fn stored(store: &Store, message: NewMessage) -> NewEntries {
+    match store.send_message(message, |_| {}).await.unwrap() {
+        SendOutcome::Stored(entries) => *entries,
+        other => panic!("expected a stored message, got {other:?}"),
     }
 }
 
@@ -63,6 +74,61 @@ async fn assigns_per_user_sequences_and_pulls_in_order() {
     assert_eq!(
         store.inbox_seq("app".into(), "dave".into()).await.unwrap(),
         0
+    );
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn the_sender_gets_an_entry_of_its_own_with_its_key() {
+    let (_dir, store) = open();
+    let NewEntries {
+        recipient,
+        recipient_entry: Some(theirs),
+        own_entry: ours,
+    } = stored(&store, message("bob", "k1", true)).await
+    else {
+        panic!("expected two entries")
+    };
+    assert_eq!(recipient, "bob");
+    assert_eq!((ours.seq, ours.target_id.as_str()), (1, "bob"));
+    assert_eq!(ours.client_message_id, "k1");
+    assert_eq!((theirs.seq, theirs.target_id.as_str()), (1, "alice"));
+    assert!(theirs.client_message_id.is_empty());
+    // Pulls show each user their own view; a message without a key pulls with an empty one.
+    store
+        .send_message(message("bob", "", true), |_| {})
+        .await
+        .unwrap();
+    let alice = pull_all(&store, "alice", 0).await.messages;
+    let keys: Vec<_> = alice.iter().map(|m| m.client_message_id.as_str()).collect();
+    assert_eq!(keys, vec!["k1", ""]);
+    assert_eq!(alice[0], ours);
+    let bob = pull_all(&store, "bob", 0).await.messages;
+    assert_eq!(bob[0], theirs);
+    assert!(bob.iter().all(|m| m.client_message_id.is_empty()));
+    // A retry adds no entry anywhere; a message to oneself adds one.
+    store
+        .send_message(message("bob", "k1", true), |_| {})
+        .await
+        .unwrap();
+    let to_self = stored(&store, message("alice", "k3", true)).await;
+    assert!(to_self.recipient_entry.is_none(), "one entry only");
+    let own_entry = to_self.own_entry;
+    assert_eq!(
+        (
+            own_entry.seq,
+            own_entry.target_id.as_str(),
+            own_entry.client_message_id.as_str()
+        ),
+        (3, "alice", "k3")
+    );
+    assert_eq!(
+        store.inbox_seq("app".into(), "alice".into()).await.unwrap(),
+        3
+    );
+    assert_eq!(
+        store.inbox_seq("app".into(), "bob".into()).await.unwrap(),
+        2
     );
     store.shutdown();
 }
@@ -122,8 +188,9 @@ async fn keeps_only_persisted_messages_once_their_inbox_entries_are_purged() {
         count("SELECT count(*) FROM messages WHERE persisted = 1"),
         1
     );
-    assert_eq!(count("SELECT count(*) FROM inbox"), 2);
-    assert_eq!(store.purge_before(now_ms() + 1).await.unwrap(), 2);
+    // Each message has the recipient's entry and the sender's.
+    assert_eq!(count("SELECT count(*) FROM inbox"), 4);
+    assert_eq!(store.purge_before(now_ms() + 1).await.unwrap(), 4);
     assert_eq!(count("SELECT count(*) FROM inbox"), 0);
     // History stays; the message that was only to be delivered is gone.
     assert_eq!(count("SELECT count(*) FROM messages"), 1);
@@ -188,13 +255,10 @@ async fn migrates_messages_stored_by_the_first_schema() {
     retry.content = "again".into();
     let retried = store.send_message(retry, |_| {}).await.unwrap();
     assert_eq!(retried.message_uid(), "0000-0000-0000-0002");
-    let next = store
-        .send_message(message("bob", "c3", true), |_| {})
+    let entry = stored(&store, message("bob", "c3", true))
         .await
+        .recipient_entry
         .unwrap();
-    let SendOutcome::Stored { entry, .. } = next else {
-        panic!("expected a stored message")
-    };
     assert_eq!(entry.seq, 8);
     assert!(entry.sent_time > 11);
     store.shutdown();
@@ -207,7 +271,7 @@ async fn purging_keeps_sequences_growing() {
         .send_message(message("bob", "a", true), |_| {})
         .await
         .unwrap();
-    assert_eq!(store.purge_before(now_ms() + 1).await.unwrap(), 1);
+    assert_eq!(store.purge_before(now_ms() + 1).await.unwrap(), 2);
     assert!(pull_all(&store, "bob", 0).await.messages.is_empty());
     store
         .send_message(message("bob", "b", true), |_| {})

@@ -4,6 +4,7 @@ mod acks;
 pub mod codes;
 mod handshake;
 pub mod outbox;
+mod queries;
 mod requests;
 mod session;
 mod validate;

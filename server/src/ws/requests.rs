@@ -1,23 +1,26 @@
-//! Requests of an authenticated connection: `Send`, `Pull`, `Ping` (the session keeps `Ack`s).
+//! Frames of an authenticated connection: `Send`, `Pull`, `Ping`, and `Request`s (answered in
+//! [`queries`]; the session keeps `Ack`s).
 //!
 //! A `Send` is queued to the store in frame order and completed on the writer thread right
-//! after its commit (push, then `SendAck`); other storage work runs in its own task. Either way
+//! after its commit (push to the recipient, `SendAck`, push of the sender's own entry); other
+//! storage work runs in its own task. Either way
 //! the caller's permit bounds a connection's requests in flight, so a connection can have
 //! several sends in one group commit; replies go through the outbox.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use improto::{Body, Delivery, Pong, Pull, SendAck};
+use improto::{Body, Delivery, InboxMessage, Pong, Pull, SendAck};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::codes;
 use super::handshake::Identity;
 use super::outbox::Outgoing;
+use super::queries;
 use super::session::End;
 use super::validate::reject_send;
 use crate::state::ServerState;
-use crate::store::{NewMessage, SendOutcome};
+use crate::store::{NewEntries, NewMessage, SendOutcome};
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -32,6 +35,8 @@ pub struct Request {
     pub identity: Arc<Identity>,
     /// The connection's outbox.
     pub queue: mpsc::Sender<Outgoing>,
+    /// The hub's id of the connection (see [`Registration::connection_id`](crate::hub::Registration::connection_id)).
+    pub connection: u64,
 }
 
 impl Request {
@@ -57,12 +62,13 @@ impl Request {
             }
             Body::Connect(_) => return Err(End::protocol_violation("already connected")),
             Body::Request(request) => {
-                self.reply(Body::Response(improto::Response {
-                    request_id: request.request_id,
-                    code: 33003,
-                    body: None,
-                }))
-                .await
+                queries::answer(
+                    &self.state.store,
+                    &self.identity,
+                    self.queue,
+                    request,
+                    permit,
+                );
             }
             Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) | Body::Response(_) => {
                 return Err(End::protocol_violation("server-only frame received"));
@@ -72,8 +78,10 @@ impl Request {
     }
 
     /// Validates a message and queues it for storage, in frame order. Right after its commit,
-    /// on the writer thread, the message is pushed to the recipient and the `SendAck` queued,
-    /// so neither waits for a task to wake up. An invalid message is answered at once.
+    /// on the writer thread, the message is pushed to the recipient, the `SendAck` queued, then
+    /// the sender's own entry pushed to every connection of the sender (on this one after the
+    /// `SendAck`), so nothing waits for a task to wake up. An invalid message is answered at
+    /// once.
     async fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
         let request_id = send.request_id;
         if let Some(code) = reject_send(&send) {
@@ -91,32 +99,37 @@ impl Request {
             counted: send.counted,
         };
         let hub = self.state.hub.clone();
-        let app_key = self.identity.app_key.clone();
+        let identity = self.identity;
+        let connection = self.connection;
         let queue = self.queue;
         let runtime = tokio::runtime::Handle::current();
         self.state.store.send_message_then(message, move |outcome| {
-            let (code, message_uid, sent_time) = match outcome {
-                Ok(SendOutcome::Stored { recipient, entry }) => {
-                    let acked = (codes::OK, entry.message_uid.clone(), entry.sent_time);
-                    let delivery = Body::Delivery(Delivery {
-                        messages: vec![entry],
-                        pull_request_id: 0,
-                        has_more: false,
-                    });
-                    hub.push(
-                        &app_key,
-                        &recipient,
-                        &Bytes::from(improto::encode(delivery)),
-                    );
-                    acked
+            let (code, message_uid, sent_time, own_delivery) = match outcome {
+                Ok(SendOutcome::Stored(entries)) => {
+                    let NewEntries {
+                        recipient,
+                        recipient_entry,
+                        own_entry,
+                    } = *entries;
+                    if let Some(entry) = recipient_entry {
+                        hub.push(&identity.app_key, &recipient, &delivery_frame(entry));
+                    }
+                    let (message_uid, sent_time) =
+                        (own_entry.message_uid.clone(), own_entry.sent_time);
+                    (
+                        codes::OK,
+                        message_uid,
+                        sent_time,
+                        Some(delivery_frame(own_entry)),
+                    )
                 }
                 Ok(SendOutcome::Duplicate {
                     message_uid,
                     sent_time,
-                }) => (codes::OK, message_uid, sent_time),
+                }) => (codes::OK, message_uid, sent_time, None),
                 Err(e) => {
                     tracing::error!(error = %e, "storing a message failed");
-                    (codes::SERVER_UNAVAILABLE, String::new(), 0)
+                    (codes::SERVER_UNAVAILABLE, String::new(), 0, None)
                 }
             };
             let ack = Outgoing::frame(Body::SendAck(SendAck {
@@ -125,16 +138,15 @@ impl Request {
                 message_uid,
                 sent_time,
             }));
-            // The connection's request permit bounds its in-flight SendAcks, so the outbox
-            // rarely lacks room; if it does, a task waits for room (holding the permit).
-            match queue.try_send(ack) {
-                Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => drop(permit),
-                Err(mpsc::error::TrySendError::Full(ack)) => {
-                    runtime.spawn(async move {
-                        let _ = queue.send(ack).await;
-                        drop(permit);
-                    });
-                }
+            let own_here = own_delivery.clone().map(Outgoing::Frame);
+            queue_in_order(
+                queue,
+                std::iter::once(ack).chain(own_here),
+                permit,
+                &runtime,
+            );
+            if let Some(own) = own_delivery {
+                hub.push_to_others(&identity.app_key, &identity.user_id, connection, &own);
             }
         });
     }
@@ -193,4 +205,44 @@ impl Request {
     async fn reply(&self, body: Body) {
         let _ = self.queue.send(Outgoing::frame(body)).await;
     }
+}
+
+/// An encoded push of one inbox entry.
+fn delivery_frame(entry: InboxMessage) -> Bytes {
+    Bytes::from(improto::encode(Body::Delivery(Delivery {
+        messages: vec![entry],
+        pull_request_id: 0,
+        has_more: false,
+    })))
+}
+
+/// Queues `frames` on a connection's outbox in order, without waiting, then releases `permit`.
+/// The connection's request permit bounds its in-flight answers, so the outbox rarely lacks
+/// room; if it does, a task waits for room for the rest (holding the permit).
+fn queue_in_order<F>(
+    queue: mpsc::Sender<Outgoing>,
+    mut frames: F,
+    permit: OwnedSemaphorePermit,
+    runtime: &tokio::runtime::Handle,
+) where
+    F: Iterator<Item = Outgoing> + Send + 'static,
+{
+    while let Some(frame) = frames.next() {
+        match queue.try_send(frame) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Closed(_)) => break,
+            Err(mpsc::error::TrySendError::Full(frame)) => {
+                runtime.spawn(async move {
+                    for frame in std::iter::once(frame).chain(frames) {
+                        if queue.send(frame).await.is_err() {
+                            break;
+                        }
+                    }
+                    drop(permit);
+                });
+                return;
+            }
+        }
+    }
+    drop(permit);
 }

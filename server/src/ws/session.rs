@@ -204,6 +204,7 @@ async fn run(
                     state: state.clone(),
                     identity: identity.clone(),
                     queue: queue.clone(),
+                    connection: registration.connection_id(),
                 };
                 // Boxed: its state is much larger than the session's idle state, and the
                 // session future is kept for the connection's whole life (memory per

@@ -1,8 +1,11 @@
-//! Checks on a `Send` request before anything is stored.
+//! Checks on client requests before anything is stored or read: `Send`, and the parameters of
+//! `Request`s. A failed check gives the seed status code to answer with.
 
 use improto::Send as SendRequest;
 
 use super::codes;
+use crate::store::Order;
+use crate::uid::is_message_uid;
 
 /// The only conversation type accepted for now.
 pub const PRIVATE: i32 = 1;
@@ -14,12 +17,16 @@ pub const MAX_OBJECT_NAME_BYTES: usize = 32;
 pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
 /// Longest idempotency key, in bytes.
 pub const MAX_CLIENT_MESSAGE_ID_BYTES: usize = 128;
+/// Most messages a history page holds.
+pub const MAX_HISTORY_PAGE: u32 = 100;
+/// Most conversations a conversation-list page holds.
+pub const MAX_CONVERSATION_PAGE: u32 = 1000;
+/// Most messages one `DeleteMessages` names (seed: 100).
+pub const MAX_DELETED_AT_ONCE: usize = 100;
 
 /// Returns the seed status code rejecting `send`, or `None` if it may be stored.
 pub fn reject_send(send: &SendRequest) -> Option<i32> {
-    if send.conversation_type != PRIVATE
-        || send.target_id.is_empty()
-        || send.target_id.len() > MAX_ID_BYTES
+    if conversation(send.conversation_type, &send.target_id).is_err()
         || send.object_name.is_empty()
         || send.object_name.len() > MAX_OBJECT_NAME_BYTES
         || send.client_message_id.len() > MAX_CLIENT_MESSAGE_ID_BYTES
@@ -33,6 +40,50 @@ pub fn reject_send(send: &SendRequest) -> Option<i32> {
         return Some(codes::INVALID_PARAMETER);
     }
     None
+}
+
+/// Checks that `conversation_type` and `target_id` name a conversation the server keeps: a
+/// private one with a target id of 1 to [`MAX_ID_BYTES`] bytes; else 33003.
+pub fn conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> {
+    let valid =
+        conversation_type == PRIVATE && !target_id.is_empty() && target_id.len() <= MAX_ID_BYTES;
+    valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
+}
+
+/// `count` as a page size if it is 1 to `max`; else 33003.
+pub fn page_size(count: u32, max: u32) -> Result<usize, i32> {
+    if (1..=max).contains(&count) {
+        Ok(count as usize)
+    } else {
+        Err(codes::INVALID_PARAMETER)
+    }
+}
+
+/// `time` (ms since the epoch, 0 meaning "none") if it is not negative; else 33003.
+pub fn time(time: i64) -> Result<i64, i32> {
+    if time >= 0 {
+        Ok(time)
+    } else {
+        Err(codes::INVALID_PARAMETER)
+    }
+}
+
+/// The order of `HistoryQuery.order`: 0 older than the cursor, newest first; 1 newer than the
+/// cursor, oldest first; else 33003.
+pub fn history_order(order: i32) -> Result<Order, i32> {
+    match order {
+        0 => Ok(Order::NewestFirst),
+        1 => Ok(Order::OldestFirst),
+        _ => Err(codes::INVALID_PARAMETER),
+    }
+}
+
+/// Checks a `DeleteMessages` list: 1 to [`MAX_DELETED_AT_ONCE`] message UIDs, each in the
+/// UID format; else 33003.
+pub fn message_uids(uids: &[String]) -> Result<(), i32> {
+    let valid = (1..=MAX_DELETED_AT_ONCE).contains(&uids.len())
+        && uids.iter().all(|uid| is_message_uid(uid));
+    valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
 #[cfg(test)]
@@ -73,6 +124,29 @@ mod tests {
             change(&mut s);
             assert_eq!(reject_send(&s), Some(codes::INVALID_PARAMETER), "{s:?}");
         }
+    }
+
+    #[test]
+    fn checks_request_parameters() {
+        const BAD: i32 = codes::INVALID_PARAMETER;
+        assert_eq!(conversation(PRIVATE, "bob"), Ok(()));
+        assert_eq!(conversation(3, "bob"), Err(BAD));
+        assert_eq!(conversation(PRIVATE, ""), Err(BAD));
+        assert_eq!(conversation(PRIVATE, &"x".repeat(65)), Err(BAD));
+        assert_eq!(page_size(1, 100), Ok(1));
+        assert_eq!(page_size(100, 100), Ok(100));
+        assert_eq!(page_size(0, 100), Err(BAD));
+        assert_eq!(page_size(101, 100), Err(BAD));
+        assert_eq!(time(0), Ok(0));
+        assert_eq!(time(-1), Err(BAD));
+        assert_eq!(history_order(0), Ok(Order::NewestFirst));
+        assert_eq!(history_order(1), Ok(Order::OldestFirst));
+        assert_eq!(history_order(2), Err(BAD));
+        let uid = "BETR-GIM7-TN05-89QU".to_owned();
+        assert_eq!(message_uids(std::slice::from_ref(&uid)), Ok(()));
+        assert_eq!(message_uids(&[]), Err(BAD));
+        assert_eq!(message_uids(&vec![uid; 101]), Err(BAD));
+        assert_eq!(message_uids(&["not-a-uid".into()]), Err(BAD));
     }
 
     #[test]

@@ -1,0 +1,120 @@
+//! `Request` frames: remote history, the conversation list, remote deletion and removing a
+//! conversation, each answered by exactly one `Response` with the request's id.
+//!
+//! Parameters are checked at once (33003 if bad). Reads then run on the store's read pool;
+//! writes are queued to the writer at once, so a connection's writes (its sends included) apply
+//! in frame order. The `Response` is queued when the read is done or the write has committed
+//! (code 0), or with 30002 if storage failed; responses to different requests may overtake one
+//! another.
+
+use std::pin::Pin;
+
+use improto::{Body, Response, request, response};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+
+use super::codes;
+use super::handshake::Identity;
+use super::outbox::Outgoing;
+use super::validate;
+use crate::store::{Store, StoreError, UserConversation};
+
+/// A request under way: the body of its `Response` (`None` for writes), once done.
+type Answer = Pin<Box<dyn Future<Output = Result<Option<response::Body>, StoreError>> + Send>>;
+
+/// Answers `request` of `identity`'s connection: queues its `Response` on `queue` once ready,
+/// from a task of its own, then releases `permit`.
+pub fn answer(
+    store: &Store,
+    identity: &Identity,
+    queue: mpsc::Sender<Outgoing>,
+    request: improto::Request,
+    permit: OwnedSemaphorePermit,
+) {
+    let request_id = request.request_id;
+    let started = request
+        .body
+        .ok_or(codes::INVALID_PARAMETER)
+        .and_then(|body| start(store, identity, body));
+    tokio::spawn(async move {
+        let (code, body) = match started {
+            Err(code) => (code, None),
+            Ok(answer) => match answer.await {
+                Ok(body) => (codes::OK, body),
+                Err(e) => {
+                    tracing::error!(error = %e, "answering a request failed");
+                    (codes::SERVER_UNAVAILABLE, None)
+                }
+            },
+        };
+        let response = Response {
+            request_id,
+            code,
+            body,
+        };
+        // If the connection is gone there is nobody to answer.
+        let _ = queue.send(Outgoing::frame(Body::Response(response))).await;
+        drop(permit);
+    });
+}
+
+/// Checks `body` and starts its read or queues its write; `Err` is the status code to answer.
+fn start(store: &Store, identity: &Identity, body: request::Body) -> Result<Answer, i32> {
+    let store = store.clone();
+    Ok(match body {
+        request::Body::History(q) => {
+            let conversation = conversation_of(identity, q.conversation_type, q.target_id)?;
+            let order = validate::history_order(q.order)?;
+            let count = validate::page_size(q.count, validate::MAX_HISTORY_PAGE)?;
+            let timestamp = validate::time(q.timestamp)?;
+            Box::pin(async move {
+                let page = store.history(conversation, timestamp, count, order).await?;
+                Ok(Some(response::Body::History(page)))
+            })
+        }
+        request::Body::ConversationList(q) => {
+            let count = validate::page_size(q.count, validate::MAX_CONVERSATION_PAGE)?;
+            let before_time = validate::time(q.before_time)?;
+            let (app_key, user_id) = (identity.app_key.clone(), identity.user_id.clone());
+            Box::pin(async move {
+                let list = store
+                    .conversation_list(app_key, user_id, count, before_time)
+                    .await?;
+                Ok(Some(response::Body::ConversationList(list)))
+            })
+        }
+        request::Body::DeleteMessages(d) => {
+            let conversation = conversation_of(identity, d.conversation_type, d.target_id)?;
+            validate::message_uids(&d.message_uids)?;
+            written(store.delete_messages(conversation, d.message_uids))
+        }
+        request::Body::ClearHistory(c) => {
+            let conversation = conversation_of(identity, c.conversation_type, c.target_id)?;
+            let before_time = validate::time(c.before_time)?;
+            written(store.clear_history(conversation, before_time))
+        }
+        request::Body::RemoveConversation(r) => {
+            let conversation = conversation_of(identity, r.conversation_type, r.target_id)?;
+            written(store.remove_conversation(conversation))
+        }
+    })
+}
+
+/// The conversation `identity`'s user means, if it is one the server keeps (else 33003).
+fn conversation_of(
+    identity: &Identity,
+    conversation_type: i32,
+    target_id: String,
+) -> Result<UserConversation, i32> {
+    validate::conversation(conversation_type, &target_id)?;
+    Ok(UserConversation {
+        app_key: identity.app_key.clone(),
+        user_id: identity.user_id.clone(),
+        conversation_type,
+        target_id,
+    })
+}
+
+/// The answer to a queued write: no response body, once committed.
+fn written(write: impl Future<Output = Result<(), StoreError>> + Send + 'static) -> Answer {
+    Box::pin(async move { write.await.map(|()| None) })
+}
