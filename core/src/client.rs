@@ -363,18 +363,20 @@ impl ImClient {
     }
 
     /// Disconnects, stops the runtime and the database thread; the client may be `init`ed again.
+    /// Returns once the user's database is closed (waiting at most about 2 s for running
+    /// tasks), so its files may then be moved or deleted.
     pub fn destroy(&self) {
         let running = self.lock().take();
         if let Some(mut running) = running {
             running.engine.stop();
             running.engine.state().store = None;
             if let Some(runtime) = running.runtime.take() {
-                if tokio::runtime::Handle::try_current().is_ok() {
-                    // Blocking inside an async context is not allowed; let it wind down.
-                    runtime.shutdown_background();
-                } else {
+                // On a thread of its own: a runtime may not be shut down from an async context,
+                // and the caller is owed a closed database when this returns.
+                let stopping = std::thread::spawn(move || {
                     runtime.shutdown_timeout(Duration::from_secs(2));
-                }
+                });
+                let _ = stopping.join();
             }
         }
     }

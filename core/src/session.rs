@@ -100,6 +100,8 @@ pub(crate) struct Session {
     recent_transient: VecDeque<String>,
     next_request: u64,
     offline_finished: bool,
+    /// The database held nothing when the session started.
+    started_empty: bool,
     /// Highest sequence committed to the local database.
     stored: u64,
     /// Highest sequence acknowledged to the server.
@@ -137,6 +139,7 @@ impl Session {
             recent_transient: VecDeque::with_capacity(RECENT_TRANSIENT),
             next_request: 1,
             offline_finished: false,
+            started_empty: stored == 0,
             stored,
             acked: stored,
             keepalive,
@@ -145,22 +148,12 @@ impl Session {
 
     /// Runs until the connection ends.
     pub(crate) async fn run(mut self) -> End {
-        if self.stored == 0 {
-            let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
-                count: CONVERSATION_SYNC_COUNT,
-                before_time: 0,
-            });
-            if let Err(end) = self.request(query, Waiting::ConversationSync).await {
-                return end;
-            }
-        }
-        match self.cursor.start() {
-            Some(after) => {
-                if let Err(end) = self.pull(after).await {
-                    return end;
-                }
-            }
-            None => self.finish_offline_pull(),
+        let started = match self.cursor.start() {
+            Some(after) => self.pull(after).await,
+            None => self.finish_offline_pull().await,
+        };
+        if let Err(end) = started {
+            return end;
         }
         let mut heartbeat = Heartbeat::new(self.keepalive.0, self.keepalive.1, Instant::now());
         let mut ack = interval(ACK_INTERVAL);
@@ -323,7 +316,7 @@ impl Session {
         };
         self.apply(plan, is_pull).await?;
         if !self.offline_finished && self.cursor.caught_up() {
-            self.finish_offline_pull();
+            self.finish_offline_pull().await?;
         }
         Ok(())
     }
@@ -380,9 +373,22 @@ impl Session {
         .await
     }
 
-    fn finish_offline_pull(&mut self) {
+    /// Announces the end of the offline pull. A database that started empty (new device,
+    /// recovered file) then asks for the server's conversation list, for conversations whose
+    /// messages are older than the inbox keeps; after the pull, so that what the inbox held
+    /// arrives as news (announced, counted as unread) first.
+    async fn finish_offline_pull(&mut self) -> Result<(), End> {
         self.offline_finished = true;
         self.events.emit(Event::PullOfflineFinished);
+        if self.started_empty {
+            self.started_empty = false;
+            let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
+                count: CONVERSATION_SYNC_COUNT,
+                before_time: 0,
+            });
+            self.request(query, Waiting::ConversationSync).await?;
+        }
+        Ok(())
     }
 
     /// The entry to store, or `None` for an unknown conversation type or the echo of an

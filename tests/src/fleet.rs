@@ -387,7 +387,13 @@ impl Connection {
                 }
             }
             Body::Delivery(delivery) => {
-                for message in &delivery.messages {
+                // The server also delivers each sent message to its sender's own inbox
+                // (multi-device sync), recognisable by the sender's idempotency key.
+                let received = delivery
+                    .messages
+                    .iter()
+                    .filter(|m| m.client_message_id.is_empty());
+                for message in received {
                     self.log.received.push(message_id(&message.content)?);
                     self.tally.received.fetch_add(1, Ordering::Relaxed);
                 }

@@ -191,6 +191,7 @@ async fn a_corrupted_database_is_moved_aside_and_rebuilt_from_the_server() {
         }
         tokio::task::spawn_blocking(move || {
             bob.listener.messages(5, Duration::from_secs(10));
+            drop(bob); // destroy returns once the database is closed
         })
         .await
         .unwrap();

@@ -4,9 +4,11 @@
 //! from every client's local database:
 //! - each message whose send resolved Ok is at its recipient exactly once, in sender order;
 //! - each failed one is stored FAILED at the sender (or, refused with 30001 before anything
-//!   was sent, not stored at all); resent under its idempotency key once the network is calm
-//!   (a refused one is sent again), it arrives exactly once, and one that had reached the
-//!   server before is not delivered a second time;
+//!   was sent, not stored at all), unless it had reached the server: then the sender's own
+//!   inbox entry (or the late acknowledgement) made it SENT with the server's UID; resent
+//!   under its idempotency key once the network is calm (a refused one is sent again), it
+//!   arrives exactly once, and one that had reached the server before is not delivered a
+//!   second time;
 //! - no listener heard a message twice.
 //!
 //! The fault schedule is random; the seed is printed, and `CHAOS_SEED=<seed>` replays it.
@@ -267,6 +269,9 @@ async fn resend_failed(clients: &[Client], attempts: &[Attempt]) -> HashMap<Stri
                 assert_eq!(&m.message_uid, uid, "{}", attempt.text);
                 uid.clone()
             }
+            // A failed send that did reach the server came back as SENT when the sender's own
+            // inbox entry (or the late acknowledgement) arrived: it keeps the server's UID.
+            (Err(_), Some(m)) if m.sent_status == SentStatus::Sent => m.message_uid.clone(),
             (Err(code), Some(m)) => {
                 assert_eq!(
                     m.sent_status,

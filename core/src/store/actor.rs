@@ -19,9 +19,26 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 /// Handle to one open database; cloning shares the same thread.
 #[derive(Clone)]
 pub(crate) struct Store {
+    // Field order matters: dropping the last clone drops the job sender (which ends the
+    // database thread's loop) and the connections before `closing` waits for the thread.
     jobs: mpsc::Sender<Job>,
     conn: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
+    _closing: Arc<Closing>,
+}
+
+/// Waits for the database thread when the last handle goes, so that the file is closed once
+/// the client let go of it (after `logout` or `destroy`, it may be moved or deleted).
+struct Closing(Option<thread::JoinHandle<()>>);
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take()
+            && thread.thread().id() != thread::current().id()
+        {
+            let _ = thread.join();
+        }
+    }
 }
 
 fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -35,7 +52,7 @@ impl Store {
         let file = file.to_owned();
         let (ready_tx, ready_rx) = oneshot::channel();
         let (jobs, inbox) = mpsc::channel::<Job>();
-        thread::Builder::new()
+        let thread = thread::Builder::new()
             .name("imcore-db".into())
             .spawn(move || {
                 let opened = schema::open(&file).and_then(|opened| {
@@ -54,17 +71,30 @@ impl Store {
                     }
                 };
                 let _ = ready_tx.send(Ok((Arc::clone(&conn), reader, moved_aside)));
-                let (_alive, checkpoint_alive) = mpsc::channel::<()>();
-                checkpoint::spawn(file.clone(), checkpoint_alive);
+                let (alive, checkpoint_alive) = mpsc::channel::<()>();
+                let checkpoints = checkpoint::spawn(file.clone(), checkpoint_alive);
                 for job in inbox {
                     job(&mut lock(&conn));
+                }
+                drop(alive);
+                if let Some(checkpoints) = checkpoints {
+                    let _ = checkpoints.join();
                 }
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
         let (conn, reader, moved_aside) = ready_rx
             .await
             .map_err(|_| ImError::new(code::DATABASE_ERROR, "database thread ended"))??;
-        Ok((Store { jobs, conn, reader }, moved_aside))
+        let closing = Arc::new(Closing(Some(thread)));
+        Ok((
+            Store {
+                jobs,
+                conn,
+                reader,
+                _closing: closing,
+            },
+            moved_aside,
+        ))
     }
 
     /// Runs the read `f` on the calling thread over the read-only connection; it sees every

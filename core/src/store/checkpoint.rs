@@ -17,8 +17,9 @@ const INTERVAL: Duration = Duration::from_millis(500);
 pub(super) const BACKSTOP_PAGES: i64 = 10_000;
 
 /// Starts the checkpoint thread for `file`; it stops when `alive`'s sender is dropped.
-pub(super) fn spawn(file: PathBuf, alive: Receiver<()>) {
-    let started = thread::Builder::new()
+/// `None` if the thread could not start (the backstop alone then keeps the WAL bounded).
+pub(super) fn spawn(file: PathBuf, alive: Receiver<()>) -> Option<thread::JoinHandle<()>> {
+    thread::Builder::new()
         .name("imcore-checkpoint".into())
         .spawn(move || {
             let Ok(conn) = Connection::open(&file) else {
@@ -28,7 +29,6 @@ pub(super) fn spawn(file: PathBuf, alive: Receiver<()>) {
                 // A failed passive checkpoint is retried next time; the backstop still bounds the WAL.
                 let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
             }
-        });
-    // Without the thread the backstop alone keeps the WAL bounded.
-    drop(started);
+        })
+        .ok()
 }
