@@ -106,33 +106,27 @@ impl Store {
 }
 
 /// Makes the persisted `message` (as stored: `target_id` the recipient) the latest of its
-/// conversation in the lists of both participants (one row for a message to oneself).
+/// conversation in the lists of both participants (the same row twice for a message to
+/// oneself), in one statement.
 pub(super) fn record_latest(
     conn: &Connection,
     app_key: &str,
     message: &InboxMessage,
 ) -> Result<(), StoreError> {
-    let (sender, recipient) = (&message.sender_user_id, &message.target_id);
-    let mut upsert = conn.prepare_cached(
+    conn.prepare_cached(
         "INSERT INTO conversations (app_key, user_id, conversation_type, target_id, \
-         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?1, ?4, ?3, ?2, ?5, ?6) \
          ON CONFLICT (app_key, user_id, conversation_type, target_id) DO UPDATE SET \
            latest_message_uid = excluded.latest_message_uid, sent_time = excluded.sent_time",
-    )?;
-    let mut record = |owner: &str, peer: &str| {
-        upsert.execute(params![
-            app_key,
-            owner,
-            message.conversation_type,
-            peer,
-            message.message_uid,
-            message.sent_time
-        ])
-    };
-    record(sender, recipient)?;
-    if sender != recipient {
-        record(recipient, sender)?;
-    }
+    )?
+    .execute(params![
+        app_key,
+        message.sender_user_id,
+        message.conversation_type,
+        message.target_id,
+        message.message_uid,
+        message.sent_time
+    ])?;
     Ok(())
 }
 
