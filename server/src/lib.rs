@@ -5,8 +5,10 @@
 //!   RongCloud's server SDKs sign it (stale timestamps and replayed nonces refused on request:
 //!   `--signature-max-skew-secs`, `--reject-replayed-nonce`), and navigation (`/navi.json`);
 //! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
-//!   private messages, receive pushes, pull the inbox; one login per user and platform (a new
-//!   one closes the previous with `Close{code: 6}`) unless `--multi-device` is on;
+//!   private messages, receive pushes (the sender's own messages too, on all their devices),
+//!   pull the inbox; `Request`s for remote history, the server-side conversation list, remote
+//!   deletion and removing a conversation; one login per user and platform (a new one closes
+//!   the previous with `Close{code: 6}`) unless `--multi-device` is on;
 //! * SQLite storage with one group-committing writer thread.
 //!
 //! [`run`] starts a server in-process; the `imserver` binary wraps it with a command line.

@@ -13,7 +13,7 @@ fn summary(list: &ConversationList) -> Vec<(String, String, String)> {
     list.conversations
         .iter()
         .map(|c| {
-            let latest = c.latest_message.clone().unwrap_or_default();
+            let latest = c.latest_message.clone().expect("a latest message");
             (
                 c.target_id.clone(),
                 latest.message_uid,

@@ -167,7 +167,17 @@ async fn deletes_and_clears_hide_messages_from_the_requester_only() {
     assert!(pulled.messages.windows(2).all(|w| w[0].seq < w[1].seq));
     assert_eq!(pull(&mut bob, 1, 0, 0).await.messages.len(), 6);
 
-    // Clearing everything: the conversation stays listed without a latest message for alice.
+    // Before clearing everything, alice's list shows the latest message she still has.
+    let list = conversation_list(&mut alice, 29, 10, 0).await;
+    let targets: Vec<_> = list
+        .conversations
+        .iter()
+        .map(|c| c.target_id.as_str())
+        .collect();
+    assert_eq!(targets, ["carol", "bob"]);
+    let latest = list.conversations[1].latest_message.as_ref().unwrap();
+    assert_eq!(latest.message_uid, sent[5].message_uid);
+    // Clearing everything: the conversation leaves alice's list (bob's stays).
     let clear_all = ClearHistory {
         conversation_type: 1,
         target_id: "bob".into(),
@@ -183,12 +193,12 @@ async fn deletes_and_clears_hide_messages_from_the_requester_only() {
             .is_empty()
     );
     let list = conversation_list(&mut alice, 40, 10, 0).await;
-    let chat = list
+    let targets: Vec<_> = list
         .conversations
         .iter()
-        .find(|c| c.target_id == "bob")
-        .unwrap();
-    assert_eq!(chat.latest_message, None);
+        .map(|c| c.target_id.as_str())
+        .collect();
+    assert_eq!(targets, ["carol"]);
     let list = conversation_list(&mut bob, 40, 10, 0).await;
     let latest = list.conversations[0].latest_message.as_ref().unwrap();
     assert_eq!(latest.message_uid, sent[5].message_uid);

@@ -1,11 +1,13 @@
 //! Each user's conversation list, kept by the server (seed: built from messages, updated with
-//! every message sent or received): one row per conversation with its latest persisted message.
+//! every message sent or received): one row per conversation with the latest persisted message
+//! the user has in it. A conversation whose messages the user all deleted leaves the list.
 
 use improto::{ConversationList, InboxMessage, RemoteConversation};
 use rusqlite::{Connection, params};
 
-use super::history::{Order, visible_messages};
+use super::history::{Order, visible_page};
 use super::message_view::read_message;
+use super::page::{page_of, rows_for};
 use super::{Store, StoreError};
 
 /// A conversation as one user sees it: `user_id`'s conversation of `conversation_type` with
@@ -33,8 +35,9 @@ impl UserConversation {
 
 impl Store {
     /// Up to `count` conversations of `user_id` whose latest message was sent before
-    /// `before_time` (0: no bound), latest first, and whether more follow. Each carries the
-    /// latest message the user still has (`seq` 0; none once they deleted all of them).
+    /// `before_time` (0: no bound), latest first, fewer if more would not fit in one frame;
+    /// and whether more follow. Each carries the latest message the user still has there
+    /// (`seq` 0), whose `sent_time` is the cursor for the next page.
     pub async fn conversation_list(
         &self,
         app_key: String,
@@ -52,24 +55,19 @@ impl Store {
                 "SELECT c.conversation_type, c.target_id, ",
                 message_columns_sql!(),
                 " FROM conversations c \
-                 LEFT JOIN messages m ON m.message_uid = c.latest_message_uid \
+                 JOIN messages m ON m.message_uid = c.latest_message_uid \
                  WHERE c.app_key = ?1 AND c.user_id = ?2 AND c.sent_time < ?3 \
                  ORDER BY c.sent_time DESC LIMIT ?4"
             ))?;
-            let fetch = count.saturating_add(1) as i64;
-            let rows = stmt.query_map(params![app_key, user_id, before, fetch], |row| {
-                let has_latest = row.get::<_, Option<String>>(2)?.is_some();
-                Ok(RemoteConversation {
-                    conversation_type: row.get(0)?,
-                    target_id: row.get(1)?,
-                    latest_message: has_latest
-                        .then(|| read_message(row, 2, &user_id, 0))
-                        .transpose()?,
-                })
-            })?;
-            let mut conversations = rows.collect::<Result<Vec<_>, _>>()?;
-            let has_more = conversations.len() > count;
-            conversations.truncate(count);
+            let rows =
+                stmt.query_map(params![app_key, user_id, before, rows_for(count)], |row| {
+                    Ok(RemoteConversation {
+                        conversation_type: row.get(0)?,
+                        target_id: row.get(1)?,
+                        latest_message: Some(read_message(row, 2, &user_id, 0)?),
+                    })
+                })?;
+            let (conversations, has_more) = page_of(rows, count)?;
             Ok(ConversationList {
                 conversations,
                 has_more,
@@ -84,65 +82,43 @@ impl Store {
         &self,
         conversation: UserConversation,
     ) -> impl Future<Output = Result<(), StoreError>> + Send + use<> {
-        self.writer.submit(
-            move |tx| {
-                let c = &conversation;
-                tx.conn
-                    .prepare_cached(
-                        "DELETE FROM conversations WHERE app_key = ?1 AND user_id = ?2 \
-                         AND conversation_type = ?3 AND target_id = ?4",
-                    )?
-                    .execute(params![
-                        c.app_key,
-                        c.user_id,
-                        c.conversation_type,
-                        c.target_id
-                    ])?;
-                Ok(())
-            },
-            |_| {},
-        )
+        self.writer
+            .submit(move |tx| remove(tx.conn, &conversation).map(drop), |_| {})
     }
 }
 
 /// Makes the persisted `message` (as stored: `target_id` the recipient) the latest of its
-/// conversation in the lists of both participants (one row for a message to oneself).
+/// conversation in the lists of both participants (the same row twice for a message to
+/// oneself), in one statement.
 pub(super) fn record_latest(
     conn: &Connection,
     app_key: &str,
     message: &InboxMessage,
 ) -> Result<(), StoreError> {
-    let (sender, recipient) = (&message.sender_user_id, &message.target_id);
-    let mut upsert = conn.prepare_cached(
+    conn.prepare_cached(
         "INSERT INTO conversations (app_key, user_id, conversation_type, target_id, \
-         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?1, ?4, ?3, ?2, ?5, ?6) \
          ON CONFLICT (app_key, user_id, conversation_type, target_id) DO UPDATE SET \
            latest_message_uid = excluded.latest_message_uid, sent_time = excluded.sent_time",
-    )?;
-    let mut record = |owner: &str, peer: &str| {
-        upsert.execute(params![
-            app_key,
-            owner,
-            message.conversation_type,
-            peer,
-            message.message_uid,
-            message.sent_time
-        ])
-    };
-    record(sender, recipient)?;
-    if sender != recipient {
-        record(recipient, sender)?;
-    }
+    )?
+    .execute(params![
+        app_key,
+        message.sender_user_id,
+        message.conversation_type,
+        message.target_id,
+        message.message_uid,
+        message.sent_time
+    ])?;
     Ok(())
 }
 
 /// Points `conversation` (if listed) at the latest message its user still has in it, after
-/// deletions; with none left it keeps its place but has no latest message.
+/// deletions; with none left it leaves the list (until the next message in it).
 pub(super) fn refresh_latest(
     conn: &Connection,
     conversation: &UserConversation,
 ) -> Result<(), StoreError> {
-    let latest = visible_messages(
+    let (latest, _) = visible_page(
         conn,
         conversation,
         i64::MIN,
@@ -150,19 +126,39 @@ pub(super) fn refresh_latest(
         Order::NewestFirst,
         1,
     )?;
-    let latest = latest.first();
     let c = conversation;
-    conn.prepare_cached(
-        "UPDATE conversations SET latest_message_uid = ?5, sent_time = coalesce(?6, sent_time) \
-         WHERE app_key = ?1 AND user_id = ?2 AND conversation_type = ?3 AND target_id = ?4",
-    )?
-    .execute(params![
-        c.app_key,
-        c.user_id,
-        c.conversation_type,
-        c.target_id,
-        latest.map(|m| &m.message_uid),
-        latest.map(|m| m.sent_time)
-    ])?;
+    match latest.first() {
+        Some(m) => conn
+            .prepare_cached(
+                "UPDATE conversations SET latest_message_uid = ?5, sent_time = ?6 \
+                 WHERE app_key = ?1 AND user_id = ?2 AND conversation_type = ?3 \
+                   AND target_id = ?4",
+            )?
+            .execute(params![
+                c.app_key,
+                c.user_id,
+                c.conversation_type,
+                c.target_id,
+                m.message_uid,
+                m.sent_time
+            ])?,
+        None => remove(conn, c)?,
+    };
     Ok(())
+}
+
+/// Deletes `conversation`'s row from its user's list.
+fn remove(conn: &Connection, conversation: &UserConversation) -> Result<usize, StoreError> {
+    let c = conversation;
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM conversations WHERE app_key = ?1 AND user_id = ?2 \
+             AND conversation_type = ?3 AND target_id = ?4",
+        )?
+        .execute(params![
+            c.app_key,
+            c.user_id,
+            c.conversation_type,
+            c.target_id
+        ])?)
 }

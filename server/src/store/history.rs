@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 
 use super::conversations::UserConversation;
 use super::message_view::read_message;
+use super::page::{page_of, rows_for};
 use super::{Store, StoreError};
 
 /// Which way a history page walks from its cursor.
@@ -43,8 +44,8 @@ macro_rules! visible_messages_sql {
 
 impl Store {
     /// Up to `count` messages of `conversation` its user still has, sent before `timestamp`
-    /// (0: from the latest) newest first, or after it oldest first; and whether more follow.
-    /// Messages come as the user sees them, with `seq` 0.
+    /// (0: from the latest) newest first, or after it oldest first, fewer if more would not fit
+    /// in one frame; and whether more follow. Messages come as the user sees them, with `seq` 0.
     pub async fn history(
         &self,
         conversation: UserConversation,
@@ -58,26 +59,25 @@ impl Store {
             Order::OldestFirst => (timestamp, i64::MAX),
         };
         self.read(move |conn| {
-            let fetch = count.saturating_add(1);
-            let mut messages = visible_messages(conn, &conversation, after, before, order, fetch)?;
-            let has_more = messages.len() > count;
-            messages.truncate(count);
+            let (messages, has_more) =
+                visible_page(conn, &conversation, after, before, order, count)?;
             Ok(HistoryPage { messages, has_more })
         })
         .await
     }
 }
 
-/// Up to `limit` messages of `conversation` its user still has, sent strictly between `after`
-/// and `before`, in `order`, as the user sees them (`seq` 0).
-pub(super) fn visible_messages(
+/// Up to `count` messages of `conversation` its user still has, sent strictly between `after`
+/// and `before`, in `order`, as the user sees them (`seq` 0), fewer if more would not fit in
+/// one frame; and whether more follow.
+pub(super) fn visible_page(
     conn: &Connection,
     conversation: &UserConversation,
     after: i64,
     before: i64,
     order: Order,
-    limit: usize,
-) -> Result<Vec<InboxMessage>, StoreError> {
+    count: usize,
+) -> Result<(Vec<InboxMessage>, bool), StoreError> {
     let mut stmt = conn.prepare_cached(match order {
         Order::NewestFirst => visible_messages_sql!("DESC"),
         Order::OldestFirst => visible_messages_sql!("ASC"),
@@ -94,9 +94,9 @@ pub(super) fn visible_messages(
             before,
             c.user_id,
             c.target_id,
-            i64::try_from(limit).unwrap_or(i64::MAX),
+            rows_for(count),
         ],
         |row| read_message(row, 0, &c.user_id, 0),
     )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(page_of(rows, count)?)
 }

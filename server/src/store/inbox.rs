@@ -4,6 +4,7 @@ use improto::InboxMessage;
 use rusqlite::params;
 
 use super::message_view::read_message;
+use super::page::{page_of, rows_for};
 use super::{Store, StoreError};
 use crate::clock::now_ms;
 use crate::uid::first_uid_at;
@@ -35,7 +36,7 @@ impl Store {
     }
 
     /// Up to `limit` entries with `seq > after_seq`, ascending, each as the user sees it (see
-    /// [`message_view`](super::message_view)).
+    /// [`message_view`](super::message_view)); fewer if more would not fit in one frame.
     pub async fn pull(
         &self,
         app_key: String,
@@ -52,14 +53,11 @@ impl Store {
                 " FROM inbox i CROSS JOIN messages m ON m.message_uid = i.message_uid \
                  WHERE i.app_key = ?1 AND i.user_id = ?2 AND i.seq > ?3 ORDER BY i.seq LIMIT ?4"
             ))?;
-            let fetch = limit.saturating_add(1) as i64;
             let rows = stmt.query_map(
-                params![app_key, user_id, sql_seq(after_seq), fetch],
+                params![app_key, user_id, sql_seq(after_seq), rows_for(limit)],
                 |row| read_message(row, 1, &user_id, row.get::<_, i64>(0)? as u64),
             )?;
-            let mut messages = rows.collect::<Result<Vec<_>, _>>()?;
-            let has_more = messages.len() > limit;
-            messages.truncate(limit);
+            let (messages, has_more) = page_of(rows, limit)?;
             Ok(Pulled { messages, has_more })
         })
         .await

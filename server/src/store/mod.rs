@@ -31,6 +31,7 @@ mod history;
 mod inbox;
 mod message_view;
 mod messages;
+mod page;
 mod read_pool;
 mod restrictions;
 mod schema;

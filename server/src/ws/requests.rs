@@ -3,9 +3,9 @@
 //!
 //! A `Send` is queued to the store in frame order and completed on the writer thread right
 //! after its commit (push to the recipient, `SendAck`, push of the sender's own entry); other
-//! storage work runs in its own task. Either way
-//! the caller's permit bounds a connection's requests in flight, so a connection can have
-//! several sends in one group commit; replies go through the outbox.
+//! storage work runs in its own task. Either way the caller's permit bounds a connection's
+//! requests in flight, so a connection can have several sends in one group commit; replies go
+//! through the outbox.
 
 use std::sync::Arc;
 
@@ -35,7 +35,8 @@ pub struct Request {
     pub identity: Arc<Identity>,
     /// The connection's outbox.
     pub queue: mpsc::Sender<Outgoing>,
-    /// The hub's id of the connection (see [`Registration::connection_id`](crate::hub::Registration::connection_id)).
+    /// The hub's id of the connection (see
+    /// [`Registration::connection_id`](crate::hub::Registration::connection_id)).
     pub connection: u64,
 }
 

@@ -9,14 +9,14 @@ CREATE INDEX messages_by_conversation ON messages
     WHERE persisted = 1;
 
 -- Each user's conversation list: one row per conversation (from the user's side), pointing at
--- the latest persisted message the user still has there (NULL once they deleted all of them;
--- `sent_time` then stays that of the last one). Written with every persisted message.
+-- the latest persisted message the user still has there (the row goes once they deleted all
+-- of them). Written with every persisted message.
 CREATE TABLE conversations (
     app_key             TEXT NOT NULL,
     user_id             TEXT NOT NULL,
     conversation_type   INTEGER NOT NULL,
     target_id           TEXT NOT NULL,
-    latest_message_uid  TEXT,
+    latest_message_uid  TEXT NOT NULL,
     sent_time           INTEGER NOT NULL,
     PRIMARY KEY (app_key, user_id, conversation_type, target_id)
 ) WITHOUT ROWID;

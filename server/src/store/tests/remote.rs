@@ -31,12 +31,12 @@ async fn list(store: &Store, user: &str, count: usize, before: i64) -> Conversat
 }
 
 /// (target id, latest message UID) of each conversation.
-fn summary(list: &ConversationList) -> Vec<(&str, Option<&str>)> {
+fn summary(list: &ConversationList) -> Vec<(&str, &str)> {
     list.conversations
         .iter()
         .map(|c| {
-            let latest = c.latest_message.as_ref().map(|m| m.message_uid.as_str());
-            (c.target_id.as_str(), latest)
+            let latest = c.latest_message.as_ref().expect("a latest message");
+            (c.target_id.as_str(), latest.message_uid.as_str())
         })
         .collect()
 }
@@ -105,9 +105,9 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
     assert_eq!(
         summary(&alice),
         vec![
-            ("alice", Some(note.message_uid.as_str())),
-            ("carol", Some(from_carol.message_uid.as_str())),
-            ("bob", Some(to_bob.message_uid.as_str())),
+            ("alice", note.message_uid.as_str()),
+            ("carol", from_carol.message_uid.as_str()),
+            ("bob", to_bob.message_uid.as_str()),
         ]
     );
     assert!(!alice.has_more);
@@ -133,10 +133,7 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
         ("bob", "a1")
     );
     let bob = list(&store, "bob", 10, 0).await;
-    assert_eq!(
-        summary(&bob),
-        vec![("alice", Some(to_bob.message_uid.as_str()))]
-    );
+    assert_eq!(summary(&bob), vec![("alice", to_bob.message_uid.as_str())]);
     assert!(
         bob.conversations[0]
             .latest_message
@@ -154,10 +151,7 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
         .unwrap()
         .sent_time;
     let rest = list(&store, "alice", 2, before).await;
-    assert_eq!(
-        summary(&rest),
-        vec![("bob", Some(to_bob.message_uid.as_str()))]
-    );
+    assert_eq!(summary(&rest), vec![("bob", to_bob.message_uid.as_str())]);
     assert!(!rest.has_more);
 
     // Removed from alice's list only, until the next message in it.
@@ -169,10 +163,7 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
     assert_eq!(list(&store, "bob", 10, 0).await.conversations.len(), 1);
     let reply = stored(&store, text("bob", "alice", "b1")).await.own_entry;
     let alice = list(&store, "alice", 10, 0).await;
-    assert_eq!(
-        summary(&alice)[0],
-        ("bob", Some(reply.message_uid.as_str()))
-    );
+    assert_eq!(summary(&alice)[0], ("bob", reply.message_uid.as_str()));
     // Removing is not deleting: the history is all there.
     assert_eq!(
         walk(&store, "alice", "bob", 10, Order::NewestFirst)
@@ -293,7 +284,7 @@ async fn deleting_hides_messages_from_the_deleting_user_only() {
     assert_eq!(alice.conversations[0].target_id, "carol");
     assert_eq!(
         summary(&list(&store, "bob", 10, 0).await)[0].1,
-        Some(sent[3].message_uid.as_str())
+        sent[3].message_uid.as_str()
     );
     // Alice's pulls skip them (their sequence numbers stay used); bob's do not.
     let pulled = pull_all(&store, "alice", 0).await.messages;
@@ -327,7 +318,7 @@ async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing() {
         5
     );
 
-    // 0 clears everything so far: the conversation stays listed, without a latest message.
+    // 0 clears everything so far: the conversation leaves bob's list.
     store.clear_history(chat("bob", "alice"), 0).await.unwrap();
     assert!(
         walk(&store, "bob", "alice", 10, Order::OldestFirst)
@@ -335,10 +326,8 @@ async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing() {
             .is_empty()
     );
     assert!(pull_all(&store, "bob", 0).await.messages.is_empty());
-    assert_eq!(
-        summary(&list(&store, "bob", 10, 0).await),
-        vec![("alice", None)]
-    );
+    assert!(list(&store, "bob", 10, 0).await.conversations.is_empty());
+    assert_eq!(list(&store, "alice", 10, 0).await.conversations.len(), 1);
     // A time in the future does not hide what comes later; sequences go on.
     store
         .clear_history(chat("bob", "alice"), i64::MAX)
@@ -350,7 +339,7 @@ async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing() {
     assert_eq!(uids(&history), vec![next.own_entry.message_uid.as_str()]);
     assert_eq!(
         summary(&list(&store, "bob", 10, 0).await)[0].1,
-        Some(next.own_entry.message_uid.as_str())
+        next.own_entry.message_uid.as_str()
     );
     store.shutdown();
 }
@@ -388,13 +377,13 @@ async fn the_upgrade_builds_conversation_lists_from_the_history() {
     assert_eq!(
         summary(&list(&store, "alice", 10, 0).await),
         vec![
-            ("carol", Some("0000-0000-0000-0004")),
-            ("bob", Some("0000-0000-0000-0002"))
+            ("carol", "0000-0000-0000-0004"),
+            ("bob", "0000-0000-0000-0002")
         ]
     );
     assert_eq!(
         summary(&list(&store, "bob", 10, 0).await),
-        vec![("alice", Some("0000-0000-0000-0002"))]
+        vec![("alice", "0000-0000-0000-0002")]
     );
     assert_eq!(summary(&list(&store, "carol", 10, 0).await).len(), 2);
     let history = walk(&store, "bob", "alice", 10, Order::OldestFirst).await;
@@ -402,5 +391,49 @@ async fn the_upgrade_builds_conversation_lists_from_the_history() {
         uids(&history),
         vec!["0000-0000-0000-0001", "0000-0000-0000-0002"]
     );
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn pages_of_big_messages_stop_before_the_frame_limit() {
+    let (_dir, store) = open();
+    let big = format!(r#"{{"content":"{}"}}"#, "x".repeat(100 * 1024));
+    for i in 0..5 {
+        let message = NewMessage {
+            content: big.clone(),
+            ..text("alice", "bob", &format!("b{i}"))
+        };
+        stored(&store, message).await;
+    }
+    let page = store
+        .history(chat("bob", "alice"), 0, 100, Order::OldestFirst)
+        .await
+        .unwrap();
+    assert_eq!((page.messages.len(), page.has_more), (2, true));
+    assert_eq!(
+        walk(&store, "bob", "alice", 100, Order::OldestFirst)
+            .await
+            .len(),
+        5
+    );
+    let pulled = store
+        .pull("app".into(), "bob".into(), 0, 500)
+        .await
+        .unwrap();
+    assert_eq!((pulled.messages.len(), pulled.has_more), (2, true));
+    for frame in [
+        improto::encode(improto::Body::Delivery(improto::Delivery {
+            messages: pulled.messages,
+            pull_request_id: 1,
+            has_more: true,
+        })),
+        improto::encode(improto::Body::Response(improto::Response {
+            request_id: 1,
+            code: 0,
+            body: Some(improto::response::Body::History(page)),
+        })),
+    ] {
+        assert!(improto::decode(&frame).is_ok());
+    }
     store.shutdown();
 }
