@@ -327,7 +327,7 @@ impl Session {
         if let Some(after) = plan.pull_after {
             self.pull(after).await?;
         }
-        if let Some(last) = plan.store.last().map(|m| m.seq) {
+        if let Some(last) = plan.up_to {
             let batch: Vec<IncomingMessage> = plan
                 .store
                 .into_iter()

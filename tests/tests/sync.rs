@@ -206,6 +206,28 @@ async fn remote_deletions_and_the_server_conversation_list_are_per_user() {
         .unwrap();
     assert_eq!(cloud(&bob, "ann").await, ["a4", "a5"]);
 
+    // A new device of bob's pulls his inbox, which skips what he deleted, and catches up.
+    let tablet = device(&server, &dir.path().join("bob-tablet"), "bob", 2).await;
+    let tablet = tokio::task::spawn_blocking(move || {
+        tablet.listener.wait_for(Duration::from_secs(10), |e| {
+            matches!(e, Event::PullOfflineFinished)
+        });
+        tablet
+    })
+    .await
+    .unwrap();
+    let mut on_tablet: Vec<String> = tablet
+        .stored_messages()
+        .iter()
+        .map(|m| m.text().to_owned())
+        .collect();
+    on_tablet.sort();
+    assert_eq!(
+        on_tablet,
+        ["a4", "a5", "c0"],
+        "deleted messages never come back to bob"
+    );
+
     let listed: HashSet<String> = bob
         .im
         .get_remote_conversation_list(100)

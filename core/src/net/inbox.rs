@@ -1,8 +1,11 @@
 //! The inbox cursor: decides which delivered entries continue what is stored, and when to pull.
 //!
-//! Pure logic with no I/O, so every ordering case is unit-tested. Entries are applied strictly
-//! in sequence order: an entry already stored is a duplicate and is skipped, an entry past a
-//! gap is not applied and a pull of everything after the cursor is requested instead.
+//! Pure logic with no I/O, so every ordering case is unit-tested. Pushed entries are applied
+//! strictly in sequence order: an entry already stored is a duplicate and is skipped, an entry
+//! past a gap is not applied and a pull of everything after the cursor is requested instead.
+//! A pull answer is authoritative: the server leaves out entries that no longer exist (deleted
+//! by the user, purged), so its entries are applied across gaps, and a last page covers every
+//! sequence the server had announced when the pull was sent.
 
 use improto::InboxMessage;
 
@@ -15,13 +18,17 @@ pub(crate) struct InboxCursor {
     known: u64,
     /// A pull is on the wire.
     pulling: bool,
+    /// `known` when the pull on the wire was sent: its last page covers up to there.
+    known_at_pull: u64,
 }
 
 /// What to do with a delivery.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Plan {
-    /// Entries to store now, contiguous from the cursor.
+    /// Entries to store now, in sequence order, continuing what is stored.
     pub store: Vec<InboxMessage>,
+    /// The stored sequence once `store` is committed, when it moves.
+    pub up_to: Option<u64>,
     /// Pull everything after this sequence.
     pub pull_after: Option<u64>,
 }
@@ -33,6 +40,7 @@ impl InboxCursor {
             stored,
             known: server_seq.max(stored),
             pulling: false,
+            known_at_pull: 0,
         }
     }
 
@@ -48,20 +56,30 @@ impl InboxCursor {
 
     /// Plans a live push.
     pub(crate) fn on_push(&mut self, messages: Vec<InboxMessage>) -> Plan {
-        let store = self.contiguous(messages);
+        let before = self.stored;
+        let store = self.accept(messages, false);
         let pull_after = if self.pulling { None } else { self.next_pull() };
-        Plan { store, pull_after }
+        Plan {
+            store,
+            up_to: (self.stored > before).then_some(self.stored),
+            pull_after,
+        }
     }
 
     /// Plans the answer to our pull.
     pub(crate) fn on_pull_answer(&mut self, messages: Vec<InboxMessage>, has_more: bool) -> Plan {
         self.pulling = false;
-        let store = self.contiguous(messages);
+        let before = self.stored;
+        let store = self.accept(messages, true);
         if has_more {
             self.known = self.known.max(self.stored + 1);
+        } else {
+            // Whatever the server announced before the pull and left out no longer exists.
+            self.stored = self.stored.max(self.known_at_pull);
         }
         Plan {
             store,
+            up_to: (self.stored > before).then_some(self.stored),
             pull_after: self.next_pull(),
         }
     }
@@ -71,14 +89,16 @@ impl InboxCursor {
         self.stored = self.stored.max(seq);
     }
 
-    fn contiguous(&mut self, mut messages: Vec<InboxMessage>) -> Vec<InboxMessage> {
+    /// The entries that continue what is stored: the next ones in sequence, or, for a pull
+    /// answer (`across_gaps`), every one after the cursor.
+    fn accept(&mut self, mut messages: Vec<InboxMessage>, across_gaps: bool) -> Vec<InboxMessage> {
         messages.sort_by_key(|m| m.seq);
         let mut next = self.stored + 1;
         let mut accepted = Vec::with_capacity(messages.len());
         for m in messages {
             self.known = self.known.max(m.seq);
-            if m.seq == next {
-                next += 1;
+            if m.seq == next || (across_gaps && m.seq > next) {
+                next = m.seq + 1;
                 accepted.push(m);
             }
         }
@@ -93,6 +113,7 @@ impl InboxCursor {
     fn next_pull(&mut self) -> Option<u64> {
         if self.stored < self.known && !self.pulling {
             self.pulling = true;
+            self.known_at_pull = self.known;
             Some(self.stored)
         } else {
             None
@@ -154,6 +175,29 @@ mod tests {
         let p = c.on_pull_answer(entries(&[6]), false);
         assert_eq!((seqs(&p), p.pull_after), (vec![6], None));
         assert!(c.caught_up());
+    }
+
+    #[test]
+    fn pull_answers_skip_entries_that_no_longer_exist() {
+        let mut c = InboxCursor::new(2, 9);
+        assert_eq!(c.start(), Some(2));
+        // 3 and 6 were deleted by the user; 8 and 9 were purged.
+        let p = c.on_pull_answer(entries(&[4, 5]), true);
+        assert_eq!(
+            (seqs(&p), p.up_to, p.pull_after),
+            (vec![4, 5], Some(5), Some(5))
+        );
+        let p = c.on_pull_answer(entries(&[7]), false);
+        assert_eq!((seqs(&p), p.up_to, p.pull_after), (vec![7], Some(9), None));
+        assert!(c.caught_up());
+        // An empty last page still moves the cursor past what was announced.
+        let mut c = InboxCursor::new(4, 6);
+        assert_eq!(c.start(), Some(4));
+        let p = c.on_pull_answer(Vec::new(), false);
+        assert_eq!((p.up_to, p.pull_after), (Some(6), None));
+        // A push past a gap is still not trusted.
+        let p = c.on_push(entries(&[8]));
+        assert_eq!((seqs(&p), p.up_to, p.pull_after), (vec![], None, Some(6)));
     }
 
     #[test]
