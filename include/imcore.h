@@ -90,7 +90,8 @@ int32_t imcore_disconnect(struct ImcoreClient *handle);
 // Disconnects and closes the user's database (seed `logout`).
 int32_t imcore_logout(struct ImcoreClient *handle);
 
-// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …).
+// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …,
+// 31004 token incorrect or expired: get a new token).
 int32_t imcore_get_connection_status(struct ImcoreClient *handle, int32_t *out_status);
 
 // Hands out the connected user's id (release with `imcore_string_free`), or NULL when none.

@@ -284,7 +284,7 @@ impl Engine {
 fn fatal_status(code: i32) -> Option<ConnectionStatus> {
     match code {
         code::APP_KEY_REJECTED => Some(ConnectionStatus::AppKeyIncorrect),
-        code::TOKEN_INCORRECT | code::TOKEN_EXPIRED => Some(ConnectionStatus::Disconnected),
+        code::TOKEN_INCORRECT | code::TOKEN_EXPIRED => Some(ConnectionStatus::TokenIncorrect),
         6 => Some(ConnectionStatus::KickedOfflineByOtherClient),
         9 => Some(ConnectionStatus::UserBlocked),
         _ => None,

@@ -68,6 +68,9 @@ seed_enum! {
         UserBlocked = 9,
         /// The app key is not known to the server.
         AppKeyIncorrect = 20,
+        /// The token is incorrect (`code` 31004) or expired (`code` 31010): the seed's
+        /// `onTokenIncorrect`. The engine stops retrying; get a new token and connect.
+        TokenIncorrect = 31004,
     }
 }
 

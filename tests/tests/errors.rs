@@ -44,6 +44,10 @@ async fn bad_parameters_and_unconnected_calls() {
 
     let bad_token = im.connect("not-a-token").await.unwrap_err();
     assert_eq!(bad_token.code, 31004, "token incorrect: {bad_token}");
+    assert_eq!(
+        im.connection_status().unwrap(),
+        imcore::ConnectionStatus::TokenIncorrect
+    );
 
     let alice = server.token("alice").await;
     assert_eq!(im.connect(&alice).await.unwrap(), "alice");

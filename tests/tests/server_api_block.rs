@@ -50,7 +50,13 @@ async fn blocked_users_are_disconnected_and_expired_tokens_refused() {
         .await;
     assert_eq!(reply["code"], 200, "{reply}");
     listener.wait_for(WAIT, |e| {
-        matches!(e, Event::ConnectionStatus { code: 31010, .. })
+        matches!(
+            e,
+            Event::ConnectionStatus {
+                status: ConnectionStatus::TokenIncorrect,
+                code: 31010
+            }
+        )
     });
     assert_eq!(im.connect(&token).await.unwrap_err().code, 31010);
 

@@ -64,7 +64,8 @@ pub unsafe extern "C" fn imcore_logout(handle: *mut ImcoreClient) -> i32 {
     catch(|| status(unsafe { client(handle) }.and_then(|c| c.core.logout())))
 }
 
-/// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …).
+/// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …,
+/// 31004 token incorrect or expired: get a new token).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_get_connection_status(
     handle: *mut ImcoreClient,
