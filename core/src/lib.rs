@@ -36,7 +36,7 @@ pub use enums::{
 pub use error::{ImError, ImResult, code};
 pub use events::{Event, EventQueue};
 pub use message::{
-    InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent, MessageRef,
-    RemoteMessageRef,
+    Content, InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent,
+    MessageRef, RemoteMessageRef,
 };
 pub use options::InitOptions;

@@ -22,8 +22,8 @@ pub struct Message {
     pub target_id: String,
     /// Who sent it.
     pub sender_user_id: String,
-    /// Message content (the seed's content object).
-    pub content: Value,
+    /// Message content (the seed's content object), kept as JSON text.
+    pub content: Content,
     /// Wire type, e.g. `RC:TxtMsg`.
     pub object_name: String,
     /// Class name, e.g. `TextMessage`.
@@ -46,6 +46,48 @@ pub struct Message {
     pub received_status: i32,
     /// Local receive time in ms (incoming messages).
     pub received_time: i64,
+}
+
+/// A message's content object as JSON text: copied as is to the shells (which hand JSON on)
+/// and parsed only when asked ([`Content::value`]), so reading a page of messages does not
+/// build a JSON tree per message.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Content(Box<serde_json::value::RawValue>);
+
+impl Content {
+    /// Content as stored or received; text that is not JSON becomes a JSON string.
+    pub(crate) fn from_json(json: String) -> Self {
+        use serde_json::value::{RawValue, to_raw_value};
+        let raw = if serde_json::from_str::<&RawValue>(&json).is_ok() {
+            RawValue::from_string(json)
+        } else {
+            to_raw_value(&json)
+        };
+        Content(raw.expect("valid JSON text, or a string"))
+    }
+
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The content parsed (`Null` if it could not be).
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+    }
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Self) -> bool {
+        self.json() == other.json()
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.json())
+    }
 }
 
 /// What an app asks to send: a type and its content.

@@ -51,7 +51,7 @@ async fn unread_counts_conversations_and_search_follow_an_exchange() {
     assert_eq!(order, ["cat", "ann"], "latest first");
     assert_eq!(list[1].unread_message_count, 2);
     assert_eq!(
-        list[1].latest_message.as_ref().unwrap().content["content"],
+        list[1].latest_message.as_ref().unwrap().content.value()["content"],
         "我们明天开会"
     );
     assert_eq!(bob.im.get_total_unread_count(None, false).await.unwrap(), 3);
@@ -131,7 +131,7 @@ async fn unread_counts_conversations_and_search_follow_an_exchange() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        ann_conversation.latest_message.unwrap().content["content"],
+        ann_conversation.latest_message.unwrap().content.value()["content"],
         "我们明天开会",
         "the latest remaining message"
     );
@@ -224,7 +224,10 @@ async fn a_corrupted_database_is_moved_aside_and_rebuilt_from_the_server() {
         std::path::Path::new(&moved_to).exists(),
         "the broken file is kept"
     );
-    let texts: Vec<_> = again.iter().map(|m| m.content["content"].clone()).collect();
+    let texts: Vec<_> = again
+        .iter()
+        .map(|m| m.content.value()["content"].clone())
+        .collect();
     assert_eq!(
         texts,
         ["m0", "m1", "m2", "m3", "m4"],

@@ -57,7 +57,12 @@ pub async fn whole_history(im: &ImClient, target: &str) -> Vec<Message> {
 fn texts(messages: &[Message]) -> Vec<String> {
     messages
         .iter()
-        .map(|m| m.content["content"].as_str().expect("text").to_owned())
+        .map(|m| {
+            m.content.value()["content"]
+                .as_str()
+                .expect("text")
+                .to_owned()
+        })
         .collect()
 }
 

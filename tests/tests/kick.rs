@@ -48,7 +48,9 @@ fn expect_text(events: &EventQueue, want: &str) {
     let start = Instant::now();
     loop {
         match events.recv_timeout(WAIT.saturating_sub(start.elapsed())) {
-            Some(Event::Message { message }) if message.content["content"] == want => return,
+            Some(Event::Message { message }) if message.content.value()["content"] == want => {
+                return;
+            }
             Some(Event::ConnectionStatus { status, code }) => {
                 panic!("status {status:?} (code {code}) while waiting for {want:?}")
             }

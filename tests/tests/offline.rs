@@ -35,7 +35,7 @@ async fn offline_backlog_arrives_once_in_order_and_is_stored() {
     .unwrap();
     let texts: Vec<_> = got
         .iter()
-        .map(|m| m.content["content"].as_str().unwrap().to_owned())
+        .map(|m| m.content.value()["content"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(texts, (0..500).map(|i| format!("m{i}")).collect::<Vec<_>>());
     assert!(
@@ -68,8 +68,11 @@ async fn offline_backlog_arrives_once_in_order_and_is_stored() {
         .await
         .unwrap();
     assert!(page.has_more);
-    assert_eq!(page.list.last().unwrap().content["content"], "m499");
-    assert_eq!(page.list.first().unwrap().content["content"], "m480");
+    assert_eq!(page.list.last().unwrap().content.value()["content"], "m499");
+    assert_eq!(
+        page.list.first().unwrap().content.value()["content"],
+        "m480"
+    );
 
     // A second connect on the same database pulls nothing again.
     im.disconnect().unwrap();

@@ -62,7 +62,7 @@ async fn server_restart_between_sends_loses_nothing() {
     .unwrap();
     let texts: Vec<_> = got
         .iter()
-        .map(|m| m.content["content"].as_str().unwrap().to_owned())
+        .map(|m| m.content.value()["content"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(texts, (0..300).map(|i| format!("r{i}")).collect::<Vec<_>>());
 }

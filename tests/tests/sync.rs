@@ -30,7 +30,12 @@ async fn send_texts(from: &Client, to: &str, texts: impl IntoIterator<Item = Str
 
 fn texts(list: &[imcore::Message]) -> Vec<String> {
     list.iter()
-        .map(|m| m.content["content"].as_str().unwrap_or_default().to_owned())
+        .map(|m| {
+            m.content.value()["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect()
 }
 
@@ -198,6 +203,10 @@ async fn remote_deletions_and_the_server_conversation_list_are_per_user() {
         .unwrap();
     assert_eq!(cloud(&bob, "ann").await, ["a2", "a3", "a4", "a5"]);
     assert_eq!(cloud(&ann, "bob").await.len(), 6, "ann keeps her copy");
+    assert!(
+        cloud(&ann, "cat").await.is_empty(),
+        "ann never reads the conversation of bob and cat"
+    );
     assert_eq!(bob.stored_messages().len(), 5, "deleted locally too");
 
     bob.im

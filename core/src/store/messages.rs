@@ -5,7 +5,7 @@ use super::conversations::{self, Arrival};
 use super::searchable;
 use crate::enums::{ConversationType, HistoryOrder, MessageDirection, SentStatus};
 use crate::error::ImResult;
-use crate::message::{Message, MessageRef, mentions};
+use crate::message::{Content, Message, MessageRef, mentions};
 use crate::message_types::message_type_name;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -68,11 +68,6 @@ pub(super) const COLUMNS_OF_M: &str = "m.message_id, m.message_uid, m.conversati
      m.sender_user_id, m.direction, m.object_name, m.content, m.sent_time, m.sent_status, \
      m.received_status, m.received_time, m.offline";
 
-/// Message content as JSON; content that is not JSON is kept as a string.
-fn parse_content(content: &str) -> serde_json::Value {
-    serde_json::from_str(content).unwrap_or_else(|_| serde_json::Value::String(content.to_owned()))
-}
-
 /// Reads a message from the first 13 columns of `row` ([`COLUMNS`] order).
 pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let object_name: String = row.get(6)?;
@@ -91,7 +86,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             .map_err(|e| conversion(5, e))?,
         message_type: message_type_name(&object_name),
         object_name,
-        content: parse_content(&content),
+        content: Content::from_json(content),
         sent_time: row.get(8)?,
         sent_status: SentStatus::try_from(row.get::<_, i32>(9)?).map_err(|e| conversion(9, e))?,
         received_status: row.get(10)?,
@@ -391,7 +386,7 @@ pub(crate) fn store_incoming(
                 conversation_type: m.conversation_type,
                 target_id: m.target_id.clone(),
                 sender_user_id: m.sender_user_id.clone(),
-                content: parse_content(&m.content),
+                content: Content::from_json(m.content.clone()),
                 message_type: message_type_name(&m.object_name),
                 object_name: m.object_name.clone(),
                 message_id,

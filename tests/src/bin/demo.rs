@@ -45,7 +45,9 @@ async fn main() {
         };
         println!(
             "{from} -> {to}: {:?}  (messageUId {}, sentTime {}, received by {} as messageId {})",
-            message.content["content"].as_str().unwrap_or_default(),
+            message.content.value()["content"]
+                .as_str()
+                .unwrap_or_default(),
             sent.message_uid,
             sent.sent_time,
             receiver.user_id,
@@ -78,7 +80,7 @@ async fn main() {
         println!(
             "  {arrow} {} {}",
             m.sent_time,
-            m.content["content"].as_str().unwrap_or_default()
+            m.content.value()["content"].as_str().unwrap_or_default()
         );
     }
 }
