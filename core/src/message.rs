@@ -27,7 +27,7 @@ pub struct Message {
     /// Wire type, e.g. `RC:TxtMsg`.
     pub object_name: String,
     /// Class name, e.g. `TextMessage`.
-    pub message_type: String,
+    pub message_type: std::borrow::Cow<'static, str>,
     /// Local id in this user's database.
     pub message_id: i64,
     /// Server id (`XXXX-XXXX-XXXX-XXXX`), empty until the server acknowledged it.
@@ -57,13 +57,9 @@ pub struct Content(Box<serde_json::value::RawValue>);
 
 impl Content {
     /// Content as stored or received; text that is not JSON becomes a JSON string.
-    pub(crate) fn from_json(json: String) -> Self {
+    pub(crate) fn from_json(json: &str) -> Self {
         use serde_json::value::{RawValue, to_raw_value};
-        let raw = if serde_json::from_str::<&RawValue>(&json).is_ok() {
-            RawValue::from_string(json)
-        } else {
-            to_raw_value(&json)
-        };
+        let raw = serde_json::from_str::<Box<RawValue>>(json).or_else(|_| to_raw_value(json));
         Content(raw.expect("valid JSON text, or a string"))
     }
 

@@ -70,9 +70,11 @@ pub fn by_message_type(message_type: &str) -> Option<&'static MessageTypeInfo> {
 }
 
 /// Class name to report for an ObjectName; unknown types keep their ObjectName.
-pub fn message_type_name(object_name: &str) -> String {
-    by_object_name(object_name)
-        .map_or_else(|| object_name.to_owned(), |t| t.message_type.to_owned())
+pub fn message_type_name(object_name: &str) -> std::borrow::Cow<'static, str> {
+    by_object_name(object_name).map_or_else(
+        || std::borrow::Cow::Owned(object_name.to_owned()),
+        |t| std::borrow::Cow::Borrowed(t.message_type),
+    )
 }
 
 #[cfg(test)]

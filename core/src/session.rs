@@ -430,7 +430,7 @@ fn transient_message(m: &OutgoingMessage, ack: &SendAck) -> Message {
         conversation_type: m.conversation_type,
         target_id: m.target_id.clone(),
         sender_user_id: m.sender_user_id.clone(),
-        content: crate::message::Content::from_json(m.content.clone()),
+        content: crate::message::Content::from_json(&m.content),
         message_type: crate::message_types::message_type_name(&m.object_name),
         object_name: m.object_name.clone(),
         message_id: 0,

@@ -71,7 +71,7 @@ pub(super) const COLUMNS_OF_M: &str = "m.message_id, m.message_uid, m.conversati
 /// Reads a message from the first 13 columns of `row` ([`COLUMNS`] order).
 pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let object_name: String = row.get(6)?;
-    let content: String = row.get(7)?;
+    let content = Content::from_json(row.get_ref(7)?.as_str()?);
     let conversion = |i: usize, e: crate::error::ImError| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
     };
@@ -86,7 +86,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             .map_err(|e| conversion(5, e))?,
         message_type: message_type_name(&object_name),
         object_name,
-        content: Content::from_json(content),
+        content,
         sent_time: row.get(8)?,
         sent_status: SentStatus::try_from(row.get::<_, i32>(9)?).map_err(|e| conversion(9, e))?,
         received_status: row.get(10)?,
@@ -365,6 +365,7 @@ pub(crate) fn store_incoming(
     me: &str,
 ) -> ImResult<Vec<Message>> {
     let tx = conn.transaction()?;
+    let changes_before = tx.total_changes();
     let mut announce = Vec::with_capacity(batch.len());
     for m in batch {
         let own = m.sender_user_id == me;
@@ -386,7 +387,7 @@ pub(crate) fn store_incoming(
                 conversation_type: m.conversation_type,
                 target_id: m.target_id.clone(),
                 sender_user_id: m.sender_user_id.clone(),
-                content: Content::from_json(m.content.clone()),
+                content: Content::from_json(&m.content),
                 message_type: message_type_name(&m.object_name),
                 object_name: m.object_name.clone(),
                 message_id,
@@ -400,11 +401,20 @@ pub(crate) fn store_incoming(
             });
         }
     }
-    tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
-        .execute([up_to_seq as i64])?;
-    tx.commit()?;
+    // A batch that changed nothing (typically the echo of a message sent from here) leaves the
+    // stored cursor behind by up to CURSOR_SLACK entries rather than costing a commit: after a
+    // crash they are pulled again and skipped as duplicates.
+    let changed = tx.total_changes() > changes_before;
+    if changed || up_to_seq >= inbox_seq(&tx)? + CURSOR_SLACK {
+        tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
+            .execute([up_to_seq as i64])?;
+        tx.commit()?;
+    }
     Ok(announce)
 }
+
+/// How far the stored inbox cursor may trail entries that changed nothing.
+const CURSOR_SLACK: u64 = 256;
 
 /// Stores a persisted message from someone else; its local id, or `None` if already stored.
 fn store_received(
