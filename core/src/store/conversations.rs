@@ -132,15 +132,16 @@ pub(crate) fn list(
     types: Option<&[ConversationType]>,
     count: usize,
 ) -> ImResult<Vec<Conversation>> {
+    // A literal LIMIT: SQLite plans it better than a bound one (see `messages::history`).
     let sql = select_sql(
         &format!(
             "c.hidden = 0{}",
             types_condition("c.conversation_type", types)
         ),
-        "ORDER BY c.is_top DESC, c.sent_time DESC LIMIT ?1",
+        &format!("ORDER BY c.is_top DESC, c.sent_time DESC LIMIT {count}"),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([count as i64], conversation_from_row)?;
+    let rows = stmt.query_map([], conversation_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
