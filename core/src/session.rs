@@ -275,14 +275,16 @@ impl Session {
                 .push_back(pending.outgoing.client_message_id.clone());
             Ok(transient_message(&pending.outgoing, &ack))
         } else {
-            self.store.call_here(|conn| {
+            let stored = self.store.call_here(|conn| {
                 store::messages::store_sent(
                     conn,
                     &pending.outgoing,
                     &ack.message_uid,
                     ack.sent_time,
                 )
-            })
+            });
+            self.store.index_soon();
+            stored
         };
         let _ = pending.reply.send(result);
     }
@@ -344,6 +346,9 @@ impl Session {
                 .map_err(|e| End::Lost(format!("storing messages: {e}")))?;
             for message in stored {
                 self.events.emit(Event::Message { message });
+            }
+            if !offline {
+                self.store.index_soon();
             }
             self.cursor.committed(last);
             self.stored = last;

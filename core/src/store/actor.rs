@@ -6,15 +6,20 @@
 //! calling thread over a second, read-only connection ([`Store::read`]): WAL lets them run
 //! while a write commits, and a read of a few microseconds does not pay two thread wake-ups.
 
-use super::{checkpoint, schema};
+use super::{checkpoint, schema, searchable};
 use crate::error::{ImError, ImResult, code};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// How long live messages wait before their text is indexed together (searches scan them
+/// meanwhile).
+const INDEX_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Handle to one open database; cloning shares the same thread.
 #[derive(Clone)]
@@ -24,6 +29,8 @@ pub(crate) struct Store {
     jobs: mpsc::Sender<Job>,
     conn: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
+    /// A job indexing the live messages' text is queued (see `searchable`).
+    indexing_queued: Arc<AtomicBool>,
     _closing: Arc<Closing>,
 }
 
@@ -71,6 +78,8 @@ impl Store {
                     }
                 };
                 let _ = ready_tx.send(Ok((Arc::clone(&conn), reader, moved_aside)));
+                // Live messages a crash left unindexed.
+                let _ = searchable::index_pending(&mut lock(&conn));
                 let (alive, checkpoint_alive) = mpsc::channel::<()>();
                 let checkpoints = checkpoint::spawn(file.clone(), checkpoint_alive);
                 for job in inbox {
@@ -91,10 +100,30 @@ impl Store {
                 jobs,
                 conn,
                 reader,
+                indexing_queued: Arc::new(AtomicBool::new(false)),
                 _closing: closing,
             },
             moved_aside,
         ))
+    }
+
+    /// Has the database thread index the text of live messages, in one batch after
+    /// [`INDEX_DELAY`] (one index flush for all that arrive meanwhile), unless a batch is already
+    /// due. Called from the engine's runtime.
+    pub(crate) fn index_soon(&self) {
+        if self.indexing_queued.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (queued, jobs) = (Arc::clone(&self.indexing_queued), self.jobs.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(INDEX_DELAY).await;
+            let job: Job = Box::new(move |conn| {
+                queued.store(false, Ordering::Release);
+                // A failure leaves the rows waiting; the next batch or the next open retries.
+                let _ = searchable::index_pending(conn);
+            });
+            let _ = jobs.send(job);
+        });
     }
 
     /// Runs the read `f` on the calling thread over the read-only connection; it sees every

@@ -280,7 +280,7 @@ pub(crate) fn with_matches(
     types: Option<&[ConversationType]>,
 ) -> ImResult<Vec<Conversation>> {
     let source = format!(
-        "({matches}) x JOIN conversations c \
+        "({matches}) x CROSS JOIN conversations c \
          ON c.conversation_type = x.conversation_type AND c.target_id = x.target_id"
     );
     let sql = select_from_sql(

@@ -2,7 +2,7 @@
 //! (see [`super::conversations`]) and the full-text index (triggers) in step.
 
 use super::conversations::{self, Arrival};
-use super::searchable;
+use super::searchable::{self, Indexing};
 use crate::enums::{ConversationType, HistoryOrder, MessageDirection, SentStatus};
 use crate::error::ImResult;
 use crate::message::{Content, Message, MessageRef, mentions};
@@ -123,6 +123,8 @@ struct OwnSent<'a> {
     client_message_id: &'a str,
     /// Brings a removed conversation back (see [`Arrival::reveal`]).
     reveal: bool,
+    /// When its text is indexed.
+    indexing: Indexing,
 }
 
 /// Stores one of the current user's messages as SENT, matched by idempotency key (the local
@@ -177,7 +179,7 @@ fn store_own(conn: &Connection, m: &OwnSent<'_>) -> ImResult<(i64, bool)> {
         return Ok((message_id, false));
     }
     let message_id = conn.last_insert_rowid();
-    searchable::index(conn, message_id, m.object_name, m.content)?;
+    searchable::add(conn, message_id, m.object_name, m.content, m.indexing)?;
     record_own(conn, m, message_id)?;
     Ok((message_id, true))
 }
@@ -198,7 +200,7 @@ fn record_own(conn: &Connection, m: &OwnSent<'_>, message_id: i64) -> ImResult<(
 }
 
 impl<'a> OwnSent<'a> {
-    fn of_incoming(m: &'a IncomingMessage, reveal: bool) -> Self {
+    fn of_incoming(m: &'a IncomingMessage, reveal: bool, indexing: Indexing) -> Self {
         OwnSent {
             uid: &m.message_uid,
             sent_time: m.sent_time,
@@ -209,6 +211,7 @@ impl<'a> OwnSent<'a> {
             content: &m.content,
             client_message_id: &m.client_message_id,
             reveal,
+            indexing,
         }
     }
 }
@@ -234,6 +237,7 @@ pub(crate) fn store_sent(
             content: &m.content,
             client_message_id: &m.client_message_id,
             reveal: true,
+            indexing: Indexing::Soon,
         },
     )?;
     let message = get(&tx, message_id)?.expect("row just stored");
@@ -264,7 +268,7 @@ pub(crate) fn store_failed(conn: &mut Connection, m: &OutgoingMessage) -> ImResu
         ])?;
     let message_id: i64 = if inserted == 1 {
         let message_id = tx.last_insert_rowid();
-        searchable::index(&tx, message_id, &m.object_name, &m.content)?;
+        searchable::add(&tx, message_id, &m.object_name, &m.content, Indexing::Now)?;
         conversations::record(
             &tx,
             &Arrival {
@@ -366,16 +370,23 @@ pub(crate) fn store_incoming(
 ) -> ImResult<Vec<Message>> {
     let tx = conn.transaction()?;
     let changes_before = tx.total_changes();
+    // A pull batch shares one index flush; live messages come one commit at a time.
+    let indexing = if offline {
+        Indexing::Now
+    } else {
+        Indexing::Soon
+    };
     let mut announce = Vec::with_capacity(batch.len());
     for m in batch {
         let own = m.sender_user_id == me;
         let stored = if !m.persisted {
             Some(0)
         } else if own {
-            let (message_id, new) = store_own(&tx, &OwnSent::of_incoming(m, true))?;
+            let own = OwnSent::of_incoming(m, true, indexing);
+            let (message_id, new) = store_own(&tx, &own)?;
             new.then_some(message_id)
         } else {
-            store_received(&tx, m, offline, received_time, me, true)?
+            store_received(&tx, m, (offline, received_time), me, true, indexing)?
         };
         if let Some(message_id) = stored {
             let direction = if own {
@@ -420,10 +431,10 @@ const CURSOR_SLACK: u64 = 256;
 fn store_received(
     conn: &Connection,
     m: &IncomingMessage,
-    offline: bool,
-    received_time: i64,
+    (offline, received_time): (bool, i64),
     me: &str,
     live: bool,
+    indexing: Indexing,
 ) -> ImResult<Option<i64>> {
     let inserted = conn
         .prepare_cached(
@@ -448,7 +459,7 @@ fn store_received(
         return Ok(None);
     }
     let message_id = conn.last_insert_rowid();
-    searchable::index(conn, message_id, &m.object_name, &m.content)?;
+    searchable::add(conn, message_id, &m.object_name, &m.content, indexing)?;
     conversations::record(
         conn,
         &Arrival {
@@ -477,8 +488,9 @@ pub(crate) fn store_history(
     let mut stored = Vec::with_capacity(batch.len());
     for m in batch.iter().filter(|m| m.persisted) {
         if m.sender_user_id == me {
-            store_own(&tx, &OwnSent::of_incoming(m, reveal))?;
-        } else if store_received(&tx, m, false, 0, me, false)?.is_some() && reveal {
+            store_own(&tx, &OwnSent::of_incoming(m, reveal, Indexing::Now))?;
+        } else if store_received(&tx, m, (false, 0), me, false, Indexing::Now)?.is_some() && reveal
+        {
             tx.prepare_cached(
                 "UPDATE conversations SET hidden = 0 WHERE conversation_type = ?1 AND target_id = ?2",
             )?
@@ -512,7 +524,7 @@ pub(crate) fn insert_local(conn: &mut Connection, m: &LocalMessage) -> ImResult<
         m.received_status,
     ])?;
     let message_id = tx.last_insert_rowid();
-    searchable::index(&tx, message_id, &m.object_name, &m.content)?;
+    searchable::add(&tx, message_id, &m.object_name, &m.content, Indexing::Now)?;
     conversations::record(
         &tx,
         &Arrival {

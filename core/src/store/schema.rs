@@ -61,6 +61,8 @@ pub(super) fn open_reader(file: &Path) -> ImResult<Connection> {
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Searches read the text of messages still waiting to be indexed through it.
+    searchable::register(&conn)?;
     Ok(conn)
 }
 

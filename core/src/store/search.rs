@@ -1,5 +1,7 @@
 //! Keyword search over the full-text index `message_text` (trigram tokenizer: any substring of
-//! 3+ characters, case-insensitive; shorter keywords fall back to a scan of the index text).
+//! 3+ characters, case-insensitive; shorter keywords fall back to a scan of the index text),
+//! plus the live messages still waiting to be indexed (`message_text_pending`), if any: for
+//! a moment after messages arrive, the queries also scan those few rows.
 
 use super::conversations;
 use super::messages::{COLUMNS_OF_M, message_from_row};
@@ -9,27 +11,53 @@ use crate::error::ImResult;
 use crate::message::Message;
 use rusqlite::{Connection, params};
 
-/// How a keyword is matched against `message_text` (`s`), with `?1` bound to [`pattern`].
-fn match_condition(keyword: &str) -> &'static str {
-    if keyword.chars().count() >= 3 {
+/// Where matching messages (`m`) come from: the index by `?1` (see [`index_pattern`]), and,
+/// when `pending`, the waiting messages by the LIKE pattern `?2`. (`CROSS JOIN` keeps SQLite
+/// from scanning `messages` to probe the few waiting rows; `?2` is bound in both forms.)
+fn matching_messages(keyword: &str, pending: bool) -> String {
+    let indexed = if keyword.chars().count() >= 3 {
         "s.text MATCH ?1"
     } else {
         "s.text LIKE ?1 ESCAPE '\\'"
+    };
+    if !pending {
+        return format!(
+            "message_text s CROSS JOIN messages m ON m.message_id = s.rowid AND {indexed} AND ?2 IS NOT NULL"
+        );
     }
+    format!(
+        "(SELECT s.rowid AS id FROM message_text s WHERE {indexed} \
+         UNION ALL SELECT p.message_id FROM message_text_pending p \
+         CROSS JOIN messages x ON x.message_id = p.message_id \
+         WHERE imcore_searchable_text(x.object_name, x.content) LIKE ?2 ESCAPE '\\') h \
+         CROSS JOIN messages m ON m.message_id = h.id"
+    )
 }
 
-/// The value bound to `?1` of [`match_condition`]: an FTS5 phrase (substring for the trigram
-/// tokenizer), or a LIKE pattern.
-fn pattern(keyword: &str) -> String {
+/// Whether live messages wait to be indexed.
+fn pending(conn: &Connection) -> ImResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM message_text_pending)")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// `?1` of [`matching_messages`]: an FTS5 phrase (a substring for the trigram tokenizer), or
+/// the LIKE pattern for short keywords.
+fn index_pattern(keyword: &str) -> String {
     if keyword.chars().count() >= 3 {
         format!("\"{}\"", keyword.replace('"', "\"\""))
     } else {
-        let escaped = keyword
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
+        like_pattern(keyword)
     }
+}
+
+/// `?2` of [`matching_messages`]: `%keyword%` with LIKE's wildcards escaped.
+fn like_pattern(keyword: &str) -> String {
+    let escaped = keyword
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Messages of one conversation matching `keyword`, sent before `before` (0 = latest), newest
@@ -43,15 +71,16 @@ pub(crate) fn messages(
     count: usize,
 ) -> ImResult<Vec<Message>> {
     let sql = format!(
-        "SELECT {COLUMNS_OF_M} FROM message_text s JOIN messages m ON m.message_id = s.rowid \
-         WHERE {} AND m.conversation_type = ?2 AND m.target_id = ?3 AND m.sent_time < ?4 \
+        "SELECT {COLUMNS_OF_M} FROM {} \
+         WHERE m.conversation_type = ?3 AND m.target_id = ?4 AND m.sent_time < ?5 \
          ORDER BY m.sent_time DESC, m.message_id DESC LIMIT {count}",
-        match_condition(keyword)
+        matching_messages(keyword, pending(conn)?)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         params![
-            pattern(keyword),
+            index_pattern(keyword),
+            like_pattern(keyword),
             i32::from(kind),
             target_id,
             // "Latest" is an open upper bound, so that the index range stays usable.
@@ -70,10 +99,14 @@ pub(crate) fn conversations(
     types: Option<&[ConversationType]>,
 ) -> ImResult<Vec<Conversation>> {
     let matches = format!(
-        "SELECT m.conversation_type, m.target_id, count(*) AS match_count FROM message_text s \
-         JOIN messages m ON m.message_id = s.rowid WHERE {} \
+        "SELECT m.conversation_type, m.target_id, count(*) AS match_count FROM {} \
          GROUP BY m.conversation_type, m.target_id",
-        match_condition(keyword)
+        matching_messages(keyword, pending(conn)?)
     );
-    conversations::with_matches(conn, &matches, [pattern(keyword)], types)
+    conversations::with_matches(
+        conn,
+        &matches,
+        [index_pattern(keyword), like_pattern(keyword)],
+        types,
+    )
 }

@@ -1,7 +1,9 @@
 //! The searchable text of a message: what the full-text index holds for each message type.
 //!
-//! The store indexes each message it inserts ([`index`]); the schema's update and delete
-//! triggers keep the index in step with later changes through the SQL function
+//! The store indexes each message it inserts ([`add`]): at once, or, for messages that arrive
+//! live one commit at a time, moments later in a batch on the database thread
+//! ([`index_pending`]; searches also scan the messages still waiting). The schema's update and
+//! delete triggers keep the index in step with later changes through the SQL function
 //! `imcore_searchable_text(object_name, content)`, registered on every connection.
 
 use rusqlite::Connection;
@@ -53,19 +55,55 @@ fn collect_strings(value: &Value, text: &mut String) {
     }
 }
 
+/// When a new message's text enters the full-text index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Indexing {
+    /// In the same transaction (bulk writes: the index flush is shared by the batch).
+    Now,
+    /// Moments later, by [`index_pending`] (live messages, committed one at a time).
+    Soon,
+}
+
 /// Adds a just-inserted message to the full-text index (nothing when it has no text).
-pub(crate) fn index(
+pub(crate) fn add(
     conn: &Connection,
     message_id: i64,
     object_name: &str,
     content: &str,
+    when: Indexing,
 ) -> rusqlite::Result<()> {
+    if when == Indexing::Soon {
+        conn.prepare_cached("INSERT OR IGNORE INTO message_text_pending (message_id) VALUES (?1)")?
+            .execute([message_id])?;
+        return Ok(());
+    }
     let text = searchable_text(object_name, content);
     if !text.is_empty() {
         conn.prepare_cached("INSERT INTO message_text (rowid, text) VALUES (?1, ?2)")?
             .execute(rusqlite::params![message_id, text])?;
     }
     Ok(())
+}
+
+/// Indexes every message waiting in `message_text_pending`, in one transaction.
+pub(crate) fn index_pending(conn: &mut Connection) -> rusqlite::Result<()> {
+    let waiting: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM message_text_pending)")?
+        .query_row([], |r| r.get(0))?;
+    if !waiting {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    tx.prepare_cached(
+        "INSERT INTO message_text (rowid, text) \
+         SELECT m.message_id, imcore_searchable_text(m.object_name, m.content) \
+         FROM message_text_pending p JOIN messages m ON m.message_id = p.message_id \
+         WHERE imcore_searchable_text(m.object_name, m.content) <> ''",
+    )?
+    .execute([])?;
+    tx.prepare_cached("DELETE FROM message_text_pending")?
+        .execute([])?;
+    tx.commit()
 }
 
 /// Registers [`FUNCTION`] on `conn` (needed before the schema's triggers run).

@@ -3,7 +3,7 @@
 
 use super::conversations::{self, list};
 use super::messages::{self, IncomingMessage, OutgoingMessage};
-use super::{LocalMessage, schema, search};
+use super::{LocalMessage, schema, search, searchable};
 use crate::conversation::ConversationStatusItem;
 use crate::enums::{ConversationType, MessageDirection, NotificationStatus, SentStatus};
 use crate::message::MessageRef;
@@ -336,34 +336,53 @@ fn search_finds_substrings_in_english_and_chinese() {
             text("U4", "bob", "100% sure_thing", 4),
         ],
     );
-    let find = |kw: &str, target: &str| {
-        search::messages(&conn, ConversationType::Private, target, kw, 0, 10)
-            .unwrap()
-            .len()
-    };
-    assert_eq!(find("noon", "ann"), 1);
-    assert_eq!(find("北京", "ann"), 1, "two-character Chinese keyword");
-    assert_eq!(find("去北京开", "ann"), 1);
-    assert_eq!(find("上海", "ann"), 0);
-    assert_eq!(find("%", "bob"), 1, "LIKE wildcards are literal");
-    assert_eq!(find("1_", "bob"), 0, "`_` is literal too");
-    assert_eq!(find("e_t", "bob"), 1);
-    assert_eq!(find("\"noon", "bob"), 0, "quotes cannot break the query");
-    assert_eq!(
-        search::messages(&conn, ConversationType::Private, "ann", "e", 2, 10)
-            .unwrap()
-            .len(),
-        1
-    );
-    let found = search::conversations(&conn, "noon", None).unwrap();
-    assert_eq!(found.len(), 2);
-    assert_eq!(
-        (found[0].target_id.as_str(), found[0].match_count),
-        ("bob", Some(1))
-    );
-    assert!(
-        search::conversations(&conn, "noon", Some(&[ConversationType::Group]))
-            .unwrap()
-            .is_empty()
-    );
+    // Live messages wait to be indexed; searches find them before and after.
+    let waiting: i64 = conn
+        .query_row("SELECT count(*) FROM message_text_pending", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(waiting, 4);
+    for indexed in [false, true] {
+        if indexed {
+            searchable::index_pending(&mut conn).unwrap();
+            let waiting: i64 = conn
+                .query_row("SELECT count(*) FROM message_text_pending", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(waiting, 0);
+        }
+        let conn = &conn;
+        let find = |kw: &str, target: &str| {
+            search::messages(conn, ConversationType::Private, target, kw, 0, 10)
+                .unwrap()
+                .len()
+        };
+        assert_eq!(find("noon", "ann"), 1);
+        assert_eq!(find("北京", "ann"), 1, "two-character Chinese keyword");
+        assert_eq!(find("去北京开", "ann"), 1);
+        assert_eq!(find("上海", "ann"), 0);
+        assert_eq!(find("%", "bob"), 1, "LIKE wildcards are literal");
+        assert_eq!(find("1_", "bob"), 0, "`_` is literal too");
+        assert_eq!(find("e_t", "bob"), 1);
+        assert_eq!(find("\"noon", "bob"), 0, "quotes cannot break the query");
+        assert_eq!(
+            search::messages(conn, ConversationType::Private, "ann", "e", 2, 10)
+                .unwrap()
+                .len(),
+            1
+        );
+        let found = search::conversations(conn, "noon", None).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            (found[0].target_id.as_str(), found[0].match_count),
+            ("bob", Some(1))
+        );
+        assert!(
+            search::conversations(conn, "noon", Some(&[ConversationType::Group]))
+                .unwrap()
+                .is_empty()
+        );
+    }
 }
