@@ -11,8 +11,10 @@ use crate::error::{ImError, ImResult, code};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
+use std::time::Instant;
 use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -48,6 +50,36 @@ impl Drop for Closing {
     }
 }
 
+/// The database thread's loop: runs jobs in order, and the batch of live messages' text
+/// [`INDEX_DELAY`] after `index_requested` was set (or when the store closes).
+fn serve(inbox: &mpsc::Receiver<Job>, conn: &Mutex<Connection>, index_requested: &AtomicBool) {
+    let mut index_at: Option<Instant> = None;
+    loop {
+        let next = match index_at {
+            Some(at) => inbox.recv_timeout(at.saturating_duration_since(Instant::now())),
+            None => inbox.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match next {
+            Ok(job) => job(&mut lock(conn)),
+            Err(RecvTimeoutError::Timeout) => {
+                index_at = None;
+                index_requested.store(false, Ordering::Release);
+                // A failure leaves the rows waiting; the next batch or the next open retries.
+                let _ = searchable::index_pending(&mut lock(conn));
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                if index_requested.load(Ordering::Acquire) {
+                    let _ = searchable::index_pending(&mut lock(conn));
+                }
+                return;
+            }
+        }
+        if index_at.is_none() && index_requested.load(Ordering::Acquire) {
+            index_at = Some(Instant::now() + INDEX_DELAY);
+        }
+    }
+}
+
 fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -59,6 +91,8 @@ impl Store {
         let file = file.to_owned();
         let (ready_tx, ready_rx) = oneshot::channel();
         let (jobs, inbox) = mpsc::channel::<Job>();
+        let indexing_queued = Arc::new(AtomicBool::new(false));
+        let index_requested = Arc::clone(&indexing_queued);
         let thread = thread::Builder::new()
             .name("imcore-db".into())
             .spawn(move || {
@@ -82,9 +116,7 @@ impl Store {
                 let _ = searchable::index_pending(&mut lock(&conn));
                 let (alive, checkpoint_alive) = mpsc::channel::<()>();
                 let checkpoints = checkpoint::spawn(file.clone(), checkpoint_alive);
-                for job in inbox {
-                    job(&mut lock(&conn));
-                }
+                serve(&inbox, &conn, &index_requested);
                 drop(alive);
                 if let Some(checkpoints) = checkpoints {
                     let _ = checkpoints.join();
@@ -100,30 +132,20 @@ impl Store {
                 jobs,
                 conn,
                 reader,
-                indexing_queued: Arc::new(AtomicBool::new(false)),
+                indexing_queued,
                 _closing: closing,
             },
             moved_aside,
         ))
     }
 
-    /// Has the database thread index the text of live messages, in one batch after
-    /// [`INDEX_DELAY`] (one index flush for all that arrive meanwhile), unless a batch is already
-    /// due. Called from the engine's runtime.
+    /// Has the database thread index the text of live messages in one batch, [`INDEX_DELAY`]
+    /// after the first of them (one index flush for all that arrive meanwhile).
     pub(crate) fn index_soon(&self) {
-        if self.indexing_queued.swap(true, Ordering::AcqRel) {
-            return;
+        if !self.indexing_queued.swap(true, Ordering::AcqRel) {
+            // Wakes the thread so that it starts counting.
+            let _ = self.jobs.send(Box::new(|_| {}));
         }
-        let (queued, jobs) = (Arc::clone(&self.indexing_queued), self.jobs.clone());
-        tokio::spawn(async move {
-            tokio::time::sleep(INDEX_DELAY).await;
-            let job: Job = Box::new(move |conn| {
-                queued.store(false, Ordering::Release);
-                // A failure leaves the rows waiting; the next batch or the next open retries.
-                let _ = searchable::index_pending(conn);
-            });
-            let _ = jobs.send(job);
-        });
     }
 
     /// Runs the read `f` on the calling thread over the read-only connection; it sees every

@@ -386,3 +386,40 @@ fn search_finds_substrings_in_english_and_chinese() {
         );
     }
 }
+
+#[tokio::test]
+async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = super::Store::open(&dir.path().join("imcore.db"))
+        .await
+        .unwrap();
+    let waiting = |store: &super::Store| {
+        store
+            .read(|conn| {
+                Ok(
+                    conn.query_row("SELECT count(*) FROM message_text_pending", [], |r| {
+                        r.get::<_, i64>(0)
+                    })?,
+                )
+            })
+            .unwrap()
+    };
+    for n in 0..3 {
+        let live = [text(&format!("U{n}"), "ann", &format!("live {n} 北京"), n)];
+        store
+            .call_here(|conn| messages::store_incoming(conn, &live, n as u64 + 1, false, 0, ME))
+            .unwrap();
+        store.index_soon();
+    }
+    assert_eq!(waiting(&store), 3);
+    let found = |store: &super::Store| {
+        store
+            .read(|conn| search::messages(conn, ConversationType::Private, "ann", "北京", 0, 10))
+            .unwrap()
+            .len()
+    };
+    assert_eq!(found(&store), 3, "found while waiting");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(waiting(&store), 0, "indexed in one batch");
+    assert_eq!(found(&store), 3);
+}
