@@ -83,4 +83,31 @@ async fn main() {
             m.content.value()["content"].as_str().unwrap_or_default()
         );
     }
+
+    let conversations = bob
+        .im
+        .get_conversation_list(None, 10)
+        .await
+        .expect("conversations");
+    println!("bob's conversations:");
+    for c in &conversations {
+        println!(
+            "  {} — {} unread, latest: {}",
+            c.target_id,
+            c.unread_message_count,
+            c.latest_message
+                .as_ref()
+                .map(|m| m.content.value()["content"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned())
+                .unwrap_or_default()
+        );
+    }
+    let found = bob
+        .im
+        .search_messages(ConversationType::Private, "alice", "你好", 0, 20)
+        .await
+        .expect("search");
+    println!("bob searches \"你好\": {} message(s)", found.len());
 }
