@@ -18,7 +18,9 @@ use crate::enums::{ConnectionStatus, ConversationType, HistoryOrder};
 use crate::error::{ImError, ImResult, code};
 use crate::events::{self, EventQueue};
 use crate::log::Logger;
-use crate::message::{Message, MessageContent, validate_target_id};
+use crate::message::{
+    Message, MessageContent, validate_count, validate_target_id, validate_timestamp,
+};
 use crate::message_types::MessageTypeInfo;
 use crate::options::InitOptions;
 use crate::session::Command;
@@ -267,14 +269,8 @@ impl ImClient {
     ) -> ImResult<HistoryPage> {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
-        if !(1..=MAX_HISTORY_COUNT).contains(&count) {
-            return Err(ImError::invalid(format!(
-                "count must be 1–{MAX_HISTORY_COUNT}"
-            )));
-        }
-        if timestamp < 0 {
-            return Err(ImError::invalid("timestamp must not be negative"));
-        }
+        validate_count(count, MAX_HISTORY_COUNT)?;
+        validate_timestamp(timestamp)?;
         let query = HistoryQuery {
             conversation_type,
             target_id: target_id.to_owned(),

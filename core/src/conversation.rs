@@ -67,17 +67,6 @@ impl ConversationStatusItem {
     }
 }
 
-/// Checks a conversation list `count`: 1–[`MAX_CONVERSATION_COUNT`].
-pub(crate) fn validate_count(count: usize) -> ImResult<()> {
-    if (1..=MAX_CONVERSATION_COUNT).contains(&count) {
-        Ok(())
-    } else {
-        Err(ImError::invalid(format!(
-            "count must be 1–{MAX_CONVERSATION_COUNT}"
-        )))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,7 +91,5 @@ mod tests {
                 33003
             );
         }
-        assert!(validate_count(1).is_ok() && validate_count(1000).is_ok());
-        assert_eq!(validate_count(0).unwrap_err().code, 33003);
     }
 }

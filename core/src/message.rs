@@ -355,6 +355,24 @@ pub(crate) fn mentions(conversation_type: ConversationType, content: &str, user_
     }
 }
 
+/// Checks a page size: 1–`max` (33003 otherwise).
+pub(crate) fn validate_count(count: usize, max: usize) -> ImResult<()> {
+    if (1..=max).contains(&count) {
+        Ok(())
+    } else {
+        Err(ImError::invalid(format!("count must be 1–{max}")))
+    }
+}
+
+/// Checks a time cursor or cutoff in ms: 0 or more (33003 otherwise).
+pub(crate) fn validate_timestamp(timestamp: i64) -> ImResult<()> {
+    if timestamp < 0 {
+        Err(ImError::invalid("timestamp must not be negative"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks a user/group/chatroom id: 1–64 characters.
 pub fn validate_target_id(target_id: &str) -> ImResult<()> {
     if target_id.is_empty() || target_id.chars().count() > MAX_ID_CHARS {
@@ -451,6 +469,10 @@ mod tests {
         );
         assert!(MessageRef::from_value(&serde_json::json!(null)).is_err());
         assert_eq!(validate_content_object("[]").unwrap_err().code, 33003);
+        assert!(validate_count(1, 20).is_ok() && validate_count(20, 20).is_ok());
+        assert_eq!(validate_count(0, 20).unwrap_err().code, 33003);
+        assert_eq!(validate_count(21, 20).unwrap_err().code, 33003);
+        assert_eq!(validate_timestamp(-1).unwrap_err().code, 33003);
     }
 
     #[test]

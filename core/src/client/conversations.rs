@@ -3,9 +3,10 @@
 
 use super::remote::remove_conversation_remotely;
 use super::{ImClient, run, user_store};
-use crate::conversation::{Conversation, ConversationStatusItem, validate_count};
+use crate::conversation::{Conversation, ConversationStatusItem, MAX_CONVERSATION_COUNT};
 use crate::enums::ConversationType;
 use crate::error::ImResult;
+use crate::message::validate_count;
 use crate::message::validate_target_id;
 use crate::store::conversations;
 
@@ -18,7 +19,7 @@ impl ImClient {
         count: usize,
     ) -> ImResult<Vec<Conversation>> {
         self.ensure_initialized()?;
-        validate_count(count)?;
+        validate_count(count, MAX_CONVERSATION_COUNT)?;
         self.read_store(|conn| conversations::list(conn, types.as_deref(), count))
     }
 

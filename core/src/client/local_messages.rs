@@ -7,7 +7,7 @@ use crate::enums::{ConversationType, SentStatus};
 use crate::error::{ImError, ImResult};
 use crate::message::{
     InsertMessage, Message, MessageRef, validate_content_object, validate_received_status,
-    validate_target_id,
+    validate_target_id, validate_timestamp,
 };
 use crate::store::{LocalMessage, messages};
 use crate::time::unique_local_ms;
@@ -106,9 +106,7 @@ impl ImClient {
     ) -> ImResult<usize> {
         self.ensure_initialized()?;
         validate_target_id(target_id)?;
-        if timestamp < 0 {
-            return Err(ImError::invalid("timestamp must not be negative"));
-        }
+        validate_timestamp(timestamp)?;
         let target_id = target_id.to_owned();
         self.on_store(move |conn| {
             messages::clear_history(conn, conversation_type, &target_id, timestamp)

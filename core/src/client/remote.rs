@@ -3,11 +3,13 @@
 //! `clearRemoteHistoryMessages`). What arrives is stored locally; deletions apply to both.
 
 use super::{ImClient, await_reply, connected, run};
-use crate::conversation::{Conversation, validate_count};
+use crate::conversation::{Conversation, MAX_CONVERSATION_COUNT};
 use crate::engine::Engine;
 use crate::enums::{ConversationType, HistoryOrder};
 use crate::error::{ImError, ImResult};
-use crate::message::{Message, MessageRef, RemoteMessageRef, validate_target_id};
+use crate::message::{
+    Message, MessageRef, RemoteMessageRef, validate_count, validate_target_id, validate_timestamp,
+};
 use crate::session::{Command, incoming_from_wire};
 use crate::store::{IncomingMessage, conversations, messages};
 use improto::request::Body as Ask;
@@ -86,14 +88,8 @@ impl ImClient {
     ) -> ImResult<super::HistoryPage> {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
-        if !(1..=MAX_REMOTE_HISTORY_COUNT).contains(&count) {
-            return Err(ImError::invalid(format!(
-                "count must be 1–{MAX_REMOTE_HISTORY_COUNT}"
-            )));
-        }
-        if timestamp < 0 {
-            return Err(ImError::invalid("timestamp must not be negative"));
-        }
+        validate_count(count, MAX_REMOTE_HISTORY_COUNT)?;
+        validate_timestamp(timestamp)?;
         let target_id = target_id.to_owned();
         run(&engine.runtime.clone(), async move {
             let (list, has_more) = fetch_history(
@@ -116,7 +112,7 @@ impl ImClient {
     /// 1–1000).
     pub async fn get_remote_conversation_list(&self, count: usize) -> ImResult<Vec<Conversation>> {
         let engine = self.engine()?;
-        validate_count(count)?;
+        validate_count(count, MAX_CONVERSATION_COUNT)?;
         run(&engine.runtime.clone(), async move {
             let query = improto::ConversationListQuery {
                 count: count as u32,
@@ -189,9 +185,7 @@ impl ImClient {
     ) -> ImResult<()> {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
-        if timestamp < 0 {
-            return Err(ImError::invalid("timestamp must not be negative"));
-        }
+        validate_timestamp(timestamp)?;
         let target_id = target_id.to_owned();
         run(&engine.runtime.clone(), async move {
             let request = improto::ClearHistory {

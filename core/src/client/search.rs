@@ -5,7 +5,7 @@ use super::ImClient;
 use crate::conversation::Conversation;
 use crate::enums::ConversationType;
 use crate::error::{ImError, ImResult};
-use crate::message::{Message, validate_target_id};
+use crate::message::{Message, validate_count, validate_target_id, validate_timestamp};
 use crate::store::search;
 
 /// Longest keyword accepted, in characters.
@@ -49,14 +49,8 @@ impl ImClient {
         self.ensure_initialized()?;
         validate_target_id(target_id)?;
         validate_keyword(keyword)?;
-        if !(1..=MAX_SEARCH_COUNT).contains(&count) {
-            return Err(ImError::invalid(format!(
-                "count must be 1–{MAX_SEARCH_COUNT}"
-            )));
-        }
-        if timestamp < 0 {
-            return Err(ImError::invalid("timestamp must not be negative"));
-        }
+        validate_count(count, MAX_SEARCH_COUNT)?;
+        validate_timestamp(timestamp)?;
         self.read_store(|conn| {
             search::messages(
                 conn,
