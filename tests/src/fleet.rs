@@ -69,13 +69,15 @@ struct Tally {
     answered: AtomicU64,
     acked: AtomicU64,
     received: AtomicU64,
+    /// Sum over connections of the load rounds each has finished (stopped sending for).
+    rounds_finished: AtomicU64,
 }
 
 /// What connections do, switched for all at once.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
-    /// Read, and ping every [`KEEPALIVE`].
-    Idle,
+    /// Read, and ping every [`KEEPALIVE`]; `rounds` load rounds have ended so far.
+    Idle { rounds: u64 },
     /// Send one message every `period`, until `until`.
     Send { period: Duration, until: Instant },
     /// Close the connection and report.
@@ -138,7 +140,7 @@ impl Fleet {
     /// Opens one connection per member to `ws_url` and authenticates each (for [`Peer::Echo`],
     /// waits for the echo of `Connect` instead). Panics if any connection fails.
     pub async fn connect(ws_url: &str, app_key: &str, members: &[Member], peer: Peer) -> Fleet {
-        let (phase, _) = watch::channel(Phase::Idle);
+        let (phase, _) = watch::channel(Phase::Idle { rounds: 0 });
         let tally = Arc::new(Tally::default());
         let connects = Arc::new(Semaphore::new(CONNECTS_IN_FLIGHT));
         let count = members.len();
@@ -194,15 +196,23 @@ impl Fleet {
     /// connections) for `duration`, then waits until every send is answered and every
     /// acknowledged message delivered (at most 30 s more). Returns the messages acknowledged.
     pub async fn load(&self, rate: f64, duration: Duration) -> u64 {
+        let round = match *self.phase.borrow() {
+            Phase::Idle { rounds } => rounds + 1,
+            other => panic!("load called while the fleet is {other:?}"),
+        };
         let period = Duration::from_secs_f64(self.len() as f64 / rate);
         let until = Instant::now() + duration;
         self.phase.send_replace(Phase::Send { period, until });
         tokio::time::sleep_until(until).await;
-        self.phase.send_replace(Phase::Idle);
+        self.phase.send_replace(Phase::Idle { rounds: round });
         let settled = Instant::now() + SETTLE_TIMEOUT;
         let t = &self.tally;
+        // Every connection must have seen the round end (so none is still writing a send)
+        // before the counts can be compared.
+        let everyone = round * self.len() as u64;
         while Instant::now() < settled
-            && (t.answered.load(Ordering::Relaxed) < t.sent.load(Ordering::Relaxed)
+            && (t.rounds_finished.load(Ordering::Acquire) < everyone
+                || t.answered.load(Ordering::Relaxed) < t.sent.load(Ordering::Relaxed)
                 || t.received.load(Ordering::Relaxed) < t.acked.load(Ordering::Relaxed))
         {
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -304,12 +314,18 @@ impl Connection {
         let mut keepalive = tokio::time::interval_at(Instant::now() + KEEPALIVE, KEEPALIVE);
         keepalive.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut sequence = 0u64;
+        let mut rounds_finished = 0;
         loop {
             let current = *phase.borrow_and_update();
             let due = match current {
                 Phase::Close => break,
-                Phase::Idle => {
+                Phase::Idle { rounds } => {
                     next_send = None;
+                    // Sends written before this point are already in `tally.sent`.
+                    self.tally
+                        .rounds_finished
+                        .fetch_add(rounds - rounds_finished, Ordering::Release);
+                    rounds_finished = rounds;
                     None
                 }
                 Phase::Send { period, until } => {
