@@ -201,6 +201,18 @@ int32_t imcore_clear_text_message_draft(struct ImcoreClient *handle,
                                         ImcoreCompletion callback,
                                         void *user_data);
 
+// Registers a custom message type for every client of the process (seed
+// `registerMessageType`; call it before connecting). `message_type` is the class name
+// reported in messages, `object_name` the wire name (1–32 bytes, not starting with `RC:`),
+// `is_counted`/`is_persisted` the seed's `MessageTag`, and `search_props_json` a JSON array of
+// the content fields to make searchable (NULL for none). Registering an ObjectName again
+// changes its tag and fields. Returns 0, or 33003 for a bad name or field list.
+int32_t imcore_register_message_type(const char *message_type,
+                                     const char *object_name,
+                                     bool is_counted,
+                                     bool is_persisted,
+                                     const char *search_props_json);
+
 // Sends a message (seed `sendMessage`). `message_json` is
 // `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":
 // "TextMessage"`); completes with the stored Message JSON, or 30001 (not connected), 30003

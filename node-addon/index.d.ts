@@ -180,6 +180,13 @@ export declare class ImClient {
   /** Removes the text draft of a conversation. */
   clearTextMessageDraft(conversationType: number, targetId: string): Promise<void>
   /**
+   * Registers a custom message type for every client of the process (the seed's static
+   * `RongIMClient.registerMessageType`; call it before connecting): `messageType` is its class
+   * name, `objectName` its wire name (not `RC:`…), `messageTag` says whether it is counted as
+   * unread and stored, `searchProps` which content fields are searchable.
+   */
+  static registerMessageType(messageType: string, objectName: string, messageTag: { isCounted: boolean; isPersited: boolean }, searchProps?: string[]): void
+  /**
    * Sends a message such as `{objectName: 'RC:TxtMsg', content: {content: 'hi'}}`; resolves
    * to the stored message once the server acknowledged it.
    */

@@ -2,6 +2,8 @@
  * imcore from C: two clients A and B connect, A sends B a text, B's event callback receives it,
  * B's local history holds it, B's conversation list and total unread count show it, a keyword
  * search finds it, and clearing the conversation's unread count brings the total back to 0.
+ * Then A sends a custom message type registered before connecting, and finds it by its
+ * registered search field.
  *
  *   ./example NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
  *
@@ -192,6 +194,13 @@ int main(int argc, char **argv) {
     rc = imcore_set_event_callback(b, on_event_b, &listener, on_finalize);
     if (rc != IMCORE_OK) FAIL("event callback B: %d", rc);
 
+    /* Custom types are registered before connecting; RC: names are reserved (33003). */
+    if (imcore_register_message_type("CardMessage", "RC:Card", true, true, NULL) !=
+        IMCORE_INVALID_PARAMETER)
+        FAIL("registering an RC: type was not refused");
+    rc = imcore_register_message_type("CardMessage", "c:card", true, true, "[\"title\"]");
+    if (rc != IMCORE_OK) FAIL("register CardMessage: %d", rc);
+
     AWAIT("connect A", &call, imcore_connect(a, token_a, on_complete, &call));
     printf("[example] A connected: %s\n", call.json);
     if (!strstr(call.json, user_a)) FAIL("A connected as someone else: %s", call.json);
@@ -241,6 +250,18 @@ int main(int argc, char **argv) {
     AWAIT("total unread of B", &call, imcore_get_total_unread_count(b, NULL, false, on_complete, &call));
     if (strcmp(call.json, "0") != 0) FAIL("B's total unread count is %s after clearing", call.json);
     printf("[example] after clearing, B's total unread count is 0\n");
+
+    AWAIT("send a card A->B", &call,
+          imcore_send_message(a, CONVERSATION_PRIVATE, user_b,
+                              "{\"objectName\":\"c:card\",\"content\":{\"title\":\"Quarterly plan\"}}",
+                              on_complete, &call));
+    if (!strstr(call.json, "\"messageType\":\"CardMessage\""))
+        FAIL("the card is not a CardMessage: %.300s", call.json);
+    AWAIT("search of A", &call,
+          imcore_search_messages(a, CONVERSATION_PRIVATE, user_b, "Quarterly", 0, 10, on_complete,
+                                 &call));
+    if (!strstr(call.json, "Quarterly plan")) FAIL("searching the card's title: %.300s", call.json);
+    printf("[example] A sent a registered CardMessage and finds it by its title\n");
 
 out:
     /* Free returns only after pending completions fired and the finalizers ran. */

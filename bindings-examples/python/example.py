@@ -1,5 +1,6 @@
 """imcore from Python (ctypes): A sends B a text, B polls the event, B's history holds it,
-B's conversation list and unread count show it, and a keyword search finds it.
+B's conversation list and unread count show it, and a keyword search finds it. Then A sends
+a custom type registered before connecting, which B finds by its registered search field.
 
 usage: IMCORE_LIB=/path/libimcore.so python3 example.py NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
 """
@@ -14,6 +15,7 @@ TEXT = "hello from Python 你好"
 
 def main(navi, app_key, token_a, user_a, token_b, user_b, db_dir):
     lib = imcore.load()
+    imcore.register_message_type(lib, "OrderMessage", "py:order", True, True, ["item"])
     a = imcore.Client(lib, app_key, {"navi": navi, "dbPath": f"{db_dir}/py-a"})
     b = imcore.Client(lib, app_key, {"navi": navi, "dbPath": f"{db_dir}/py-b"})
     print("A connected as", a.connect(token_a))
@@ -48,6 +50,20 @@ def main(navi, app_key, token_a, user_a, token_b, user_b, db_dir):
     assert b.clear_unread_count(PRIVATE, user_a) is True
     assert b.total_unread_count() == 0
     print("after clearing, B's total unread count is 0")
+
+    order = a.send(PRIVATE, user_b, "py:order", {"item": "green tea", "quantity": 3})
+    assert order["messageType"] == "OrderMessage", order
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        event = b.poll(500)
+        if event and event["type"] == "message" and event["message"]["objectName"] == "py:order":
+            break
+    else:
+        raise SystemExit("B did not receive the order")
+    found = b.search_messages(PRIVATE, user_a, "green tea")
+    assert [m["messageUId"] for m in found] == [order["messageUId"]], found
+    assert b.total_unread_count() == 1
+    print("B received a registered OrderMessage, counted and found by its item")
     a.close()
     b.close()
     print("OK")

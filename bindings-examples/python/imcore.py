@@ -30,6 +30,7 @@ def load(path=None):
         "imcore_client_free": (None, [p]),
         "imcore_init": (i32, [p, s, s]),
         "imcore_connect": (i32, [p, s, COMPLETION, p]),
+        "imcore_register_message_type": (i32, [s, s, b, b, s]),
         "imcore_send_message": (i32, [p, i32, s, s, COMPLETION, p]),
         "imcore_get_history_messages": (i32, [p, i32, s, i64, i32, i32, COMPLETION, p]),
         "imcore_get_conversation_list": (i32, [p, s, i32, COMPLETION, p]),
@@ -46,6 +47,16 @@ def load(path=None):
         function = getattr(lib, name)
         function.restype, function.argtypes = restype, argtypes
     return lib
+
+
+def register_message_type(lib, message_type, object_name, is_counted, is_persisted,
+                          search_props=None):
+    """Registers a custom message type for the whole process (call it before connecting)."""
+    props = None if search_props is None else json.dumps(list(search_props)).encode()
+    code = lib.imcore_register_message_type(_bytes(message_type), _bytes(object_name), is_counted,
+                                            is_persisted, props)
+    if code != 0:
+        raise ImError(code, "registerMessageType refused")
 
 
 def _bytes(value):
@@ -89,11 +100,15 @@ class Client:
         """Connects; returns the user id."""
         return self._call(self.lib.imcore_connect, _bytes(token))["userId"]
 
-    def send_text(self, conversation_type, target_id, text):
-        """Sends a TextMessage; returns the stored Message."""
-        message = {"objectName": "RC:TxtMsg", "content": {"content": text}}
+    def send(self, conversation_type, target_id, object_name, content):
+        """Sends a message of any built-in or registered type; returns the stored Message."""
+        message = {"objectName": object_name, "content": content}
         return self._call(self.lib.imcore_send_message, conversation_type, _bytes(target_id),
                           _bytes(json.dumps(message)))
+
+    def send_text(self, conversation_type, target_id, text):
+        """Sends a TextMessage; returns the stored Message."""
+        return self.send(conversation_type, target_id, "RC:TxtMsg", {"content": text})
 
     def history(self, conversation_type, target_id, timestamp=0, count=20, order=0):
         """A page of local history: {"list": [...], "hasMore": bool}."""

@@ -49,6 +49,20 @@ def test_null_and_invalid_arguments_are_33003(lib):
         lib.imcore_client_free(handle)
 
 
+def test_register_message_type_refuses_bad_names_and_fields(lib):
+    imcore.register_message_type(lib, "PyPerson", "py:person", True, True, ["name"])
+    for args in [
+        (b"PyBad", b"RC:Bad", True, True, None),
+        (b"PyBad", b"", True, True, None),
+        (b"TextMessage", b"py:bad", True, True, None),
+        (b"PyBad", b"py:bad", True, True, b"not json"),
+        (b"PyBad", b"py:bad", True, True, b'{"name": 1}'),
+        (None, b"py:bad", True, True, None),
+        (b"PyBad", None, True, True, None),
+    ]:
+        assert lib.imcore_register_message_type(*args) == 33003, args
+
+
 def test_conversation_calls_refuse_bad_types_and_counts(lib):
     noop = imcore.COMPLETION(lambda *_: None)
     handle = lib.imcore_client_new()

@@ -21,7 +21,7 @@ use crate::log::Logger;
 use crate::message::{
     Message, MessageContent, validate_count, validate_target_id, validate_timestamp,
 };
-use crate::message_types::MessageTypeInfo;
+use crate::message_types::{MessageTag, MessageTypeInfo};
 use crate::options::InitOptions;
 use crate::session::Command;
 use crate::store::{self, HistoryQuery, OutgoingMessage};
@@ -101,6 +101,20 @@ impl ImClient {
             events,
         });
         Ok(())
+    }
+
+    /// Registers a custom message type for every client of the process (seed's static
+    /// `registerMessageType`; call it before connecting): `message_type` is its class name,
+    /// `object_name` its wire name (not `RC:`…), `tag` says whether it is counted as unread and
+    /// stored, `search_fields` which content fields are searchable. Registering an ObjectName
+    /// again changes its tag and fields. 33003 for a bad name or field list.
+    pub fn register_message_type(
+        message_type: &str,
+        object_name: &str,
+        tag: MessageTag,
+        search_fields: &[String],
+    ) -> ImResult<()> {
+        crate::message_types::register(message_type, object_name, tag, search_fields)
     }
 
     /// Ok once `init` succeeded, else 33001; lets shells check before accepting a call.

@@ -39,4 +39,5 @@ pub use message::{
     Content, InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent,
     MessageRef, RemoteMessageRef,
 };
+pub use message_types::MessageTag;
 pub use options::InitOptions;

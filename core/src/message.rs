@@ -131,7 +131,7 @@ impl MessageContent {
                 return Err(ImError::invalid("message needs objectName or messageType"));
             }
         }
-        .ok_or_else(|| ImError::invalid("unknown message type"))?;
+        .ok_or_else(|| ImError::invalid("unknown message type (register custom types first)"))?;
         let content = MessageContent {
             kind,
             content: envelope.content,

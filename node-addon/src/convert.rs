@@ -96,12 +96,20 @@ pub(crate) fn parsed<T: DeserializeOwned>(value: &Unknown<'_>, name: &str) -> Im
         .map_err(|e| ImError::invalid(format!("`{name}`: {e}")))
 }
 
-/// A list of conversation types such as `[1, 3]`; `null` or `undefined` for every type.
-pub(crate) fn types(value: &Unknown<'_>) -> ImResult<Option<Vec<imcore::ConversationType>>> {
+/// An optional object or array argument deserialised into `T`; `null` or `undefined` is `None`.
+pub(crate) fn optional<T: DeserializeOwned>(
+    value: &Unknown<'_>,
+    name: &str,
+) -> ImResult<Option<T>> {
     match type_of(value) {
         ValueType::Null | ValueType::Undefined => Ok(None),
-        _ => parsed(value, "types").map(Some),
+        _ => parsed(value, name).map(Some),
     }
+}
+
+/// A list of conversation types such as `[1, 3]`; `null` or `undefined` for every type.
+pub(crate) fn types(value: &Unknown<'_>) -> ImResult<Option<Vec<imcore::ConversationType>>> {
+    optional(value, "types")
 }
 
 /// A count argument. Negative counts become 0, so that core reports its own range error.

@@ -1,13 +1,40 @@
 //! Messages: sending, history, and the messages of the local database.
 
 use crate::{ImClient, convert};
-use imcore::{InsertMessage, MessageContent, SentStatus};
+use imcore::{InsertMessage, MessageContent, MessageTag, SentStatus};
 use napi::Env;
 use napi::bindgen_prelude::{Object, Unknown};
 use napi_derive::napi;
 
 #[napi]
 impl ImClient {
+    /// Registers a custom message type for every client of the process (the seed's static
+    /// `RongIMClient.registerMessageType`; call it before connecting): `messageType` is its class
+    /// name, `objectName` its wire name (not `RC:`…), `messageTag` says whether it is counted as
+    /// unread and stored, `searchProps` which content fields are searchable.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "messageType: string, objectName: string, messageTag: { isCounted: boolean; isPersited: boolean }, searchProps?: string[]"
+    )]
+    pub fn register_message_type(
+        env: Env,
+        message_type: Unknown<'_>,
+        object_name: Unknown<'_>,
+        message_tag: Unknown<'_>,
+        search_props: Unknown<'_>,
+    ) -> napi::Result<()> {
+        let registered = (|| {
+            let fields: Option<Vec<String>> = convert::optional(&search_props, "searchProps")?;
+            imcore::ImClient::register_message_type(
+                &convert::string(&message_type, "messageType")?,
+                &convert::string(&object_name, "objectName")?,
+                convert::parsed::<MessageTag>(&message_tag, "messageTag")?,
+                &fields.unwrap_or_default(),
+            )
+        })();
+        crate::throw(&env, registered)
+    }
+
     /// Sends a message such as `{objectName: 'RC:TxtMsg', content: {content: 'hi'}}`; resolves
     /// to the stored message once the server acknowledged it.
     #[napi(

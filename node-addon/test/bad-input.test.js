@@ -54,6 +54,26 @@ function tmpDir(t) {
   return dir;
 }
 
+test('registerMessageType refuses bad names, tags and fields with 33003', () => {
+  const tag = { isCounted: true, isPersited: true };
+  ImClient.registerMessageType('BadInputOk', 's:bad-input-ok', tag, ['title']);
+  ImClient.registerMessageType('BadInputOk', 's:bad-input-ok', { isCounted: false, isPersisted: false });
+  for (const args of [
+    ['X', 'RC:X', tag],
+    ['X', '', tag],
+    ['TextMessage', 's:x', tag],
+    ['X', 's:x', tag, ['a', 'a']],
+    ['X', 's:x', tag, 'title'],
+    ['X', 's:x', { isCounted: true }],
+    ['X', 's:x', null],
+    [42, 's:x', tag],
+    ['X', 7, tag],
+    [],
+  ]) {
+    throwsCode(() => ImClient.registerMessageType(...args), 33003);
+  }
+});
+
 test('calls before init are 33001', async () => {
   const c = new ImClient();
   throwsCode(() => c.getConnectionStatus(), 33001);

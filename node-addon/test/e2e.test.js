@@ -206,6 +206,36 @@ test('conversation list, unread counts, search and local messages after an excha
   for (const client of [a, b]) client.destroy();
 });
 
+test('a registered custom type is sent, counted by its tag and searched by its fields', { skip, timeout: 60_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-custom-'));
+  const server = await startServer(bin, path.join(dir, 'server'));
+  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+  ImClient.registerMessageType('PersonMessage', 's:node-person', { isCounted: true, isPersited: true }, ['name', 'age']);
+  ImClient.registerMessageType('PingMessage', 's:node-ping', { isCounted: false, isPersited: false });
+  const options = { navi: server.url, dbPath: path.join(dir, 'clients') };
+  const a = new ImClient();
+  const b = new ImClient();
+  t.after(() => { a.destroy(); b.destroy(); });
+  a.init(server.appKey, options);
+  b.init(server.appKey, options);
+  const eventsB = listen(b);
+  await a.connect(await server.getToken('alice'));
+  await b.connect(await server.getToken('bob'));
+  await nextEvent(eventsB, (e) => e.type === 'pullOfflineFinished');
+
+  const person = await a.sendMessage(PRIVATE, 'bob', { messageType: 'PersonMessage', content: { name: 'Li Lei', age: 33 } });
+  assert.equal(person.objectName, 's:node-person');
+  await a.sendMessage(PRIVATE, 'bob', { objectName: 's:node-ping', content: {} });
+  const received = await nextEvent(eventsB, (e) => e.type === 'message' && e.message.objectName === 's:node-person');
+  assert.equal(received.message.messageType, 'PersonMessage');
+  assert.deepEqual(received.message.content, { name: 'Li Lei', age: 33 });
+  const ping = await nextEvent(eventsB, (e) => e.type === 'message' && e.message.objectName === 's:node-ping');
+  assert.equal(ping.message.messageId, 0, 'a type that is not persisted is not stored');
+  assert.equal(await b.getUnreadCount(PRIVATE, 'alice'), 1, 'only the counted type counts');
+  const found = await b.searchMessages(PRIVATE, 'alice', 'Li Lei', 0, 10);
+  assert.deepEqual(found.map((m) => m.messageUId), [person.messageUId]);
+});
+
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */
 function runNode(script, env, ms) {
   return new Promise((resolve, reject) => {

@@ -2,8 +2,8 @@
 //! a real exchange through imserver, and recovery from a corrupted database.
 
 use imcore::{
-    ConversationStatusItem, ConversationType, Event, InsertMessage, MessageContent,
-    MessageDirection, MessageRef, NotificationStatus,
+    ConversationStatusItem, ConversationType, Event, ImClient, InsertMessage, MessageContent,
+    MessageDirection, MessageRef, MessageTag, NotificationStatus,
 };
 use imcore_harness::{Client, ServerProcess};
 use std::time::Duration;
@@ -175,6 +175,91 @@ async fn unread_counts_conversations_and_search_follow_an_exchange() {
     assert_eq!(
         bob.im.get_conversation_list(None, 10).await.unwrap().len(),
         2
+    );
+}
+
+/// Registers a custom type (process-wide) for the test below.
+fn register(
+    message_type: &str,
+    object_name: &str,
+    counted: bool,
+    persisted: bool,
+    fields: &[&str],
+) {
+    let tag = MessageTag {
+        is_counted: counted,
+        is_persisted: persisted,
+    };
+    let fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+    ImClient::register_message_type(message_type, object_name, tag, &fields).unwrap();
+}
+
+fn custom(object_name: &str, content: &str) -> MessageContent {
+    MessageContent::from_json(&format!(
+        r#"{{"objectName":"{object_name}","content":{content}}}"#
+    ))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registered_custom_types_are_sent_counted_stored_and_searched_by_their_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"), "app-custom", "secret-custom");
+    let ann = Client::connect(&server, &dir.path().join("ann"), "ann").await;
+    let bob = Client::connect(&server, &dir.path().join("bob"), "bob").await;
+    let unregistered = MessageContent::from_json(r#"{"objectName":"s:never","content":{}}"#);
+    assert_eq!(unregistered.unwrap_err().code, 33003);
+
+    register("PersonMessage", "s:person", true, true, &["name", "age"]);
+    register("PokeMessage", "s:poke", false, true, &[]);
+    register("PresenceMessage", "s:presence", false, false, &[]);
+    // Integers beyond 32 bits (seed: must not break) travel and are searchable.
+    let person = r#"{"name":"Zhang Wei","age":4294967296123,"extra":"x"}"#;
+    send(&ann, "bob", custom("s:person", person)).await;
+    send(&ann, "bob", custom("s:poke", "{}")).await;
+    send(&ann, "bob", custom("s:presence", r#"{"online":true}"#)).await;
+    let (bob, got) = tokio::task::spawn_blocking(move || {
+        let got = bob.listener.messages(3, Duration::from_secs(10));
+        (bob, got)
+    })
+    .await
+    .unwrap();
+    let kinds: Vec<_> = got.iter().map(|m| m.message_type.to_string()).collect();
+    assert_eq!(kinds, ["PersonMessage", "PokeMessage", "PresenceMessage"]);
+    assert_eq!(got[0].content.value()["age"], 4_294_967_296_123_u64);
+    assert_eq!(
+        got[2].message_id, 0,
+        "a type that is not persisted is not stored"
+    );
+
+    assert_eq!(bob.im.get_unread_count(PRIVATE, "ann").await.unwrap(), 1);
+    let history = bob
+        .im
+        .get_history_messages(PRIVATE, "ann", 0, 20, imcore::HistoryOrder::Older)
+        .await
+        .unwrap();
+    let stored: Vec<_> = history
+        .list
+        .iter()
+        .map(|m| m.object_name.as_str())
+        .collect();
+    assert_eq!(stored, ["s:person", "s:poke"]);
+    for keyword in ["Zhang", "4294967296123"] {
+        let found = bob
+            .im
+            .search_messages(PRIVATE, "ann", keyword, 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{keyword}");
+        assert_eq!(found[0].message_type, "PersonMessage");
+    }
+    assert!(
+        bob.im
+            .search_messages(PRIVATE, "ann", "extra", 0, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "only the registered fields are searchable"
     );
 }
 

@@ -13,22 +13,10 @@ use serde_json::Value;
 /// Name of the SQL function.
 pub(crate) const FUNCTION: &str = "imcore_searchable_text";
 
-/// Content fields that hold searchable text, per ObjectName (seed §4 types with text).
-fn searchable_fields(object_name: &str) -> &'static [&'static str] {
-    match object_name {
-        "RC:TxtMsg" => &["content"],
-        "RC:FileMsg" => &["name"],
-        "RC:ImgTextMsg" => &["title", "content"],
-        "RC:LBSMsg" => &["poi"],
-        "RC:InfoNtf" => &["message"],
-        "RC:CombineMsg" => &["summaryList"],
-        _ => &[],
-    }
-}
-
-/// The searchable text of a message: its type's text fields joined by newlines, `""` if none.
+/// The searchable text of a message: its type's searchable fields joined by newlines, `""` if none.
 pub(crate) fn searchable_text(object_name: &str, content: &str) -> String {
-    let fields = searchable_fields(object_name);
+    let fields =
+        crate::message_types::by_object_name(object_name).map_or(&[][..], |t| t.search_fields);
     if fields.is_empty() {
         return String::new();
     }
@@ -37,20 +25,24 @@ pub(crate) fn searchable_text(object_name: &str, content: &str) -> String {
     };
     let mut text = String::new();
     for value in fields.iter().filter_map(|field| content.get(*field)) {
-        collect_strings(value, &mut text);
+        collect_text(value, &mut text);
     }
     text
 }
 
-fn collect_strings(value: &Value, text: &mut String) {
-    match value {
-        Value::String(s) if !s.is_empty() => {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(s);
+/// Appends the strings and integers in `value` (recursing into arrays), one per line.
+fn collect_text(value: &Value, text: &mut String) {
+    let mut push = |line: &str| {
+        if !text.is_empty() {
+            text.push('\n');
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_strings(item, text)),
+        text.push_str(line);
+    };
+    match value {
+        Value::String(s) if !s.is_empty() => push(s),
+        // Registered types may name integer fields (the seed allows integer search values).
+        Value::Number(n) if n.is_i64() || n.is_u64() => push(&n.to_string()),
+        Value::Array(items) => items.iter().for_each(|item| collect_text(item, text)),
         _ => {}
     }
 }

@@ -1,13 +1,67 @@
 //! Messages: sending, history, and the messages of the local database (seed `sendMessage`,
 //! `getHistoryMessages`, `getMessage`, `insertMessage`, `setMessage*`, `deleteMessages`,
-//! `clearHistoryMessages`).
+//! `clearHistoryMessages`), and custom message types (`registerMessageType`).
 
 use super::{accept, conversation, count, json, message_ids};
-use crate::client::ImcoreClient;
+use crate::client::{ImcoreClient, status};
 use crate::completion::ImcoreCompletion;
+use crate::guard::catch;
 use crate::strings::arg;
-use engine::{HistoryOrder, InsertMessage, MessageContent, MessageRef, SentStatus};
+use engine::{
+    HistoryOrder, ImClient, ImError, InsertMessage, MessageContent, MessageRef, MessageTag,
+    SentStatus,
+};
 use std::ffi::{c_char, c_void};
+
+/// Registers a custom message type for every client of the process (seed
+/// `registerMessageType`; call it before connecting). `message_type` is the class name
+/// reported in messages, `object_name` the wire name (1–32 bytes, not starting with `RC:`),
+/// `is_counted`/`is_persisted` the seed's `MessageTag`, and `search_props_json` a JSON array of
+/// the content fields to make searchable (NULL for none). Registering an ObjectName again
+/// changes its tag and fields. Returns 0, or 33003 for a bad name or field list.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn imcore_register_message_type(
+    message_type: *const c_char,
+    object_name: *const c_char,
+    is_counted: bool,
+    is_persisted: bool,
+    search_props_json: *const c_char,
+) -> i32 {
+    catch(|| {
+        // SAFETY: pointers checked by `arg` and `json`.
+        let registered = unsafe { registration(message_type, object_name, search_props_json) }
+            .and_then(|(message_type, object_name, fields)| {
+                let tag = MessageTag {
+                    is_counted,
+                    is_persisted,
+                };
+                ImClient::register_message_type(message_type, object_name, tag, &fields)
+            });
+        status(registered)
+    })
+}
+
+/// The arguments of [`imcore_register_message_type`] that need converting.
+unsafe fn registration<'a>(
+    message_type: *const c_char,
+    object_name: *const c_char,
+    search_props_json: *const c_char,
+) -> engine::ImResult<(&'a str, &'a str, Vec<String>)> {
+    // SAFETY: checked by `arg` and `json`.
+    unsafe {
+        let fields = if search_props_json.is_null() {
+            Vec::new()
+        } else {
+            serde_json::from_value(json(search_props_json, "search_props_json")?)
+                .map_err(|e| ImError::invalid(format!("`search_props_json`: {e}")))?
+        };
+        Ok((
+            arg(message_type, "message_type")?,
+            arg(object_name, "object_name")?,
+            fields,
+        ))
+    }
+}
 
 /// Sends a message (seed `sendMessage`). `message_json` is
 /// `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":

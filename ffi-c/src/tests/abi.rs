@@ -562,3 +562,49 @@ fn conversation_and_message_calls_refuse_bad_arguments() {
         imcore_client_free(client);
     }
 }
+
+#[test]
+fn register_message_type_takes_a_tag_and_fields_and_refuses_bad_ones_with_33003() {
+    let fields = c(r#"["name","age"]"#);
+    let (not_json, not_strings) = (c("{"), c("[1]"));
+    unsafe {
+        let register = |message_type: &str, object_name: &str, fields: *const c_char| {
+            imcore_register_message_type(
+                c(message_type).as_ptr(),
+                c(object_name).as_ptr(),
+                true,
+                true,
+                fields,
+            )
+        };
+        assert_eq!(register("AbiPerson", "abi:person", fields.as_ptr()), 0);
+        assert_eq!(register("AbiPoke", "abi:poke", null()), 0);
+        let kind = engine::message_types::by_object_name("abi:person").unwrap();
+        assert_eq!(
+            (kind.message_type, kind.search_fields),
+            ("AbiPerson", &["name", "age"][..])
+        );
+        for (message_type, object_name, fields) in [
+            ("AbiBad", "RC:Bad", null()),
+            ("AbiBad", "", null()),
+            ("TextMessage", "abi:bad", null()),
+            ("AbiBad", "abi:bad", not_json.as_ptr()),
+            ("AbiBad", "abi:bad", not_strings.as_ptr()),
+        ] {
+            assert_eq!(
+                register(message_type, object_name, fields),
+                33003,
+                "{object_name}"
+            );
+        }
+        assert!(engine::message_types::by_object_name("abi:bad").is_none());
+        assert_eq!(
+            imcore_register_message_type(null(), c("abi:x").as_ptr(), false, false, null()),
+            33003
+        );
+        assert_eq!(
+            imcore_register_message_type(c("AbiX").as_ptr(), null(), false, false, null()),
+            33003
+        );
+    }
+}
