@@ -64,8 +64,9 @@ const CONVERSATION_SYNC_COUNT: u32 = 1000;
 enum Waiting {
     /// An API call.
     Caller(oneshot::Sender<Response>),
-    /// The session itself: the conversation list for an empty database.
-    ConversationSync,
+    /// The session itself: the conversation list for an empty database, asked for once the
+    /// offline pull had stored messages sent up to `pulled_through`.
+    ConversationSync { pulled_through: i64 },
 }
 
 /// A send waiting for its acknowledgement.
@@ -236,7 +237,7 @@ impl Session {
             Some(Waiting::Caller(reply)) => {
                 let _ = reply.send(response);
             }
-            Some(Waiting::ConversationSync) => {
+            Some(Waiting::ConversationSync { pulled_through }) => {
                 let Some(improto::response::Body::ConversationList(list)) = response.body else {
                     self.log.warn(format!(
                         "conversation list sync refused with {}",
@@ -244,18 +245,43 @@ impl Session {
                     ));
                     return Ok(());
                 };
-                let batch: Vec<IncomingMessage> = list
-                    .conversations
-                    .into_iter()
-                    .filter_map(|c| c.latest_message.and_then(incoming_from_wire))
-                    .collect();
-                let me = self.user_id.as_str();
-                self.store
-                    .call_here(|conn| store::messages::store_history(conn, &batch, me, true))
-                    .map_err(|e| End::Lost(format!("storing conversations: {e}")))?;
+                self.store_conversation_list(list, pulled_through)?;
             }
             None => {}
         }
+        Ok(())
+    }
+
+    /// Merges the server's conversation list into an empty database after its first pull: stores
+    /// each conversation's latest message, and hides the pulled conversations the list leaves
+    /// out (removed on another device).
+    fn store_conversation_list(
+        &self,
+        list: improto::ConversationList,
+        pulled_through: i64,
+    ) -> Result<(), End> {
+        let full_page = list.conversations.len() >= CONVERSATION_SYNC_COUNT as usize;
+        let mut listed = Vec::with_capacity(list.conversations.len());
+        let mut batch = Vec::with_capacity(list.conversations.len());
+        for conversation in list.conversations {
+            let Ok(kind) = ConversationType::try_from(conversation.conversation_type) else {
+                continue;
+            };
+            listed.push((kind, conversation.target_id));
+            batch.extend(conversation.latest_message.and_then(incoming_from_wire));
+        }
+        // A full page says nothing of conversations older than its last one.
+        let oldest_listed = full_page
+            .then(|| batch.iter().map(|m| m.sent_time).min())
+            .flatten();
+        let me = self.user_id.as_str();
+        self.store
+            .call_here(|conn| {
+                store::messages::store_history(conn, &batch, me, true)?;
+                let listed: Vec<_> = listed.iter().map(|(k, t)| (*k, t.as_str())).collect();
+                store::conversations::hide_unlisted(conn, &listed, pulled_through, oldest_listed)
+            })
+            .map_err(|e| End::Lost(format!("storing conversations: {e}")))?;
         Ok(())
     }
 
@@ -387,11 +413,16 @@ impl Session {
         self.events.emit(Event::PullOfflineFinished);
         if self.started_empty {
             self.started_empty = false;
+            let pulled_through = self
+                .store
+                .call_here(|conn| store::conversations::latest_sent_time(conn))
+                .map_err(|e| End::Lost(format!("reading conversations: {e}")))?;
             let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
                 count: CONVERSATION_SYNC_COUNT,
                 before_time: 0,
             });
-            self.request(query, Waiting::ConversationSync).await?;
+            self.request(query, Waiting::ConversationSync { pulled_through })
+                .await?;
         }
         Ok(())
     }

@@ -256,6 +256,31 @@ async fn remote_deletions_and_the_server_conversation_list_are_per_user() {
         ["ann"],
         "removed on the server too"
     );
+    // Yet another new device pulls cat's message, but the conversation stays removed.
+    drop(tablet);
+    let phone = device(&server, &dir.path().join("bob-phone"), "bob", 2).await;
+    let phone = tokio::task::spawn_blocking(move || {
+        phone.listener.wait_for(Duration::from_secs(10), |e| {
+            matches!(e, Event::PullOfflineFinished)
+        });
+        phone
+    })
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = phone.im.get_conversation_list(None, 10).await.unwrap();
+        let targets: Vec<_> = list.iter().map(|c| c.target_id.as_str()).collect();
+        if targets == ["ann"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a removed conversation came back on a new device: {targets:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(phone.stored_messages().len(), 3, "its messages are kept");
     assert_eq!(
         bob.im
             .delete_remote_messages(PRIVATE, "ann", Vec::new())

@@ -170,6 +170,42 @@ pub(crate) fn remove(conn: &Connection, kind: ConversationType, target_id: &str)
     Ok(changed > 0)
 }
 
+/// The sent time of the latest message of any conversation (0 when there is none).
+pub(crate) fn latest_sent_time(conn: &Connection) -> ImResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(sent_time), 0) FROM conversations")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// After a new device's first offline pull: hides the conversations the server's list leaves
+/// out (the user removed them elsewhere), judging only those whose latest message came from the
+/// server no later than `pulled_through` (anything newer reached the server after its list was
+/// read) and, when the server's page was full, no earlier than `oldest_listed`. Returns how
+/// many it hid.
+pub(crate) fn hide_unlisted(
+    conn: &Connection,
+    listed: &[(ConversationType, &str)],
+    pulled_through: i64,
+    oldest_listed: Option<i64>,
+) -> ImResult<usize> {
+    let listed: Vec<(i32, &str)> = listed
+        .iter()
+        .map(|(kind, target)| (i32::from(*kind), *target))
+        .collect();
+    let listed = serde_json::to_string(&listed).expect("pairs serialise");
+    let hidden = conn
+        .prepare_cached(
+            "UPDATE conversations SET hidden = 1, unread_count = 0, mention_count = 0 \
+             WHERE hidden = 0 AND sent_time <= ?1 AND sent_time >= ?2 \
+               AND EXISTS (SELECT 1 FROM messages m WHERE m.message_id = latest_message_id \
+                           AND m.message_uid IS NOT NULL) \
+               AND (conversation_type, target_id) NOT IN \
+                   (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?3))",
+        )?
+        .execute(params![pulled_through, oldest_listed.unwrap_or(i64::MIN), listed])?;
+    Ok(hidden)
+}
+
 /// Removes every listed conversation of `types` (`None` = all) from the list; returns them.
 pub(crate) fn remove_all(
     conn: &Connection,

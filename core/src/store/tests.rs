@@ -183,6 +183,50 @@ fn removed_conversations_come_back_with_the_next_message() {
 }
 
 #[test]
+fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[
+            text("U1", "old", "a", 10),
+            text("U2", "removed", "b", 20),
+            text("U3", "listed", "c", 30),
+            text("U4", "newer", "d", 50),
+        ],
+    );
+    let local = LocalMessage {
+        conversation_type: ConversationType::Private,
+        target_id: "local".into(),
+        sender_user_id: "local".into(),
+        direction: MessageDirection::Receive,
+        object_name: "RC:InfoNtf".into(),
+        content: r#"{"message":"a tip"}"#.into(),
+        sent_status: SentStatus::Sent,
+        received_status: 0,
+        sent_time: 25,
+    };
+    messages::insert_local(&mut conn, &local).unwrap();
+    assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
+    // The server listed only "listed", in a full page reaching back to time 15, and its list
+    // was read after messages up to time 40 had been pulled.
+    let listed = [(ConversationType::Private, "listed")];
+    let hidden = conversations::hide_unlisted(&conn, &listed, 40, Some(15)).unwrap();
+    assert_eq!(hidden, 1);
+    let mut visible: Vec<_> = list(&conn, None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.target_id)
+        .collect();
+    visible.sort();
+    // "old" is beyond the page, "newer" arrived after the list was read, "local" never was
+    // the server's to list.
+    assert_eq!(visible, ["listed", "local", "newer", "old"]);
+    let removed = conversations::get(&conn, ConversationType::Private, "removed");
+    assert_eq!(removed.unwrap().unwrap().unread_message_count, 0);
+    assert!(messages::get_by_uid(&conn, "U2").unwrap().is_some(), "messages stay");
+}
+
+#[test]
 fn own_messages_are_stored_once_whichever_copy_comes_first() {
     let (_dir, mut conn) = db();
     let mut echo = text("U1", "ann", "mine", 5);
