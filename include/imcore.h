@@ -234,13 +234,16 @@ int32_t imcore_resend_message(struct ImcoreClient *handle,
 
 // A page of history (seed `getHistoryMessages`), local first, completed from the server's
 // cloud history when connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older /
-// 1 newer; completes with `{"list":[…],"hasMore":bool}`, `list` in ascending `sentTime`.
+// 1 newer, `object_name` NULL for every type or an ObjectName to keep only that type (then
+// from the local database alone); completes with `{"list":[…],"hasMore":bool}`, `list` in
+// ascending `sentTime`.
 int32_t imcore_get_history_messages(struct ImcoreClient *handle,
                                     int32_t conversation_type,
                                     const char *target_id,
                                     int64_t timestamp,
                                     int32_t count,
                                     int32_t order,
+                                    const char *object_name,
                                     ImcoreCompletion callback,
                                     void *user_data);
 

@@ -198,9 +198,10 @@ export declare class ImClient {
   resendMessage(messageId: number): Promise<ImMessage>
   /**
    * A page of history, local first, completed from the server's cloud history when
-   * connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer.
+   * connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer; with
+   * `objectName`, only messages of that type, from the local database alone.
    */
-  getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number): Promise<ImHistoryPage>
+  getHistoryMessages(conversationType: number, targetId: string, timestamp: number, count: number, order: number, objectName?: string): Promise<ImHistoryPage>
   /**
    * One message of the local database by local `messageId` (number) or server `messageUId`
    * (string); resolves to `null` if it is not stored.

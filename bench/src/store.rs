@@ -61,6 +61,7 @@ pub async fn run(conversations: usize, messages: usize, iterations: usize) {
                 middle,
                 20,
                 HistoryOrder::Older,
+                None,
             )
             .await
             .expect("history")

@@ -228,7 +228,7 @@ int main(int argc, char **argv) {
     if (!strstr(listener.received.json, user_a)) FAIL("the message is not from %s", user_a);
 
     AWAIT("history of B", &call,
-          imcore_get_history_messages(b, CONVERSATION_PRIVATE, user_a, 0, 20, HISTORY_OLDER,
+          imcore_get_history_messages(b, CONVERSATION_PRIVATE, user_a, 0, 20, HISTORY_OLDER, NULL,
                                       on_complete, &call));
     if (!strstr(call.json, text)) FAIL("the message is missing from B's history: %s", call.json);
     printf("[example] B's local history with %s holds it\n", user_a);

@@ -63,7 +63,9 @@ def main(navi, app_key, token_a, user_a, token_b, user_b, db_dir):
     found = b.search_messages(PRIVATE, user_a, "green tea")
     assert [m["messageUId"] for m in found] == [order["messageUId"]], found
     assert b.total_unread_count() == 1
-    print("B received a registered OrderMessage, counted and found by its item")
+    orders = b.history(PRIVATE, user_a, object_name="py:order")
+    assert [m["messageUId"] for m in orders["list"]] == [order["messageUId"]], orders
+    print("B received a registered OrderMessage, counted, found by its item and by its type")
     a.close()
     b.close()
     print("OK")

@@ -32,7 +32,7 @@ def load(path=None):
         "imcore_connect": (i32, [p, s, COMPLETION, p]),
         "imcore_register_message_type": (i32, [s, s, b, b, s]),
         "imcore_send_message": (i32, [p, i32, s, s, COMPLETION, p]),
-        "imcore_get_history_messages": (i32, [p, i32, s, i64, i32, i32, COMPLETION, p]),
+        "imcore_get_history_messages": (i32, [p, i32, s, i64, i32, i32, s, COMPLETION, p]),
         "imcore_get_conversation_list": (i32, [p, s, i32, COMPLETION, p]),
         "imcore_get_total_unread_count": (i32, [p, s, b, COMPLETION, p]),
         "imcore_get_conversation_unread_count": (i32, [p, s, COMPLETION, p]),
@@ -110,10 +110,11 @@ class Client:
         """Sends a TextMessage; returns the stored Message."""
         return self.send(conversation_type, target_id, "RC:TxtMsg", {"content": text})
 
-    def history(self, conversation_type, target_id, timestamp=0, count=20, order=0):
-        """A page of local history: {"list": [...], "hasMore": bool}."""
+    def history(self, conversation_type, target_id, timestamp=0, count=20, order=0,
+                object_name=None):
+        """A page of history (of one ObjectName if given): {"list": [...], "hasMore": bool}."""
         return self._call(self.lib.imcore_get_history_messages, conversation_type, _bytes(target_id),
-                          timestamp, count, order)
+                          timestamp, count, order, _bytes(object_name))
 
     def conversation_list(self, types=None, count=100):
         """Conversations of `types` (None = all), pinned first, then latest first."""

@@ -44,7 +44,7 @@ def test_null_and_invalid_arguments_are_33003(lib):
         assert lib.imcore_send_message(handle, 2, b"bob", text, noop, None) == 33003  # unknown type
         assert lib.imcore_send_message(handle, 1, None, text, noop, None) == 33003
         assert lib.imcore_send_message(handle, 1, b"bob", b"[]", noop, None) == 33003
-        assert lib.imcore_get_history_messages(handle, 1, b"bob", 0, 5, 9, noop, None) == 33003
+        assert lib.imcore_get_history_messages(handle, 1, b"bob", 0, 5, 9, None, noop, None) == 33003
     finally:
         lib.imcore_client_free(handle)
 

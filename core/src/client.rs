@@ -272,7 +272,9 @@ impl ImClient {
     /// is returned (and the failure logged).
     ///
     /// `timestamp` 0 means "from the latest"; `count` is 1–20; `order` 0 pages to older
-    /// messages, 1 to newer ones. `list` is in ascending `sentTime` order.
+    /// messages, 1 to newer ones; `object_name` keeps only messages of that type (the seed's
+    /// desktop-only filter: such pages come from the local database alone). `list` is in
+    /// ascending `sentTime` order.
     pub async fn get_history_messages(
         &self,
         conversation_type: ConversationType,
@@ -280,22 +282,30 @@ impl ImClient {
         timestamp: i64,
         count: usize,
         order: HistoryOrder,
+        object_name: Option<&str>,
     ) -> ImResult<HistoryPage> {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
         validate_count(count, MAX_HISTORY_COUNT)?;
         validate_timestamp(timestamp)?;
+        if object_name.is_some_and(|name| {
+            name.is_empty() || name.len() > crate::message_types::MAX_OBJECT_NAME_BYTES
+        }) {
+            return Err(ImError::invalid("objectName must be 1–32 bytes"));
+        }
         let query = HistoryQuery {
             conversation_type,
             target_id: target_id.to_owned(),
             timestamp,
             count,
             order,
+            object_name: object_name.map(str::to_owned),
         };
         let (mut list, has_more) =
             user_store(&engine)?.read(|conn| store::messages::history(conn, &query))?;
         let short = count - list.len();
-        if short == 0 || order == HistoryOrder::Newer || connected(&engine).is_err() {
+        let local_only = order == HistoryOrder::Newer || query.object_name.is_some();
+        if short == 0 || local_only || connected(&engine).is_err() {
             return Ok(HistoryPage { list, has_more });
         }
         let target_id = query.target_id;

@@ -117,6 +117,14 @@ pub(crate) fn count(value: &Unknown<'_>) -> ImResult<usize> {
     Ok(usize::try_from(integer(value, "count")?).unwrap_or(0))
 }
 
+/// An optional string argument (`undefined` or `null` when absent).
+pub(crate) fn optional_string(value: &Unknown<'_>, name: &str) -> ImResult<Option<String>> {
+    match type_of(value) {
+        ValueType::Null | ValueType::Undefined => Ok(None),
+        _ => string(value, name).map(Some),
+    }
+}
+
 /// An optional boolean argument (`undefined` or `null` when absent).
 pub(crate) fn optional_bool(value: &Unknown<'_>, name: &str) -> ImResult<Option<bool>> {
     match type_of(value) {

@@ -83,12 +83,14 @@ impl ImClient {
     }
 
     /// A page of history, local first, completed from the server's cloud history when
-    /// connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer.
+    /// connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older / 1 newer; with
+    /// `objectName`, only messages of that type, from the local database alone.
     #[napi(
         catch_unwind,
-        ts_args_type = "conversationType: number, targetId: string, timestamp: number, count: number, order: number",
+        ts_args_type = "conversationType: number, targetId: string, timestamp: number, count: number, order: number, objectName?: string",
         ts_return_type = "Promise<ImHistoryPage>"
     )]
+    #[allow(clippy::too_many_arguments)] // the seed's JS signature, one value per argument
     pub fn get_history_messages<'env>(
         &self,
         env: &'env Env,
@@ -97,13 +99,25 @@ impl ImClient {
         timestamp: Unknown<'_>,
         count: Unknown<'_>,
         order: Unknown<'_>,
+        object_name: Unknown<'_>,
     ) -> napi::Result<Object<'env>> {
         self.promise(
             env,
-            || convert::page(&conversation_type, &target_id, &timestamp, &count, &order),
-            |core, (kind, target, page)| async move {
-                core.get_history_messages(kind, &target, page.timestamp, page.count, page.order)
-                    .await
+            || {
+                let page =
+                    convert::page(&conversation_type, &target_id, &timestamp, &count, &order)?;
+                Ok((page, convert::optional_string(&object_name, "objectName")?))
+            },
+            |core, ((kind, target, page), object_name)| async move {
+                core.get_history_messages(
+                    kind,
+                    &target,
+                    page.timestamp,
+                    page.count,
+                    page.order,
+                    object_name.as_deref(),
+                )
+                .await
             },
         )
     }

@@ -142,6 +142,8 @@ test('async methods reject bad arguments with 33003', async (t) => {
   await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 0, 0), 33003);
   await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 21, 0), 33003);
   await rejectsCode(c.getHistoryMessages(1, 'bob', 0, -1, 0), 33003);
+  await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 5, 0, 7), 33003);
+  await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 5, 0, ''), 33003);
   await rejectsCode(c.getHistoryMessages(1, 'bob', -5, 10, 0), 33003);
   await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 10, 2), 33003); // unknown order
   await rejectsCode(c.getHistoryMessages(1, 'bob', '0', 10, 0), 33003);

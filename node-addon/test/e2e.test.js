@@ -234,6 +234,10 @@ test('a registered custom type is sent, counted by its tag and searched by its f
   assert.equal(await b.getUnreadCount(PRIVATE, 'alice'), 1, 'only the counted type counts');
   const found = await b.searchMessages(PRIVATE, 'alice', 'Li Lei', 0, 10);
   assert.deepEqual(found.map((m) => m.messageUId), [person.messageUId]);
+  await b.insertMessage(PRIVATE, 'alice', { senderUserId: 'alice', messageDirection: 2, objectName: 'RC:InfoNtf', content: { message: 'a tip' } });
+  const people = await b.getHistoryMessages(PRIVATE, 'alice', 0, 20, 0, 's:node-person');
+  assert.deepEqual(people.list.map((m) => m.messageUId), [person.messageUId], 'filtered by objectName');
+  assert.equal((await b.getHistoryMessages(PRIVATE, 'alice', 0, 20, 0)).list.length, 2);
 });
 
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */

@@ -166,7 +166,14 @@ async fn unread_counts_conversations_and_search_follow_an_exchange() {
     );
     assert_eq!(
         bob.im
-            .get_history_messages(PRIVATE, &"x".repeat(65), 0, 5, imcore::HistoryOrder::Older)
+            .get_history_messages(
+                PRIVATE,
+                &"x".repeat(65),
+                0,
+                5,
+                imcore::HistoryOrder::Older,
+                None
+            )
             .await
             .unwrap_err()
             .code,
@@ -235,7 +242,7 @@ async fn registered_custom_types_are_sent_counted_stored_and_searched_by_their_t
     assert_eq!(bob.im.get_unread_count(PRIVATE, "ann").await.unwrap(), 1);
     let history = bob
         .im
-        .get_history_messages(PRIVATE, "ann", 0, 20, imcore::HistoryOrder::Older)
+        .get_history_messages(PRIVATE, "ann", 0, 20, imcore::HistoryOrder::Older, None)
         .await
         .unwrap();
     let stored: Vec<_> = history
@@ -244,6 +251,28 @@ async fn registered_custom_types_are_sent_counted_stored_and_searched_by_their_t
         .map(|m| m.object_name.as_str())
         .collect();
     assert_eq!(stored, ["s:person", "s:poke"]);
+    let pokes = bob
+        .im
+        .get_history_messages(
+            PRIVATE,
+            "ann",
+            0,
+            20,
+            imcore::HistoryOrder::Older,
+            Some("s:poke"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pokes.list.len(), 1);
+    assert_eq!(
+        (pokes.list[0].message_type.as_ref(), pokes.has_more),
+        ("PokeMessage", false)
+    );
+    let bad_filter = bob
+        .im
+        .get_history_messages(PRIVATE, "ann", 0, 20, imcore::HistoryOrder::Older, Some(""))
+        .await;
+    assert_eq!(bad_filter.unwrap_err().code, 33003);
     for keyword in ["Zhang", "4294967296123"] {
         let found = bob
             .im

@@ -81,6 +81,7 @@ async fn bad_parameters_and_unconnected_calls() {
                 0,
                 count,
                 HistoryOrder::Older,
+                None,
             )
             .await;
         assert_eq!(err.unwrap_err().code, 33003);
@@ -119,11 +120,18 @@ async fn an_unanswered_send_fails_with_30003_is_stored_failed_and_a_late_ack_mak
         .await;
     assert_eq!(failed.unwrap_err().code, 30003);
     let latest = || async {
-        im.get_history_messages(ConversationType::Private, "bob", 0, 1, HistoryOrder::Older)
-            .await
-            .unwrap()
-            .list
-            .remove(0)
+        im.get_history_messages(
+            ConversationType::Private,
+            "bob",
+            0,
+            1,
+            HistoryOrder::Older,
+            None,
+        )
+        .await
+        .unwrap()
+        .list
+        .remove(0)
     };
     let stored = latest().await;
     assert_eq!(stored.sent_status, imcore::SentStatus::Failed);

@@ -36,6 +36,7 @@ pub async fn whole_history(im: &ImClient, target: &str) -> Vec<Message> {
                 cursor,
                 20,
                 HistoryOrder::Older,
+                None,
             )
             .await
             .expect("history");

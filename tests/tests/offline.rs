@@ -64,6 +64,7 @@ async fn offline_backlog_arrives_once_in_order_and_is_stored() {
             0,
             20,
             HistoryOrder::Older,
+            None,
         )
         .await
         .unwrap();

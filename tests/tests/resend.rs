@@ -32,7 +32,14 @@ async fn resending_a_failed_message_never_duplicates_it() {
     server.freeze(false); // the server now handles the first attempt after all
 
     let page = a
-        .get_history_messages(ConversationType::Private, "bob", 0, 1, HistoryOrder::Older)
+        .get_history_messages(
+            ConversationType::Private,
+            "bob",
+            0,
+            1,
+            HistoryOrder::Older,
+            None,
+        )
         .await
         .unwrap();
     let failed = &page.list[0];
@@ -54,7 +61,14 @@ async fn resending_a_failed_message_never_duplicates_it() {
         "only failed messages"
     );
     let all = a
-        .get_history_messages(ConversationType::Private, "bob", 0, 20, HistoryOrder::Older)
+        .get_history_messages(
+            ConversationType::Private,
+            "bob",
+            0,
+            20,
+            HistoryOrder::Older,
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(all.list.len(), 1, "one row at the sender");

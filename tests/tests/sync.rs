@@ -82,7 +82,7 @@ async fn own_messages_reach_the_senders_other_devices_once() {
     for client in [&desktop, &mobile] {
         let page = client
             .im
-            .get_history_messages(PRIVATE, "bob", 0, 20, HistoryOrder::Older)
+            .get_history_messages(PRIVATE, "bob", 0, 20, HistoryOrder::Older, None)
             .await
             .unwrap();
         assert_eq!(page.list.len(), 3, "stored once on each device");
@@ -108,7 +108,7 @@ async fn history_pages_on_from_the_cloud_without_gaps_or_duplicates() {
     // Only the newest ten stay local; the rest must come from the cloud, in order.
     let tenth_newest = bob
         .im
-        .get_history_messages(PRIVATE, "ann", 0, 10, HistoryOrder::Older)
+        .get_history_messages(PRIVATE, "ann", 0, 10, HistoryOrder::Older, None)
         .await
         .unwrap()
         .list[0]
@@ -125,7 +125,7 @@ async fn history_pages_on_from_the_cloud_without_gaps_or_duplicates() {
     loop {
         let page = bob
             .im
-            .get_history_messages(PRIVATE, "ann", cursor, 20, HistoryOrder::Older)
+            .get_history_messages(PRIVATE, "ann", cursor, 20, HistoryOrder::Older, None)
             .await
             .unwrap();
         let mut page_texts = texts(&page.list);
@@ -186,7 +186,7 @@ async fn remote_deletions_and_the_server_conversation_list_are_per_user() {
     };
     let page = bob
         .im
-        .get_history_messages(PRIVATE, "ann", 0, 20, HistoryOrder::Older)
+        .get_history_messages(PRIVATE, "ann", 0, 20, HistoryOrder::Older, None)
         .await
         .unwrap();
     let doomed: Vec<RemoteMessageRef> = page.list[..2]

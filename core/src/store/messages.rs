@@ -57,6 +57,8 @@ pub(crate) struct HistoryQuery {
     pub timestamp: i64,
     pub count: usize,
     pub order: HistoryOrder,
+    /// Only messages of this ObjectName, when set.
+    pub object_name: Option<String>,
 }
 
 /// The message columns [`message_from_row`] reads, in order.
@@ -634,8 +636,13 @@ pub(crate) fn history(conn: &Connection, q: &HistoryQuery) -> ImResult<(Vec<Mess
     };
     // The limit is part of the SQL: SQLite plans a literal LIMIT better than a bound one
     // (about twice as fast for a page), and counts are validated small integers.
+    let of_type = if q.object_name.is_some() {
+        " AND object_name = ?4"
+    } else {
+        ""
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM messages WHERE conversation_type = ?1 AND target_id = ?2 AND {condition} \
+        "SELECT {COLUMNS} FROM messages WHERE conversation_type = ?1 AND target_id = ?2 AND {condition}{of_type} \
          ORDER BY sent_time {direction}, message_id {direction} LIMIT {}",
         q.count + 1
     );
@@ -644,10 +651,11 @@ pub(crate) fn history(conn: &Connection, q: &HistoryQuery) -> ImResult<(Vec<Mess
         (HistoryOrder::Older, 0) => i64::MAX,
         (_, timestamp) => timestamp,
     };
-    let rows = stmt.query_map(
-        params![i32::from(q.conversation_type), q.target_id, cursor],
-        message_from_row,
-    )?;
+    let kind = i32::from(q.conversation_type);
+    let rows = match &q.object_name {
+        Some(name) => stmt.query_map(params![kind, q.target_id, cursor, name], message_from_row),
+        None => stmt.query_map(params![kind, q.target_id, cursor], message_from_row),
+    }?;
     let mut list = rows.collect::<Result<Vec<_>, _>>()?;
     let has_more = list.len() > q.count;
     list.truncate(q.count);

@@ -223,7 +223,10 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     assert_eq!(visible, ["listed", "local", "newer", "old"]);
     let removed = conversations::get(&conn, ConversationType::Private, "removed");
     assert_eq!(removed.unwrap().unwrap().unread_message_count, 0);
-    assert!(messages::get_by_uid(&conn, "U2").unwrap().is_some(), "messages stay");
+    assert!(
+        messages::get_by_uid(&conn, "U2").unwrap().is_some(),
+        "messages stay"
+    );
 }
 
 #[test]

@@ -106,7 +106,9 @@ pub unsafe extern "C" fn imcore_resend_message(
 
 /// A page of history (seed `getHistoryMessages`), local first, completed from the server's
 /// cloud history when connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older /
-/// 1 newer; completes with `{"list":[…],"hasMore":bool}`, `list` in ascending `sentTime`.
+/// 1 newer, `object_name` NULL for every type or an ObjectName to keep only that type (then
+/// from the local database alone); completes with `{"list":[…],"hasMore":bool}`, `list` in
+/// ascending `sentTime`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_get_history_messages(
     handle: *mut ImcoreClient,
@@ -115,6 +117,7 @@ pub unsafe extern "C" fn imcore_get_history_messages(
     timestamp: i64,
     count: i32,
     order: i32,
+    object_name: *const c_char,
     callback: ImcoreCompletion,
     user_data: *mut c_void,
 ) -> i32 {
@@ -123,9 +126,19 @@ pub unsafe extern "C" fn imcore_get_history_messages(
         accept(handle, callback, user_data, |core| {
             let (kind, target) = conversation(conversation_type, target_id)?;
             let (count, order) = (self::count(count)?, HistoryOrder::try_from(order)?);
+            let object_name = (!object_name.is_null())
+                .then(|| arg(object_name, "object_name").map(str::to_owned))
+                .transpose()?;
             Ok(async move {
-                core.get_history_messages(kind, &target, timestamp, count, order)
-                    .await
+                core.get_history_messages(
+                    kind,
+                    &target,
+                    timestamp,
+                    count,
+                    order,
+                    object_name.as_deref(),
+                )
+                .await
             })
         })
     }

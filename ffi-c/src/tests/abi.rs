@@ -187,11 +187,31 @@ fn bad_arguments_after_init() {
             "NULL completion"
         );
         assert_eq!(
-            imcore_get_history_messages(client, 1, c("b").as_ptr(), 0, 5, 7, Some(on_done), ud),
+            imcore_get_history_messages(
+                client,
+                1,
+                c("b").as_ptr(),
+                0,
+                5,
+                7,
+                null(),
+                Some(on_done),
+                ud
+            ),
             33003
         );
         assert_eq!(
-            imcore_get_history_messages(client, 1, c("b").as_ptr(), 0, -1, 0, Some(on_done), ud),
+            imcore_get_history_messages(
+                client,
+                1,
+                c("b").as_ptr(),
+                0,
+                -1,
+                0,
+                null(),
+                Some(on_done),
+                ud
+            ),
             33003
         );
         assert!(rx.try_recv().is_err(), "refused calls never complete");
@@ -229,13 +249,43 @@ fn bad_arguments_after_init() {
             "resend needs a connection"
         );
         assert_eq!(
-            imcore_get_history_messages(client, 1, c("b").as_ptr(), 0, 21, 0, Some(on_done), ud),
+            imcore_get_history_messages(
+                client,
+                1,
+                c("b").as_ptr(),
+                0,
+                21,
+                0,
+                null(),
+                Some(on_done),
+                ud
+            ),
             0
         );
         assert_eq!(
             rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
             33003,
             "count over 20"
+        );
+        let empty = c("");
+        assert_eq!(
+            imcore_get_history_messages(
+                client,
+                1,
+                c("b").as_ptr(),
+                0,
+                5,
+                0,
+                empty.as_ptr(),
+                Some(on_done),
+                ud
+            ),
+            0
+        );
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
+            33003,
+            "empty objectName filter"
         );
         assert_eq!(
             imcore_connect(client, c("t").as_ptr(), Some(on_done), ud),

@@ -63,6 +63,7 @@ async fn main() {
             0,
             20,
             HistoryOrder::Older,
+            None,
         )
         .await
         .expect("history");
