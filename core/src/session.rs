@@ -101,7 +101,7 @@ pub(crate) struct Session {
     recent_transient: VecDeque<String>,
     next_request: u64,
     offline_finished: bool,
-    /// The database held nothing when the session started.
+    /// The database held no inbox cursor and no server message when the session started.
     started_empty: bool,
     /// Highest sequence committed to the local database.
     stored: u64,
@@ -126,7 +126,12 @@ impl Session {
             keepalive,
             user_id,
         } = context;
-        let stored = store.call(|conn| store::messages::inbox_seq(conn)).await?;
+        let (stored, holds_nothing) = store
+            .call(|conn| {
+                let seq = store::messages::inbox_seq(conn)?;
+                Ok((seq, store::messages::holds_no_server_message(conn)?))
+            })
+            .await?;
         Ok(Session {
             socket,
             commands,
@@ -140,7 +145,7 @@ impl Session {
             recent_transient: VecDeque::with_capacity(RECENT_TRANSIENT),
             next_request: 1,
             offline_finished: false,
-            started_empty: stored == 0,
+            started_empty: stored == 0 && holds_nothing,
             stored,
             acked: stored,
             keepalive,

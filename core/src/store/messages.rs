@@ -358,6 +358,16 @@ pub(crate) fn inbox_seq(conn: &Connection) -> ImResult<u64> {
     )
 }
 
+/// Whether no message from the server is stored (a new device or a rebuilt database; local
+/// inserts do not count).
+pub(crate) fn holds_no_server_message(conn: &Connection) -> ImResult<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM messages WHERE message_uid IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Stores a contiguous batch of inbox entries ending at `up_to_seq`, in one transaction with
 /// the cursor, and returns the messages to announce: new ones from others, and the current
 /// user's own messages sent from another device. A message already stored is not announced

@@ -185,6 +185,7 @@ fn removed_conversations_come_back_with_the_next_message() {
 #[test]
 fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     let (_dir, mut conn) = db();
+    assert!(messages::holds_no_server_message(&conn).unwrap());
     receive(
         &mut conn,
         &[
@@ -206,6 +207,7 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
         sent_time: 25,
     };
     messages::insert_local(&mut conn, &local).unwrap();
+    assert!(!messages::holds_no_server_message(&conn).unwrap());
     assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
     // The server listed only "listed", in a full page reaching back to time 15, and its list
     // was read after messages up to time 40 had been pulled.
