@@ -37,6 +37,27 @@ function listen(client) {
   return queue;
 }
 
+/**
+ * A fresh imserver and two connected clients, alice (`a`) and bob (`b`, listened to as
+ * `eventsB`, past his offline pull); all torn down after the test.
+ */
+async function aliceAndBob(t, prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const server = await startServer(bin, path.join(dir, 'server'));
+  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const options = { navi: server.url, dbPath: path.join(dir, 'clients') };
+  const a = new ImClient();
+  const b = new ImClient();
+  t.after(() => { a.destroy(); b.destroy(); });
+  a.init(server.appKey, options);
+  b.init(server.appKey, options);
+  const eventsB = listen(b);
+  await a.connect(await server.getToken('alice'));
+  await b.connect(await server.getToken('bob'));
+  await nextEvent(eventsB, (e) => e.type === 'pullOfflineFinished');
+  return { a, b, eventsB };
+}
+
 test('A and B exchange messages and keep them in history', { skip, timeout: 60_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-e2e-'));
   const server = await startServer(bin, path.join(dir, 'server'));
@@ -110,19 +131,7 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
 });
 
 test('conversation list, unread counts, search and local messages after an exchange', { skip, timeout: 60_000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-conv-'));
-  const server = await startServer(bin, path.join(dir, 'server'));
-  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
-  const options = { navi: server.url, dbPath: path.join(dir, 'clients') };
-  const a = new ImClient();
-  const b = new ImClient();
-  t.after(() => { a.destroy(); b.destroy(); });
-  a.init(server.appKey, options);
-  b.init(server.appKey, options);
-  const eventsB = listen(b);
-  await a.connect(await server.getToken('alice'));
-  await b.connect(await server.getToken('bob'));
-  await nextEvent(eventsB, (e) => e.type === 'pullOfflineFinished');
+  const { a, b, eventsB } = await aliceAndBob(t, 'imcore-conv-');
 
   const text = (content) => ({ objectName: 'RC:TxtMsg', content: { content } });
   const first = await a.sendMessage(PRIVATE, 'bob', text('a ripe banana'));
@@ -207,21 +216,9 @@ test('conversation list, unread counts, search and local messages after an excha
 });
 
 test('a registered custom type is sent, counted by its tag and searched by its fields', { skip, timeout: 60_000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-custom-'));
-  const server = await startServer(bin, path.join(dir, 'server'));
-  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
   ImClient.registerMessageType('PersonMessage', 's:node-person', { isCounted: true, isPersited: true }, ['name', 'age']);
   ImClient.registerMessageType('PingMessage', 's:node-ping', { isCounted: false, isPersited: false });
-  const options = { navi: server.url, dbPath: path.join(dir, 'clients') };
-  const a = new ImClient();
-  const b = new ImClient();
-  t.after(() => { a.destroy(); b.destroy(); });
-  a.init(server.appKey, options);
-  b.init(server.appKey, options);
-  const eventsB = listen(b);
-  await a.connect(await server.getToken('alice'));
-  await b.connect(await server.getToken('bob'));
-  await nextEvent(eventsB, (e) => e.type === 'pullOfflineFinished');
+  const { a, b, eventsB } = await aliceAndBob(t, 'imcore-custom-');
 
   const person = await a.sendMessage(PRIVATE, 'bob', { messageType: 'PersonMessage', content: { name: 'Li Lei', age: 33 } });
   assert.equal(person.objectName, 's:node-person');

@@ -49,6 +49,21 @@ fn text(uid: &str, target: &str, text: &str, time: i64) -> IncomingMessage {
     incoming(uid, ConversationType::Private, target, target, text, time)
 }
 
+/// A local-only notification from `target` (as `insertMessage` stores one).
+fn tip(target: &str, message: &str, time: i64) -> LocalMessage {
+    LocalMessage {
+        conversation_type: ConversationType::Private,
+        target_id: target.into(),
+        sender_user_id: target.into(),
+        direction: MessageDirection::Receive,
+        object_name: "RC:InfoNtf".into(),
+        content: serde_json::json!({ "message": message }).to_string(),
+        sent_status: SentStatus::Sent,
+        received_status: 0,
+        sent_time: time,
+    }
+}
+
 fn outgoing(target: &str, key: &str) -> OutgoingMessage {
     OutgoingMessage {
         conversation_type: ConversationType::Private,
@@ -195,18 +210,7 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
             text("U4", "newer", "d", 50),
         ],
     );
-    let local = LocalMessage {
-        conversation_type: ConversationType::Private,
-        target_id: "local".into(),
-        sender_user_id: "local".into(),
-        direction: MessageDirection::Receive,
-        object_name: "RC:InfoNtf".into(),
-        content: r#"{"message":"a tip"}"#.into(),
-        sent_status: SentStatus::Sent,
-        received_status: 0,
-        sent_time: 25,
-    };
-    messages::insert_local(&mut conn, &local).unwrap();
+    messages::insert_local(&mut conn, &tip("local", "a tip", 25)).unwrap();
     assert!(!messages::holds_no_server_message(&conn).unwrap());
     assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
     // The server listed only "listed", in a full page reaching back to time 15, and its list
@@ -331,17 +335,7 @@ fn deleting_messages_moves_the_latest_back() {
 #[test]
 fn local_messages_show_in_the_conversation_without_counting() {
     let (_dir, mut conn) = db();
-    let tip = LocalMessage {
-        conversation_type: ConversationType::Private,
-        target_id: "ann".into(),
-        sender_user_id: "ann".into(),
-        direction: MessageDirection::Receive,
-        object_name: "RC:InfoNtf".into(),
-        content: r#"{"message":"you are now friends"}"#.into(),
-        sent_status: SentStatus::Sent,
-        received_status: 0,
-        sent_time: 50,
-    };
+    let tip = tip("ann", "you are now friends", 50);
     let stored = messages::insert_local(&mut conn, &tip).unwrap();
     assert!(stored.message_uid.is_empty());
     let ann = conversations::get(&conn, ConversationType::Private, "ann")
