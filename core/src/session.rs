@@ -265,7 +265,8 @@ impl Session {
         list: improto::ConversationList,
         pulled_through: i64,
     ) -> Result<(), End> {
-        let full_page = list.conversations.len() >= CONVERSATION_SYNC_COUNT as usize;
+        // The server cuts a page at the count asked for, or earlier to fit one frame.
+        let partial = list.has_more || list.conversations.len() >= CONVERSATION_SYNC_COUNT as usize;
         let mut listed = Vec::with_capacity(list.conversations.len());
         let mut batch = Vec::with_capacity(list.conversations.len());
         for conversation in list.conversations {
@@ -275,10 +276,10 @@ impl Session {
             listed.push((kind, conversation.target_id));
             batch.extend(conversation.latest_message.and_then(incoming_from_wire));
         }
-        // A full page says nothing of conversations older than its last one.
-        let oldest_listed = full_page
-            .then(|| batch.iter().map(|m| m.sent_time).min())
-            .flatten();
+        // A partial list says nothing of conversations older than its last one (an empty
+        // partial list, nothing at all).
+        let oldest_listed =
+            partial.then(|| batch.iter().map(|m| m.sent_time).min().unwrap_or(i64::MAX));
         let me = self.user_id.as_str();
         self.store
             .call_here(|conn| {
