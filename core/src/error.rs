@@ -4,6 +4,9 @@
 pub mod code {
     /// Unknown error.
     pub const UNKNOWN: i32 = -1;
+    /// Sending faster than the server's limit (seed: 5 messages per second per client); the
+    /// message is stored FAILED and can be resent a moment later.
+    pub const SEND_TOO_FREQUENT: i32 = 20604;
     /// Connection unavailable; the engine reconnects by itself.
     pub const NOT_CONNECTED: i32 = 30001;
     /// Connection lost while a request was in flight.

@@ -54,6 +54,12 @@ pub struct Config {
     )]
     pub reject_replayed_nonce: bool,
 
+    /// Messages a client connection may send per second (the seed's limit: 5, all types
+    /// together); faster sends are refused with 20604. 0 lifts the limit (load tests). The
+    /// Server API is not limited.
+    #[arg(long, env = "IMSERVER_MAX_SENDS_PER_SECOND", default_value_t = 5)]
+    pub max_sends_per_second: u32,
+
     /// Largest number of simultaneous WebSocket connections.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
@@ -81,6 +87,7 @@ impl Config {
             multi_device: false,
             signature_max_skew_secs: None,
             reject_replayed_nonce: false,
+            max_sends_per_second: 5,
             max_connections: 20_000,
             log_level: "info".into(),
             worker_threads: None,

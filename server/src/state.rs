@@ -24,6 +24,8 @@ pub struct ServerState {
     pub restrictions: Restrictions,
     /// Several connections per user and platform allowed (`--multi-device`).
     pub multi_device: bool,
+    /// Sends a connection may make per second (0: no limit).
+    pub max_sends_per_second: u32,
     /// Lifetime of issued tokens, in ms.
     pub token_ttl_ms: i64,
     /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.

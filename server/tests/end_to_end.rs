@@ -10,9 +10,10 @@ use tokio_tungstenite::tungstenite::Message;
 mod common;
 
 use common::{
-    TestServer, expect_closed, pull, recv, recv_ack_and_own_entry, recv_send_ack, send,
-    text_message,
+    TestServer, expect_alive, expect_closed, pull, recv, recv_ack_and_own_entry, recv_pushed,
+    recv_send_ack, send, text_message,
 };
+use imserver::config::Config;
 
 impl TestServer {
     /// The acked sequence stored for `user_id`'s `device-1`, read from the database file.
@@ -271,6 +272,42 @@ async fn pipelined_sends_are_stored_in_order_and_pushed_in_sequence_order() {
         let content = format!(r#"{{"content":"message {expected}"}}"#);
         assert_eq!(d.messages[0].content, content);
     }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sends_beyond_the_default_rate_are_refused_with_20604_and_not_stored() {
+    let default = Config::for_data_dir("unused").max_sends_per_second;
+    assert_eq!(default, 5, "the seed's limit");
+    let server = TestServer::start_with(|config| config.max_sends_per_second = default).await;
+    let (mut alice, _) = server.connect(&server.token("alice").await).await;
+    let (mut bob, _) = server.connect(&server.token("bob").await).await;
+    // Pipelined: all eight arrive well within a second.
+    for i in 1..=8 {
+        send(&mut alice, text_message(i, "bob", &format!("r{i}"))).await;
+    }
+    // Each accepted send is answered by its SendAck and the push of alice's own entry.
+    // Refusals are answered at once, so they may overtake acknowledgements.
+    let (mut acks, mut own_entries) = (Vec::new(), 0);
+    while acks.len() < 8 || own_entries < acks.iter().filter(|(_, code)| *code == 0).count() {
+        match recv(&mut alice).await {
+            Body::SendAck(ack) => acks.push((ack.request_id, ack.code)),
+            Body::Delivery(d) => own_entries += d.messages.len(),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    acks.sort();
+    let codes: Vec<i32> = acks.iter().map(|(_, code)| *code).collect();
+    assert_eq!(
+        codes,
+        [0, 0, 0, 0, 0, 20604, 20604, 20604],
+        "five pass at once"
+    );
+    for expected in 1..=5 {
+        assert_eq!(recv_pushed(&mut bob).await.seq, expected);
+    }
+    expect_alive(&mut bob, 7).await;
+    expect_alive(&mut alice, 8).await;
     server.stop().await;
 }
 

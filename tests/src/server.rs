@@ -28,6 +28,9 @@ pub fn imserver_binary() -> PathBuf {
     );
 }
 
+/// imserver's option for the send rate limit (messages per connection and second, 0: none).
+const RATE_LIMIT_FLAG: &str = "--max-sends-per-second";
+
 /// A running imserver child process; killed on drop.
 pub struct ServerProcess {
     child: Child,
@@ -45,7 +48,9 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts imserver on a free loopback port with `data_dir`, serving the given app.
+    /// Starts imserver on a free loopback port with `data_dir`, serving the given app. Tests
+    /// and benchmarks send in bursts, so the seed's send rate limit is lifted unless the
+    /// extra arguments set `--max-sends-per-second`.
     pub fn start(data_dir: &Path, app_key: &str, app_secret: &str) -> ServerProcess {
         Self::start_on(data_dir, app_key, app_secret, "127.0.0.1:0")
     }
@@ -88,6 +93,12 @@ impl ServerProcess {
             ])
             .args(["--app-key", app_key, "--app-secret", app_secret])
             .args(&extra_args)
+            .args(
+                (!extra_args.iter().any(|a| a == RATE_LIMIT_FLAG))
+                    .then_some([RATE_LIMIT_FLAG, "0"])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -186,3 +186,73 @@ async fn connect_while_connecting_is_33006_and_reconnect_needs_a_disconnect_3500
     assert_eq!(im.reconnect().await.unwrap(), "alice");
     im.destroy();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_faster_than_five_a_second_fails_with_20604_and_a_later_resend_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start_with_args(
+        &dir.path().join("server"),
+        "app-rate",
+        "secret-rate",
+        &["--max-sends-per-second", "5"],
+    );
+    let ann = Client::connect(&server, &dir.path().join("ann"), "ann").await;
+    let bob = Client::connect(&server, &dir.path().join("bob"), "bob").await;
+    let started = std::time::Instant::now();
+    let mut accepted = 0;
+    for i in 0..10 {
+        let text = MessageContent::text(&format!("m{i}"));
+        match ann
+            .im
+            .send_message(ConversationType::Private, "bob", text)
+            .await
+        {
+            Ok(_) => accepted += 1,
+            Err(e) => assert_eq!(e.code, imcore::code::SEND_TOO_FREQUENT, "{e:?}"),
+        }
+    }
+    // Five at once, then one per 200 ms: ten sends within a second cannot all pass.
+    if started.elapsed() < std::time::Duration::from_secs(1) {
+        assert!((5..10).contains(&accepted), "{accepted} of 10 accepted");
+    }
+    let history = ann
+        .im
+        .get_history_messages(
+            ConversationType::Private,
+            "bob",
+            0,
+            20,
+            HistoryOrder::Older,
+            None,
+        )
+        .await
+        .unwrap();
+    let failed: Vec<_> = history
+        .list
+        .iter()
+        .filter(|m| m.sent_status == imcore::SentStatus::Failed)
+        .collect();
+    assert_eq!(
+        failed.len(),
+        10 - accepted,
+        "refused sends are stored FAILED"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    let resent = ann.im.resend_message(failed[0].message_id).await.unwrap();
+    assert_eq!(resent.sent_status, imcore::SentStatus::Sent);
+    let bob = tokio::task::spawn_blocking(move || {
+        let got = bob
+            .listener
+            .messages(accepted + 1, std::time::Duration::from_secs(10));
+        assert_eq!(got.len(), accepted + 1);
+        bob
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        bob.stored_messages().len(),
+        accepted + 1,
+        "refused sends never arrive"
+    );
+}

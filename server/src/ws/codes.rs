@@ -6,6 +6,8 @@ pub const OK: i32 = 0;
 pub const KICKED_OFFLINE_BY_OTHER_CLIENT: i32 = 6;
 /// The user is blocked (`/user/block.json`): live connections are closed, connects refused.
 pub const USER_BLOCKED: i32 = 9;
+/// The client sends faster than the send rate limit (seed: 5 messages per second).
+pub const SEND_TOO_FREQUENT: i32 = 20604;
 /// Temporary server failure (storage); the client may retry.
 pub const SERVER_UNAVAILABLE: i32 = 30002;
 /// The connection is being closed by the server (shutdown, or too slow to keep up).

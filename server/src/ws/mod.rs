@@ -6,6 +6,7 @@ mod handshake;
 pub mod outbox;
 mod queries;
 mod requests;
+mod send_rate;
 mod session;
 mod validate;
 

@@ -86,7 +86,7 @@ impl Request {
     async fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
         let request_id = send.request_id;
         if let Some(code) = reject_send(&send) {
-            return self.send_ack(request_id, code, String::new(), 0).await;
+            return refuse_send(&self.queue, request_id, code).await;
         }
         let message = NewMessage {
             app_key: self.identity.app_key.clone(),
@@ -191,21 +191,21 @@ impl Request {
         }
     }
 
-    /// Queues a `SendAck`.
-    async fn send_ack(&self, request_id: u64, code: i32, message_uid: String, sent_time: i64) {
-        self.reply(Body::SendAck(SendAck {
-            request_id,
-            code,
-            message_uid,
-            sent_time,
-        }))
-        .await
-    }
-
     /// Queues a reply; if the connection is gone there is nobody to answer.
     async fn reply(&self, body: Body) {
         let _ = self.queue.send(Outgoing::frame(body)).await;
     }
+}
+
+/// Answers a `Send` that is not stored with a `SendAck` carrying the refusal `code`; if the
+/// connection is gone there is nobody to answer.
+pub async fn refuse_send(queue: &mpsc::Sender<Outgoing>, request_id: u64, code: i32) {
+    let refusal = Body::SendAck(SendAck {
+        request_id,
+        code,
+        ..SendAck::default()
+    });
+    let _ = queue.send(Outgoing::frame(refusal)).await;
 }
 
 /// An encoded push of one inbox entry.

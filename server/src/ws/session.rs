@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use super::acks::{self, Acks};
 use super::handshake::{self, Identity};
 use super::outbox::{self, Outgoing};
+use super::send_rate::SendRate;
 use super::{codes, requests};
 use crate::clock::now_ms;
 use crate::hub::Kick;
@@ -170,6 +171,7 @@ async fn run(
         }
     }
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let mut send_rate = SendRate::new(state.max_sends_per_second, std::time::Instant::now());
     // Both timers are re-armed lazily rather than on every frame: the idle one only when it
     // fires early, the ack one only when an ack arrives with no write scheduled.
     let mut last_frame = Instant::now();
@@ -193,6 +195,11 @@ async fn run(
                             let due = ack_written_at.map_or(last_frame, |at| at + acks::PERSIST_INTERVAL);
                             ack_timer.as_mut().reset(due);
                         }
+                        continue;
+                    }
+                    Ok(Some(Body::Send(send))) if !send_rate.allow(last_frame.into_std()) => {
+                        let too_fast = codes::SEND_TOO_FREQUENT;
+                        requests::refuse_send(queue, send.request_id, too_fast).await;
                         continue;
                     }
                     Ok(Some(body)) => body,

@@ -11,7 +11,13 @@ use std::time::Duration;
 #[tokio::main]
 async fn main() {
     let root = Path::new(".demo-data");
-    let server = ServerProcess::start(&root.join("server"), "demo-app", "demo-secret");
+    // imserver as configured by default (the harness otherwise lifts the send rate limit).
+    let server = ServerProcess::start_with_args(
+        &root.join("server"),
+        "demo-app",
+        "demo-secret",
+        &["--max-sends-per-second", "5"],
+    );
     println!(
         "imserver is listening on {} (data in {})",
         server.addr,
