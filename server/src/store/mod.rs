@@ -35,6 +35,7 @@ mod page;
 mod read_pool;
 mod restrictions;
 mod schema;
+mod statuses;
 mod users;
 mod writer;
 
@@ -48,6 +49,7 @@ pub use history::Order;
 pub use inbox::Pulled;
 pub use messages::{NewEntries, NewMessage, SendOutcome};
 pub use restrictions::StoredRestrictions;
+pub use statuses::StatusChange;
 pub use users::UserProfile;
 pub use writer::{WriteTx, Writer};
 

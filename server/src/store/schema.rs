@@ -10,6 +10,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_content_once.sql"),
     include_str!("migrations/003_user_restrictions.sql"),
     include_str!("migrations/004_conversations_and_remote_history.sql"),
+    include_str!("migrations/005_conversation_statuses.sql"),
 ];
 
 /// Prepared statements each connection keeps; room for every statement of the hot paths.

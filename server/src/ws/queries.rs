@@ -1,5 +1,6 @@
-//! `Request` frames: remote history, the conversation list, remote deletion and removing a
-//! conversation, each answered by exactly one `Response` with the request's id.
+//! `Request` frames: remote history, the conversation list, remote deletion, removing a
+//! conversation and conversation statuses, each answered by exactly one `Response` with the
+//! request's id. A status change is also pushed to the user's other connections once stored.
 //!
 //! Parameters are checked at once (33003 if bad). Reads then run on the store's read pool;
 //! writes are queued to the writer at once, so a connection's writes (its sends included) apply
@@ -9,32 +10,48 @@
 
 use std::pin::Pin;
 
-use improto::{Body, Response, request, response};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use improto::{Body, ConversationStatuses, Response, request, response};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::codes;
 use super::handshake::Identity;
 use super::outbox::Outgoing;
 use super::validate;
-use crate::store::{Store, StoreError, UserConversation};
+use crate::hub::Hub;
+use crate::store::{StatusChange, Store, StoreError, UserConversation};
 
 /// A request under way: the body of its `Response` (`None` for writes), once done.
 type Answer = Pin<Box<dyn Future<Output = Result<Option<response::Body>, StoreError>> + Send>>;
 
-/// Answers `request` of `identity`'s connection: queues its `Response` on `queue` once ready,
-/// from a task of its own, then releases `permit`.
+/// Who asks: the user, and which of the user's connections (the hub's id), whose outbox is
+/// `queue`.
+pub struct Asker<'a> {
+    /// The user.
+    pub identity: &'a Identity,
+    /// The connection's id in the hub.
+    pub connection: u64,
+    /// The connection's outbox.
+    pub queue: mpsc::Sender<Outgoing>,
+}
+
+/// Answers `request` of `asker`'s connection: queues its `Response` once ready, from a task of
+/// its own, then releases `permit`.
 pub fn answer(
     store: &Store,
-    identity: &Identity,
-    queue: mpsc::Sender<Outgoing>,
+    hub: &Arc<Hub>,
+    asker: Asker<'_>,
     request: improto::Request,
     permit: OwnedSemaphorePermit,
 ) {
     let request_id = request.request_id;
+    let queue = asker.queue.clone();
     let started = request
         .body
         .ok_or(codes::INVALID_PARAMETER)
-        .and_then(|body| start(store, identity, body));
+        .and_then(|body| start(store, hub, &asker, body));
     tokio::spawn(async move {
         let (code, body) = match started {
             Err(code) => (code, None),
@@ -58,8 +75,14 @@ pub fn answer(
 }
 
 /// Checks `body` and starts its read or queues its write; `Err` is the status code to answer.
-fn start(store: &Store, identity: &Identity, body: request::Body) -> Result<Answer, i32> {
+fn start(
+    store: &Store,
+    hub: &Arc<Hub>,
+    asker: &Asker<'_>,
+    body: request::Body,
+) -> Result<Answer, i32> {
     let store = store.clone();
+    let identity = asker.identity;
     Ok(match body {
         request::Body::History(q) => {
             let conversation = conversation_of(identity, q.conversation_type, q.target_id)?;
@@ -95,6 +118,39 @@ fn start(store: &Store, identity: &Identity, body: request::Body) -> Result<Answ
         request::Body::RemoveConversation(r) => {
             let conversation = conversation_of(identity, r.conversation_type, r.target_id)?;
             written(store.remove_conversation(conversation))
+        }
+        request::Body::SetConversationStatus(s) => {
+            let conversation = conversation_of(identity, s.conversation_type, s.target_id)?;
+            let change = StatusChange {
+                is_top: s.is_top,
+                notification_status: validate::notification_status(s.notification_status)?,
+            };
+            let (hub, connection) = (hub.clone(), asker.connection);
+            let (app_key, user_id) = (identity.app_key.clone(), identity.user_id.clone());
+            let stored = store.set_conversation_status(conversation, change);
+            Box::pin(async move {
+                let statuses = ConversationStatuses {
+                    statuses: vec![stored.await?],
+                    has_more: false,
+                };
+                let push = Body::ConversationStatuses(statuses.clone());
+                let frame = Bytes::from(improto::encode(push));
+                hub.push_to_others(&app_key, &user_id, connection, &frame);
+                Ok(Some(response::Body::ConversationStatuses(statuses)))
+            })
+        }
+        request::Body::ConversationStatuses(q) => {
+            let limit = match q.limit {
+                0 => validate::MAX_STATUS_PAGE as usize,
+                limit => validate::page_size(limit, validate::MAX_STATUS_PAGE)?,
+            };
+            let (app_key, user_id) = (identity.app_key.clone(), identity.user_id.clone());
+            Box::pin(async move {
+                let statuses = store
+                    .conversation_statuses(app_key, user_id, q.after_version, limit)
+                    .await?;
+                Ok(Some(response::Body::ConversationStatuses(statuses)))
+            })
         }
     })
 }

@@ -63,15 +63,18 @@ impl Request {
             }
             Body::Connect(_) => return Err(End::protocol_violation("already connected")),
             Body::Request(request) => {
-                queries::answer(
-                    &self.state.store,
-                    &self.identity,
-                    self.queue,
-                    request,
-                    permit,
-                );
+                let asker = queries::Asker {
+                    identity: &self.identity,
+                    connection: self.connection,
+                    queue: self.queue,
+                };
+                queries::answer(&self.state.store, &self.state.hub, asker, request, permit);
             }
-            Body::ConnectAck(_) | Body::SendAck(_) | Body::Delivery(_) | Body::Response(_) => {
+            Body::ConnectAck(_)
+            | Body::SendAck(_)
+            | Body::Delivery(_)
+            | Body::Response(_)
+            | Body::ConversationStatuses(_) => {
                 return Err(End::protocol_violation("server-only frame received"));
             }
         }

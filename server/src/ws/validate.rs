@@ -78,6 +78,17 @@ pub fn history_order(order: i32) -> Result<Order, i32> {
     }
 }
 
+/// Most statuses one `ConversationStatusQuery` answer holds (also its default `limit`).
+pub const MAX_STATUS_PAGE: u32 = 500;
+
+/// A `notification_status` to set, if any: 1 (do not disturb) or 2 (notify); else 33003.
+pub fn notification_status(status: Option<i32>) -> Result<Option<i32>, i32> {
+    match status {
+        None | Some(1) | Some(2) => Ok(status),
+        Some(_) => Err(codes::INVALID_PARAMETER),
+    }
+}
+
 /// Checks a `DeleteMessages` list: 1 to [`MAX_DELETED_AT_ONCE`] message UIDs, each in the
 /// UID format; else 33003.
 pub fn message_uids(uids: &[String]) -> Result<(), i32> {
