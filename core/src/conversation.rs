@@ -67,6 +67,21 @@ impl ConversationStatusItem {
     }
 }
 
+/// A conversation's pin and do-not-disturb state, as another device of the user set it
+/// (payload of the `conversationStatus` event, the seed's conversation status listener).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationStatus {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// Pinned.
+    pub is_top: bool,
+    /// 1 do not disturb, 2 notify.
+    pub notification_status: NotificationStatus,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //! dropped and an [`Event::EventsDropped`] tells the host how many it missed (messages are
 //! already in the local database, so history can recover them).
 
+use crate::conversation::ConversationStatus;
 use crate::enums::{ConnectionStatus, LogLevel};
 use crate::message::Message;
 use crossbeam_channel::{Receiver, Sender};
@@ -35,6 +36,13 @@ pub enum Event {
     },
     /// Every message missed while offline has been pulled (seed: setPullOfflineFinished).
     PullOfflineFinished,
+    /// Another device of the user pinned, unpinned, muted or unmuted conversations (seed:
+    /// conversation status listener); the local list already shows it.
+    #[serde(rename_all = "camelCase")]
+    ConversationStatus {
+        /// The new statuses.
+        statuses: Vec<ConversationStatus>,
+    },
     /// A log line for the host's log callback (seed: `logStdout`).
     #[serde(rename_all = "camelCase")]
     Log {

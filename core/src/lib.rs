@@ -28,7 +28,9 @@ pub use client::{
     HistoryPage, ImClient, MAX_DELETE_COUNT, MAX_HISTORY_COUNT, MAX_KEYWORD_CHARS,
     MAX_REMOTE_HISTORY_COUNT, MAX_SEARCH_COUNT,
 };
-pub use conversation::{Conversation, ConversationStatusItem, MAX_CONVERSATION_COUNT};
+pub use conversation::{
+    Conversation, ConversationStatus, ConversationStatusItem, MAX_CONVERSATION_COUNT,
+};
 pub use enums::{
     ConnectionStatus, ConversationType, HistoryOrder, LogLevel, MessageDirection,
     NotificationStatus, SentStatus,

@@ -1,6 +1,7 @@
 //! One authenticated connection: sends, acknowledgements, pushes, pulls and keep-alive.
 
-use crate::enums::ConversationType;
+use crate::conversation::ConversationStatus;
+use crate::enums::{ConversationType, NotificationStatus};
 use crate::error::{ImError, ImResult};
 use crate::events::{Event, EventSender};
 use crate::log::Logger;
@@ -8,6 +9,7 @@ use crate::message::Message;
 use crate::net::heartbeat::{Beat, Heartbeat};
 use crate::net::inbox::{InboxCursor, Plan};
 use crate::net::transport::{self, Incoming, Socket};
+use crate::store::conversations::SyncedStatus;
 use crate::store::{self, IncomingMessage, OutgoingMessage, Store};
 use crate::time::now_ms;
 use futures_util::StreamExt;
@@ -67,6 +69,9 @@ enum Waiting {
     /// The session itself: the conversation list for an empty database, asked for once the
     /// offline pull had stored messages sent up to `pulled_through`.
     ConversationSync { pulled_through: i64 },
+    /// The session itself: a page of the conversation status changes made since this device
+    /// last caught up.
+    StatusSync,
 }
 
 /// A send waiting for its acknowledgement.
@@ -237,7 +242,7 @@ impl Session {
         .await
     }
 
-    fn on_response(&mut self, response: Response) -> Result<(), End> {
+    async fn on_response(&mut self, response: Response) -> Result<(), End> {
         match self.requests.remove(&response.request_id) {
             Some(Waiting::Caller(reply)) => {
                 let _ = reply.send(response);
@@ -251,6 +256,21 @@ impl Session {
                     return Ok(());
                 };
                 self.store_conversation_list(list, pulled_through)?;
+            }
+            Some(Waiting::StatusSync) => {
+                let Some(improto::response::Body::ConversationStatuses(page)) = response.body
+                else {
+                    self.log.warn(format!(
+                        "conversation status sync refused with {}",
+                        response.code
+                    ));
+                    return Ok(());
+                };
+                let has_more = page.has_more;
+                self.apply_statuses(page.statuses, true)?;
+                if has_more {
+                    self.catch_up_statuses().await?;
+                }
             }
             None => {}
         }
@@ -291,6 +311,48 @@ impl Session {
         Ok(())
     }
 
+    /// Applies conversation statuses from the server (a push, or a page of the changes since
+    /// this device last caught up, which then moves the catch-up cursor past them) and tells
+    /// the host about those that changed something.
+    fn apply_statuses(
+        &mut self,
+        statuses: Vec<improto::ConversationStatus>,
+        caught_up: bool,
+    ) -> Result<(), End> {
+        let last_version = statuses.last().map(|s| s.version);
+        let synced: Vec<_> = statuses.into_iter().filter_map(synced_from_wire).collect();
+        let applied = self
+            .store
+            .call_here(|conn| {
+                let applied = store::conversations::apply_synced(conn, &synced)?;
+                if let Some(version) = last_version.filter(|_| caught_up) {
+                    store::conversations::advance_status_cursor(conn, version)?;
+                }
+                Ok(applied)
+            })
+            .map_err(|e| End::Lost(format!("storing conversation statuses: {e}")))?;
+        if !applied.is_empty() {
+            self.events
+                .emit(Event::ConversationStatus { statuses: applied });
+        }
+        Ok(())
+    }
+
+    /// Asks for the next page of the status changes made since this device last caught up
+    /// (on other devices, or by this one before a restart).
+    async fn catch_up_statuses(&mut self) -> Result<(), End> {
+        let after_version = self
+            .store
+            .call_here(|conn| store::conversations::status_cursor(conn))
+            .map_err(|e| End::Lost(format!("reading the status cursor: {e}")))?;
+        let query =
+            improto::request::Body::ConversationStatuses(improto::ConversationStatusQuery {
+                after_version,
+                limit: 0,
+            });
+        self.request(query, Waiting::StatusSync).await
+    }
+
     /// Stores an acknowledged message in place (so that its echo, which follows, is known) and
     /// answers the sender.
     fn on_send_ack(&mut self, ack: SendAck) {
@@ -327,7 +389,8 @@ impl Session {
                 self.on_send_ack(ack);
                 Ok(())
             }
-            Body::Response(response) => self.on_response(response),
+            Body::Response(response) => self.on_response(response).await,
+            Body::ConversationStatuses(pushed) => self.apply_statuses(pushed.statuses, false),
             Body::Delivery(delivery) => self.on_delivery(delivery).await,
             Body::Ping(Ping { nonce }) => self.write(Body::Pong(Pong { nonce })).await,
             Body::Pong(_) => Ok(()),
@@ -430,7 +493,7 @@ impl Session {
             self.request(query, Waiting::ConversationSync { pulled_through })
                 .await?;
         }
-        Ok(())
+        self.catch_up_statuses().await
     }
 
     /// The entry to store, or `None` for an unknown conversation type or the echo of an
@@ -448,6 +511,20 @@ impl Session {
         }
         incoming
     }
+}
+
+/// A conversation status from the server as the store takes it; `None` for an unknown
+/// conversation type or notification status.
+pub(crate) fn synced_from_wire(s: improto::ConversationStatus) -> Option<SyncedStatus> {
+    Some(SyncedStatus {
+        status: ConversationStatus {
+            conversation_type: ConversationType::try_from(s.conversation_type).ok()?,
+            target_id: s.target_id,
+            is_top: s.is_top,
+            notification_status: NotificationStatus::try_from(s.notification_status).ok()?,
+        },
+        version: s.version,
+    })
 }
 
 /// A message from the server as the store takes it; `None` for an unknown conversation type.

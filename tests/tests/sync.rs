@@ -1,10 +1,11 @@
 //! What the server keeps for a user and gives back: one's own messages on one's other devices,
 //! cloud history paged on after the local database runs out, the server's conversation list,
-//! and deletions there that apply to the deleting user only.
+//! deletions there that apply to the deleting user only, and conversation statuses shared by
+//! the user's devices.
 
 use imcore::{
-    ConversationType, Event, HistoryOrder, InitOptions, MessageContent, MessageDirection,
-    RemoteMessageRef,
+    ConversationStatus, ConversationStatusItem, ConversationType, Event, HistoryOrder, InitOptions,
+    MessageContent, MessageDirection, NotificationStatus, RemoteMessageRef,
 };
 use imcore_harness::{Client, ServerProcess};
 use std::collections::HashSet;
@@ -289,4 +290,104 @@ async fn remote_deletions_and_the_server_conversation_list_are_per_user() {
             .code,
         33003
     );
+}
+
+/// Waits (off the async runtime) for `client`'s next `conversationStatus` event.
+async fn status_event(client: Client) -> (Client, Vec<ConversationStatus>) {
+    tokio::task::spawn_blocking(move || {
+        let event = client.listener.wait_for(Duration::from_secs(10), |e| {
+            matches!(e, Event::ConversationStatus { .. })
+        });
+        let Event::ConversationStatus { statuses } = event else {
+            unreachable!("matched above")
+        };
+        (client, statuses)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conversation_statuses_follow_the_user_to_every_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start_with_args(
+        &dir.path().join("server"),
+        "app-status",
+        "secret-status",
+        &["--multi-device"],
+    );
+    let desktop = device(&server, &dir.path().join("ann-desktop"), "ann", 1).await;
+    let mobile = device(&server, &dir.path().join("ann-mobile"), "ann", 2).await;
+    let pin = ConversationStatusItem {
+        is_top: Some(true),
+        notification_status: None,
+    };
+    desktop
+        .im
+        .set_conversation_status(PRIVATE, "bob", pin)
+        .await
+        .unwrap();
+    let (mobile, statuses) = status_event(mobile).await;
+    let pinned_bob = ConversationStatus {
+        conversation_type: PRIVATE,
+        target_id: "bob".into(),
+        is_top: true,
+        notification_status: NotificationStatus::Notify,
+    };
+    assert_eq!(statuses, std::slice::from_ref(&pinned_bob));
+    let on_mobile = mobile.im.get_conversation_list(None, 10).await.unwrap();
+    assert_eq!(
+        (on_mobile[0].target_id.as_str(), on_mobile[0].is_top),
+        ("bob", true)
+    );
+    assert!(
+        desktop
+            .listener
+            .queued()
+            .iter()
+            .all(|e| !matches!(e, Event::ConversationStatus { .. })),
+        "the device that made the change hears nothing"
+    );
+
+    // Changed while the mobile is offline: it catches up when it reconnects.
+    mobile.im.disconnect().unwrap();
+    let mute = ConversationStatusItem {
+        is_top: None,
+        notification_status: Some(NotificationStatus::DoNotDisturb),
+    };
+    desktop
+        .im
+        .set_conversation_status(PRIVATE, "bob", mute)
+        .await
+        .unwrap();
+    mobile.im.reconnect().await.unwrap();
+    let (mobile, statuses) = status_event(mobile).await;
+    let muted_bob = ConversationStatus {
+        notification_status: NotificationStatus::DoNotDisturb,
+        ..pinned_bob
+    };
+    assert_eq!(statuses, std::slice::from_ref(&muted_bob));
+    assert_eq!(
+        mobile.im.get_total_unread_count(None, false).await.unwrap(),
+        0
+    );
+
+    // A new device gets every status; offline changes stay on their device.
+    let tablet = device(&server, &dir.path().join("ann-tablet"), "ann", 3).await;
+    let (tablet, statuses) = status_event(tablet).await;
+    assert_eq!(statuses, [muted_bob]);
+    tablet.im.disconnect().unwrap();
+    let unpin = ConversationStatusItem {
+        is_top: Some(false),
+        notification_status: None,
+    };
+    tablet
+        .im
+        .set_conversation_status(PRIVATE, "bob", unpin)
+        .await
+        .unwrap();
+    let on_tablet = tablet.im.get_conversation(PRIVATE, "bob").await.unwrap();
+    assert!(!on_tablet.unwrap().is_top);
+    let on_desktop = desktop.im.get_conversation(PRIVATE, "bob").await.unwrap();
+    assert!(on_desktop.unwrap().is_top);
 }

@@ -1,7 +1,8 @@
-//! Conversation list, conversation status and unread counts (seed §2.3, §2.5, §2.6), all read
-//! from and written to the local database.
+//! Conversation list, conversation status and unread counts (seed §2.3, §2.5, §2.6), read
+//! from and written to the local database; removals and statuses also go to the server when
+//! connected, so that every device of the user shows them.
 
-use super::remote::remove_conversation_remotely;
+use super::remote::{remove_conversation_remotely, set_status_remotely};
 use super::{ImClient, run, user_store};
 use crate::conversation::{Conversation, ConversationStatusItem, MAX_CONVERSATION_COUNT};
 use crate::enums::ConversationType;
@@ -76,18 +77,34 @@ impl ImClient {
         .await
     }
 
-    /// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`).
+    /// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). When
+    /// connected the change is the user's, made on the server and shown on every device (the
+    /// others get a `conversationStatus` event); offline it stays on this device.
     pub async fn set_conversation_status(
         &self,
         conversation_type: ConversationType,
         target_id: &str,
         status: ConversationStatusItem,
     ) -> ImResult<()> {
-        self.ensure_initialized()?;
+        let engine = self.engine()?;
         validate_target_id(target_id)?;
         let target_id = target_id.to_owned();
-        self.on_store(move |conn| {
-            conversations::set_status(conn, conversation_type, &target_id, &status)
+        run(&engine.runtime.clone(), async move {
+            let store = user_store(&engine)?;
+            match set_status_remotely(&engine, conversation_type, &target_id, &status).await? {
+                Some(synced) => {
+                    store
+                        .call(move |conn| conversations::apply_synced(conn, &[synced]).map(drop))
+                        .await
+                }
+                None => {
+                    store
+                        .call(move |conn| {
+                            conversations::set_status(conn, conversation_type, &target_id, &status)
+                        })
+                        .await
+                }
+            }
         })
         .await
     }

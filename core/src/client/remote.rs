@@ -3,14 +3,15 @@
 //! `clearRemoteHistoryMessages`). What arrives is stored locally; deletions apply to both.
 
 use super::{ImClient, await_reply, connected, run};
-use crate::conversation::{Conversation, MAX_CONVERSATION_COUNT};
+use crate::conversation::{Conversation, ConversationStatusItem, MAX_CONVERSATION_COUNT};
 use crate::engine::Engine;
 use crate::enums::{ConversationType, HistoryOrder};
 use crate::error::{ImError, ImResult};
 use crate::message::{
     Message, MessageRef, RemoteMessageRef, validate_count, validate_target_id, validate_timestamp,
 };
-use crate::session::{Command, incoming_from_wire};
+use crate::session::{Command, incoming_from_wire, synced_from_wire};
+use crate::store::conversations::SyncedStatus;
 use crate::store::{IncomingMessage, conversations, messages};
 use improto::request::Body as Ask;
 use improto::response::Body as Answer;
@@ -38,6 +39,14 @@ pub(super) async fn ask(engine: &Engine, body: Ask) -> ImResult<Option<Answer>> 
     Ok(response.body)
 }
 
+/// The error for a server answer of the wrong kind.
+fn unexpected_answer(to: &str) -> ImError {
+    ImError::new(
+        crate::error::code::UNKNOWN,
+        format!("unexpected answer to a {to}"),
+    )
+}
+
 /// A page of cloud history, stored locally (no unread, no events) and returned as stored, in
 /// ascending time order, with the server's `has_more`.
 pub(super) async fn fetch_history(
@@ -56,10 +65,7 @@ pub(super) async fn fetch_history(
         order: order.into(),
     };
     let Some(Answer::History(page)) = ask(engine, Ask::History(query)).await? else {
-        return Err(ImError::new(
-            crate::error::code::UNKNOWN,
-            "unexpected answer to a history query",
-        ));
+        return Err(unexpected_answer("history query"));
     };
     let batch: Vec<IncomingMessage> = page
         .messages
@@ -121,10 +127,7 @@ impl ImClient {
             let Some(Answer::ConversationList(remote)) =
                 ask(&engine, Ask::ConversationList(query)).await?
             else {
-                return Err(ImError::new(
-                    crate::error::code::UNKNOWN,
-                    "unexpected answer to a conversation list query",
-                ));
+                return Err(unexpected_answer("conversation list query"));
             };
             let batch: Vec<IncomingMessage> = remote
                 .conversations
@@ -223,4 +226,34 @@ pub(super) async fn remove_conversation_remotely(
     ask(engine, Ask::RemoveConversation(request))
         .await
         .map(drop)
+}
+
+/// Sets a conversation's status on the server and resolves to it as the server now keeps it;
+/// `None` when not connected.
+pub(super) async fn set_status_remotely(
+    engine: &Engine,
+    conversation_type: ConversationType,
+    target_id: &str,
+    item: &ConversationStatusItem,
+) -> ImResult<Option<SyncedStatus>> {
+    if connected(engine).is_err() {
+        return Ok(None);
+    }
+    let request = improto::SetConversationStatus {
+        conversation_type: conversation_type.into(),
+        target_id: target_id.to_owned(),
+        is_top: item.is_top,
+        notification_status: item.notification_status.map(i32::from),
+    };
+    let answer = ask(engine, Ask::SetConversationStatus(request)).await?;
+    let Some(Answer::ConversationStatuses(changed)) = answer else {
+        return Err(unexpected_answer("conversation status change"));
+    };
+    changed
+        .statuses
+        .into_iter()
+        .next()
+        .and_then(synced_from_wire)
+        .map(Some)
+        .ok_or_else(|| unexpected_answer("conversation status change"))
 }

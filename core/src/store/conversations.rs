@@ -2,7 +2,7 @@
 //! unread and mention counters, pin and do-not-disturb status.
 
 use super::messages::{COLUMNS_OF_M, message_from_row};
-use crate::conversation::{Conversation, ConversationStatusItem};
+use crate::conversation::{Conversation, ConversationStatus, ConversationStatusItem};
 use crate::enums::{ConversationType, NotificationStatus};
 use crate::error::ImResult;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -246,6 +246,70 @@ pub(crate) fn set_status(
         item.is_top,
         item.notification_status.map(i32::from),
     ])?;
+    Ok(())
+}
+
+/// A conversation status as the server keeps it, with the version of its latest change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyncedStatus {
+    /// The status.
+    pub status: ConversationStatus,
+    /// The user's version of the change (see the server's `ConversationStatus.version`).
+    pub version: u64,
+}
+
+/// Applies statuses from the server, each only if newer than what the conversation has (an
+/// older change arriving late changes nothing). A conversation unknown here is created, listed
+/// only if pinned; pinning shows a removed one. Returns the statuses that changed something.
+pub(crate) fn apply_synced(
+    conn: &mut Connection,
+    statuses: &[SyncedStatus],
+) -> ImResult<Vec<ConversationStatus>> {
+    let tx = conn.transaction()?;
+    let mut applied = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO conversations (conversation_type, target_id, is_top, \
+               notification_status, status_version, hidden) \
+             VALUES (?1, ?2, ?3, ?4, ?5, NOT ?3) \
+             ON CONFLICT (conversation_type, target_id) DO UPDATE SET \
+               is_top = excluded.is_top, notification_status = excluded.notification_status, \
+               status_version = excluded.status_version, \
+               hidden = CASE WHEN excluded.is_top AND NOT is_top THEN 0 ELSE hidden END \
+             WHERE excluded.status_version > status_version",
+        )?;
+        for synced in statuses {
+            let s = &synced.status;
+            let changed = stmt.execute(params![
+                i32::from(s.conversation_type),
+                s.target_id,
+                s.is_top,
+                i32::from(s.notification_status),
+                i64::try_from(synced.version).unwrap_or(i64::MAX),
+            ])?;
+            if changed > 0 {
+                applied.push(s.clone());
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// The version up to which this device caught up with the server's status changes.
+pub(crate) fn status_cursor(conn: &Connection) -> ImResult<u64> {
+    let cursor: i64 = conn
+        .prepare_cached("SELECT status_cursor FROM sync_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))?;
+    Ok(cursor as u64)
+}
+
+/// Records that the server's status changes up to `version` have been applied.
+pub(crate) fn advance_status_cursor(conn: &Connection, version: u64) -> ImResult<()> {
+    conn.prepare_cached(
+        "UPDATE sync_state SET status_cursor = max(status_cursor, ?1) WHERE id = 1",
+    )?
+    .execute([i64::try_from(version).unwrap_or(i64::MAX)])?;
     Ok(())
 }
 

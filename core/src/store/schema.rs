@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_messages.sql"),
     include_str!("migrations/002_drafts.sql"),
     include_str!("migrations/003_conversations.sql"),
+    include_str!("migrations/004_conversation_statuses.sql"),
 ];
 
 /// Prepared statements kept per connection: every statement of the API, with room for the
@@ -202,6 +203,45 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits, 1);
+    }
+
+    #[test]
+    fn upgrading_a_version_3_database_keeps_conversations_and_starts_status_sync_from_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("imcore.db");
+        {
+            let conn = Connection::open(&file).unwrap();
+            searchable::register(&conn).unwrap();
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
+                 object_name, content, sent_time, sent_status) VALUES \
+                 ('U1', 1, 'bob', 'bob', 2, 'RC:TxtMsg', '{\"content\":\"hi\"}', 5, 30); \
+                 INSERT INTO conversations (conversation_type, target_id, latest_message_id, sent_time, \
+                   unread_count, is_top, notification_status) VALUES (1, 'bob', 1, 5, 1, 1, 1); \
+                 UPDATE sync_state SET inbox_seq = 42;",
+            )
+            .unwrap();
+        }
+        let conn = open(&file).unwrap().conn;
+        let kept: (i64, bool, i32, i64) = conn
+            .query_row(
+                "SELECT unread_count, is_top, notification_status, status_version \
+                 FROM conversations WHERE target_id = 'bob'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (1, true, 1, 0));
+        let sync: (i64, i64) = conn
+            .query_row("SELECT inbox_seq, status_cursor FROM sync_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(sync, (42, 0));
     }
 
     #[test]

@@ -235,6 +235,67 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     );
 }
 
+fn synced(target: &str, is_top: bool, muted: bool, version: u64) -> conversations::SyncedStatus {
+    let notification_status = if muted {
+        NotificationStatus::DoNotDisturb
+    } else {
+        NotificationStatus::Notify
+    };
+    conversations::SyncedStatus {
+        status: crate::conversation::ConversationStatus {
+            conversation_type: ConversationType::Private,
+            target_id: target.into(),
+            is_top,
+            notification_status,
+        },
+        version,
+    }
+}
+
+#[test]
+fn synced_statuses_apply_only_when_newer_and_list_new_conversations_only_if_pinned() {
+    let (_dir, mut conn) = db();
+    receive(&mut conn, &[text("U1", "ann", "a", 1)]);
+    assert!(conversations::remove(&conn, ConversationType::Private, "ann").unwrap());
+    let applied = conversations::apply_synced(
+        &mut conn,
+        &[
+            synced("ann", true, false, 3),
+            synced("muted", false, true, 4),
+            synced("ann", false, true, 2),
+        ],
+    )
+    .unwrap();
+    assert_eq!(applied.len(), 2, "the late, older change of ann is ignored");
+    let listed: Vec<_> = list(&conn, None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.target_id, c.is_top, c.notification_status))
+        .collect();
+    // Pinning shows the removed "ann"; "muted" exists but is not listed until a message comes.
+    assert_eq!(listed, [("ann".into(), true, NotificationStatus::Notify)]);
+    let muted = conversations::get(&conn, ConversationType::Private, "muted");
+    assert_eq!(
+        muted.unwrap().unwrap().notification_status,
+        NotificationStatus::DoNotDisturb
+    );
+    assert!(
+        conversations::apply_synced(&mut conn, &[synced("ann", true, false, 3)])
+            .unwrap()
+            .is_empty(),
+        "the same version again changes nothing"
+    );
+
+    assert_eq!(conversations::status_cursor(&conn).unwrap(), 0);
+    conversations::advance_status_cursor(&conn, 4).unwrap();
+    conversations::advance_status_cursor(&conn, 2).unwrap();
+    assert_eq!(
+        conversations::status_cursor(&conn).unwrap(),
+        4,
+        "never goes back"
+    );
+}
+
 #[test]
 fn own_messages_are_stored_once_whichever_copy_comes_first() {
     let (_dir, mut conn) = db();
