@@ -70,11 +70,22 @@ export interface ImInsertMessage {
   sentTime?: number
 }
 
+/** A conversation's pin and do-not-disturb state set on another device of the user. */
+export interface ImConversationStatus {
+  conversationType: number
+  targetId: string
+  isTop: boolean
+  /** 1 do not disturb, 2 notify. */
+  notificationStatus: number
+}
+
 /** An event given to the listener (core's `Event`, serialised). */
 export type ImEvent =
   | { type: 'connectionStatus'; status: number; code: number }
   | { type: 'message'; message: ImMessage }
   | { type: 'pullOfflineFinished' }
+  /** Another device of the user pinned or muted conversations (already in the local list). */
+  | { type: 'conversationStatus'; statuses: ImConversationStatus[] }
   | { type: 'log'; level: number; content: string }
   | { type: 'eventsDropped'; count: number }
   /** The user's database was corrupted: moved aside to `movedTo`, a new one is rebuilt. */

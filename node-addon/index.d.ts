@@ -70,11 +70,22 @@ export interface ImInsertMessage {
   sentTime?: number
 }
 
+/** A conversation's pin and do-not-disturb state set on another device of the user. */
+export interface ImConversationStatus {
+  conversationType: number
+  targetId: string
+  isTop: boolean
+  /** 1 do not disturb, 2 notify. */
+  notificationStatus: number
+}
+
 /** An event given to the listener (core's `Event`, serialised). */
 export type ImEvent =
   | { type: 'connectionStatus'; status: number; code: number }
   | { type: 'message'; message: ImMessage }
   | { type: 'pullOfflineFinished' }
+  /** Another device of the user pinned or muted conversations (already in the local list). */
+  | { type: 'conversationStatus'; statuses: ImConversationStatus[] }
   | { type: 'log'; level: number; content: string }
   | { type: 'eventsDropped'; count: number }
   /** The user's database was corrupted: moved aside to `movedTo`, a new one is rebuilt. */
@@ -111,7 +122,8 @@ export declare class ImClient {
   /**
    * Sets the event listener, replacing the previous one; `null` removes it. Events are plain
    * objects: `{type:'connectionStatus', status, code}`, `{type:'message', message}`,
-   * `{type:'pullOfflineFinished'}`, `{type:'log', level, content}`, `{type:'eventsDropped', count}`,
+   * `{type:'pullOfflineFinished'}`, `{type:'conversationStatus', statuses}`,
+   * `{type:'log', level, content}`, `{type:'eventsDropped', count}`,
    * `{type:'databaseRecovered', movedTo}`.
    * The listener does not keep Node alive by itself; it does while a connection is wanted
    * (from `connect()` until `disconnect()`, `logout()`, `destroy()` or a failed connect).

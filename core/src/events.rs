@@ -173,5 +173,17 @@ mod tests {
             e.to_json(),
             r#"{"type":"connectionStatus","status":0,"code":0}"#
         );
+        let e = Event::ConversationStatus {
+            statuses: vec![ConversationStatus {
+                conversation_type: crate::enums::ConversationType::Private,
+                target_id: "bob".into(),
+                is_top: true,
+                notification_status: crate::enums::NotificationStatus::DoNotDisturb,
+            }],
+        };
+        assert_eq!(
+            e.to_json(),
+            r#"{"type":"conversationStatus","statuses":[{"conversationType":1,"targetId":"bob","isTop":true,"notificationStatus":1}]}"#
+        );
     }
 }

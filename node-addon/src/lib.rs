@@ -166,7 +166,8 @@ impl ImClient {
 
     /// Sets the event listener, replacing the previous one; `null` removes it. Events are plain
     /// objects: `{type:'connectionStatus', status, code}`, `{type:'message', message}`,
-    /// `{type:'pullOfflineFinished'}`, `{type:'log', level, content}`, `{type:'eventsDropped', count}`,
+    /// `{type:'pullOfflineFinished'}`, `{type:'conversationStatus', statuses}`,
+    /// `{type:'log', level, content}`, `{type:'eventsDropped', count}`,
     /// `{type:'databaseRecovered', movedTo}`.
     /// The listener does not keep Node alive by itself; it does while a connection is wanted
     /// (from `connect()` until `disconnect()`, `logout()`, `destroy()` or a failed connect).

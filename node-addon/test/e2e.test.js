@@ -237,6 +237,28 @@ test('a registered custom type is sent, counted by its tag and searched by its f
   assert.equal((await b.getHistoryMessages(PRIVATE, 'alice', 0, 20, 0)).list.length, 2);
 });
 
+test('a conversation pinned and muted on one device shows so, with an event, on the other', { skip, timeout: 60_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-status-'));
+  const server = await startServer(bin, path.join(dir, 'server'), ['--multi-device']);
+  t.after(async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const desktop = new ImClient();
+  const phone = new ImClient();
+  t.after(() => { desktop.destroy(); phone.destroy(); });
+  desktop.init(server.appKey, { navi: server.url, dbPath: path.join(dir, 'desktop') });
+  phone.init(server.appKey, { navi: server.url, dbPath: path.join(dir, 'phone'), platform: 2 });
+  const onPhone = listen(phone);
+  const token = await server.getToken('alice');
+  await desktop.connect(token);
+  await phone.connect(token);
+  await nextEvent(onPhone, (e) => e.type === 'pullOfflineFinished');
+
+  await desktop.setConversationStatus(PRIVATE, 'bob', { isTop: true, notificationStatus: 1 });
+  const { statuses } = await nextEvent(onPhone, (e) => e.type === 'conversationStatus');
+  assert.deepEqual(statuses, [{ conversationType: PRIVATE, targetId: 'bob', isTop: true, notificationStatus: 1 }]);
+  const bob = await phone.getConversation(PRIVATE, 'bob');
+  assert.deepEqual([bob.isTop, bob.notificationStatus], [true, 1]);
+});
+
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */
 function runNode(script, env, ms) {
   return new Promise((resolve, reject) => {

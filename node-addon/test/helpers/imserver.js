@@ -4,10 +4,13 @@ const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const readline = require('node:readline');
 
-/** Starts `bin` on 127.0.0.1:0 and resolves once it printed its ready line. */
-async function startServer(bin, dataDir, appKey = 'node-app', appSecret = 'node-secret') {
+/**
+ * Starts `bin` on 127.0.0.1:0 (with `extraArgs`, e.g. `['--multi-device']`) and resolves once
+ * it printed its ready line.
+ */
+async function startServer(bin, dataDir, extraArgs = [], appKey = 'node-app', appSecret = 'node-secret') {
   const proc = spawn(bin, ['--data-dir', dataDir, '--listen', '127.0.0.1:0',
-    '--app-key', appKey, '--app-secret', appSecret], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--app-key', appKey, '--app-secret', appSecret, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: proc.stdout });
   const addr = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('imserver did not start within 10 s')), 10_000);
