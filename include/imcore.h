@@ -56,7 +56,9 @@
 typedef struct ImcoreClient ImcoreClient;
 
 // Completes an asynchronous call: `code` 0 with the result JSON, or a seed code with
-// `{"code":…,"message":"…"}`. `json` is borrowed, valid only during the call.
+// `{"code":…,"message":"…"}` (plus `"failedMessage":{…}` when a failed send stored the
+// message FAILED, ready for `imcore_resend_message`). `json` is borrowed, valid only during
+// the call.
 typedef void (*ImcoreCompletion)(int32_t code, const char *json, void *user_data);
 
 // Receives each event as JSON, e.g. `{"type":"message","message":{…}}`; borrowed string.

@@ -97,5 +97,7 @@ export type ImEvent =
  */
 export interface ImError extends Error {
   code: number
+  /** For a failed send: the message as stored, FAILED, ready for `resendMessage`. */
+  failedMessage?: ImMessage
 }
 

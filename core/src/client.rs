@@ -494,10 +494,10 @@ async fn send_outgoing(
         .and_then(|result| result);
     match outcome {
         Err(e) if kind.persisted => {
-            store
+            let failed = store
                 .call(move |conn| store::messages::store_failed(conn, &kept))
                 .await?;
-            Err(e)
+            Err(e.with_failed_message(failed))
         }
         other => other,
     }

@@ -1,5 +1,7 @@
 //! Errors carry the seed's numeric status codes, so every layer reports the same numbers.
 
+use crate::message::Message;
+
 /// Seed status codes used by imcore (see `shared/reference/seed-api.md` §7).
 pub mod code {
     /// Unknown error.
@@ -42,13 +44,16 @@ pub mod code {
 }
 
 /// An imcore failure: a seed status code plus a message naming what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ImError {
     /// The seed status code.
     pub code: i32,
     /// Human-readable detail.
     pub message: String,
+    /// For a failed send: the message as it is now stored, FAILED, ready for `resend_message`
+    /// (the seed's `onError(errorCode, message)`, since 2.8.2).
+    pub failed_message: Option<Box<Message>>,
 }
 
 impl ImError {
@@ -57,7 +62,14 @@ impl ImError {
         ImError {
             code,
             message: message.into(),
+            failed_message: None,
         }
+    }
+
+    /// The same error, carrying the message a failed send stored.
+    pub fn with_failed_message(mut self, message: Message) -> Self {
+        self.failed_message = Some(Box::new(message));
+        self
     }
 
     /// 33003: a parameter is missing or invalid.

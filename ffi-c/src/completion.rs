@@ -7,7 +7,9 @@ use engine::{ImError, ImResult, code};
 use std::ffi::{c_char, c_void};
 
 /// Completes an asynchronous call: `code` 0 with the result JSON, or a seed code with
-/// `{"code":…,"message":"…"}`. `json` is borrowed, valid only during the call.
+/// `{"code":…,"message":"…"}` (plus `"failedMessage":{…}` when a failed send stored the
+/// message FAILED, ready for `imcore_resend_message`). `json` is borrowed, valid only during
+/// the call.
 pub type ImcoreCompletion =
     Option<unsafe extern "C" fn(code: i32, json: *const c_char, user_data: *mut c_void)>;
 
@@ -46,10 +48,7 @@ impl Completion {
     fn post(&self, result: ImResult<String>) {
         let (code, json) = match result {
             Ok(json) => (0, json),
-            Err(e) => (
-                e.code,
-                serde_json::json!({ "code": e.code, "message": e.message }).to_string(),
-            ),
+            Err(e) => (e.code, error_json(&e)),
         };
         let (callback, user_data) = (self.callback, self.user_data);
         let _ = self.jobs.send(Job::Run(Box::new(move || {
@@ -68,5 +67,39 @@ impl Drop for Completion {
                 "the client was destroyed",
             )));
         }
+    }
+}
+
+/// A failure as the completion's JSON: `{"code":…,"message":"…"}`, plus `"failedMessage":{…}`
+/// when a failed send stored the message FAILED.
+fn error_json(e: &ImError) -> String {
+    let mut json = serde_json::json!({ "code": e.code, "message": e.message });
+    if let Some(failed) = &e.failed_message {
+        json["failedMessage"] = serde_json::to_value(failed).expect("messages serialise");
+    }
+    json.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_send_completes_with_the_failed_message() {
+        let plain = ImError::new(30003, "no answer");
+        assert_eq!(
+            error_json(&plain),
+            r#"{"code":30003,"message":"no answer"}"#
+        );
+        let stored: engine::Message = serde_json::from_str(
+            r#"{"conversationType":1,"targetId":"bob","senderUserId":"ann","content":{"content":"hi"},
+                "objectName":"RC:TxtMsg","messageType":"TextMessage","messageId":7,"messageUId":"",
+                "messageDirection":1,"offLineMessage":false,"sentStatus":20,"sentTime":1,
+                "receivedStatus":0,"receivedTime":0}"#,
+        )
+        .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&error_json(&plain.with_failed_message(stored))).unwrap();
+        assert_eq!(json["failedMessage"]["sentStatus"], 20);
     }
 }

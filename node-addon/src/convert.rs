@@ -171,6 +171,9 @@ pub(crate) fn js_error(env: &Env, error: ImError) -> napi::Error {
         let mut object: Object<'_> =
             env.create_error(napi::Error::from_reason(error.message.clone()))?;
         object.set_named_property("code", error.code)?;
+        if let Some(failed) = &error.failed_message {
+            object.set_named_property("failedMessage", env.to_js_value(failed)?)?;
+        }
         Ok(napi::Error::from(object.to_unknown()))
     };
     // Falls back to napi's own error (string code) only if the environment cannot build one.

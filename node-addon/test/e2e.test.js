@@ -259,6 +259,23 @@ test('a conversation pinned and muted on one device shows so, with an event, on 
   assert.deepEqual([bob.isTop, bob.notificationStatus], [true, 1]);
 });
 
+test('a send beyond 5 a second is refused with 20604 and the failed message, which resends', { skip, timeout: 60_000 }, async (t) => {
+  const { a, b, eventsB } = await aliceAndBob(t, 'imcore-rate-');
+  const text = (content) => ({ objectName: 'RC:TxtMsg', content: { content } });
+  const sends = await Promise.allSettled([0, 1, 2, 3, 4, 5, 6].map((i) => a.sendMessage(PRIVATE, 'bob', text(`burst ${i}`))));
+  const refused = sends.filter((s) => s.status === 'rejected').map((s) => s.reason);
+  assert.ok(refused.length >= 1, 'seven at once exceed the default limit of five a second');
+  for (const e of refused) {
+    assert.equal(e.code, 20604);
+    assert.equal(e.failedMessage.sentStatus, 20, 'stored FAILED');
+  }
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  const resent = await a.resendMessage(refused[0].failedMessage.messageId);
+  assert.equal(resent.sentStatus, 30);
+  await nextEvent(eventsB, (e) => e.type === 'message' && e.message.messageUId === resent.messageUId);
+  assert.equal(b.getConnectionStatus(), 0);
+});
+
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */
 function runNode(script, env, ms) {
   return new Promise((resolve, reject) => {

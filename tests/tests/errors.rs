@@ -118,7 +118,9 @@ async fn an_unanswered_send_fails_with_30003_is_stored_failed_and_a_late_ack_mak
             MessageContent::text("lost?"),
         )
         .await;
-    assert_eq!(failed.unwrap_err().code, 30003);
+    let failed = failed.unwrap_err();
+    assert_eq!(failed.code, 30003);
+    let failed_message = failed.failed_message.expect("the failed message");
     let latest = || async {
         im.get_history_messages(
             ConversationType::Private,
@@ -136,6 +138,10 @@ async fn an_unanswered_send_fails_with_30003_is_stored_failed_and_a_late_ack_mak
     let stored = latest().await;
     assert_eq!(stored.sent_status, imcore::SentStatus::Failed);
     assert_eq!(stored.message_uid, "", "no server id for a failed message");
+    assert_eq!(
+        *failed_message, stored,
+        "the error carries the stored message"
+    );
     // The frozen server had read the message: its late acknowledgement makes it SENT.
     server.freeze(false);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
