@@ -47,11 +47,11 @@ pub fn answer(
     permit: OwnedSemaphorePermit,
 ) {
     let request_id = request.request_id;
-    let queue = asker.queue.clone();
     let started = request
         .body
         .ok_or(codes::INVALID_PARAMETER)
         .and_then(|body| start(store, hub, &asker, body));
+    let queue = asker.queue;
     tokio::spawn(async move {
         let (code, body) = match started {
             Err(code) => (code, None),
