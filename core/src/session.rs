@@ -1,7 +1,10 @@
 //! One authenticated connection: sends, acknowledgements, pushes, pulls and keep-alive.
 
-use crate::conversation::ConversationStatus;
-use crate::enums::{ConversationType, NotificationStatus};
+mod sync;
+
+pub(crate) use sync::synced_from_wire;
+
+use crate::enums::ConversationType;
 use crate::error::{ImError, ImResult};
 use crate::events::{Event, EventSender};
 use crate::log::Logger;
@@ -9,7 +12,6 @@ use crate::message::Message;
 use crate::net::heartbeat::{Beat, Heartbeat};
 use crate::net::inbox::{InboxCursor, Plan};
 use crate::net::transport::{self, Incoming, Socket};
-use crate::store::conversations::SyncedStatus;
 use crate::store::{self, IncomingMessage, OutgoingMessage, Store};
 use crate::time::now_ms;
 use futures_util::StreamExt;
@@ -277,82 +279,6 @@ impl Session {
         Ok(())
     }
 
-    /// Merges the server's conversation list into an empty database after its first pull: stores
-    /// each conversation's latest message, and hides the pulled conversations the list leaves
-    /// out (removed on another device).
-    fn store_conversation_list(
-        &self,
-        list: improto::ConversationList,
-        pulled_through: i64,
-    ) -> Result<(), End> {
-        // The server cuts a page at the count asked for, or earlier to fit one frame.
-        let partial = list.has_more || list.conversations.len() >= CONVERSATION_SYNC_COUNT as usize;
-        let mut listed = Vec::with_capacity(list.conversations.len());
-        let mut batch = Vec::with_capacity(list.conversations.len());
-        for conversation in list.conversations {
-            let Ok(kind) = ConversationType::try_from(conversation.conversation_type) else {
-                continue;
-            };
-            listed.push((kind, conversation.target_id));
-            batch.extend(conversation.latest_message.and_then(incoming_from_wire));
-        }
-        // A partial list says nothing of conversations older than its last one (an empty
-        // partial list, nothing at all).
-        let oldest_listed =
-            partial.then(|| batch.iter().map(|m| m.sent_time).min().unwrap_or(i64::MAX));
-        let me = self.user_id.as_str();
-        self.store
-            .call_here(|conn| {
-                store::messages::store_history(conn, &batch, me, true)?;
-                let listed: Vec<_> = listed.iter().map(|(k, t)| (*k, t.as_str())).collect();
-                store::conversations::hide_unlisted(conn, &listed, pulled_through, oldest_listed)
-            })
-            .map_err(|e| End::Lost(format!("storing conversations: {e}")))?;
-        Ok(())
-    }
-
-    /// Applies conversation statuses from the server (a push, or a page of the changes since
-    /// this device last caught up, which then moves the catch-up cursor past them) and tells
-    /// the host about those that changed something.
-    fn apply_statuses(
-        &mut self,
-        statuses: Vec<improto::ConversationStatus>,
-        caught_up: bool,
-    ) -> Result<(), End> {
-        let last_version = statuses.last().map(|s| s.version);
-        let synced: Vec<_> = statuses.into_iter().filter_map(synced_from_wire).collect();
-        let applied = self
-            .store
-            .call_here(|conn| {
-                let applied = store::conversations::apply_synced(conn, &synced)?;
-                if let Some(version) = last_version.filter(|_| caught_up) {
-                    store::conversations::advance_status_cursor(conn, version)?;
-                }
-                Ok(applied)
-            })
-            .map_err(|e| End::Lost(format!("storing conversation statuses: {e}")))?;
-        if !applied.is_empty() {
-            self.events
-                .emit(Event::ConversationStatus { statuses: applied });
-        }
-        Ok(())
-    }
-
-    /// Asks for the next page of the status changes made since this device last caught up
-    /// (on other devices, or by this one before a restart).
-    async fn catch_up_statuses(&mut self) -> Result<(), End> {
-        let after_version = self
-            .store
-            .call_here(|conn| store::conversations::status_cursor(conn))
-            .map_err(|e| End::Lost(format!("reading the status cursor: {e}")))?;
-        let query =
-            improto::request::Body::ConversationStatuses(improto::ConversationStatusQuery {
-                after_version,
-                limit: 0,
-            });
-        self.request(query, Waiting::StatusSync).await
-    }
-
     /// Stores an acknowledged message in place (so that its echo, which follows, is known) and
     /// answers the sender.
     fn on_send_ack(&mut self, ack: SendAck) {
@@ -473,29 +399,6 @@ impl Session {
         .await
     }
 
-    /// Announces the end of the offline pull. A database that started empty (new device,
-    /// recovered file) then asks for the server's conversation list, for conversations whose
-    /// messages are older than the inbox keeps; after the pull, so that what the inbox held
-    /// arrives as news (announced, counted as unread) first.
-    async fn finish_offline_pull(&mut self) -> Result<(), End> {
-        self.offline_finished = true;
-        self.events.emit(Event::PullOfflineFinished);
-        if self.started_empty {
-            self.started_empty = false;
-            let pulled_through = self
-                .store
-                .call_here(|conn| store::conversations::latest_sent_time(conn))
-                .map_err(|e| End::Lost(format!("reading conversations: {e}")))?;
-            let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
-                count: CONVERSATION_SYNC_COUNT,
-                before_time: 0,
-            });
-            self.request(query, Waiting::ConversationSync { pulled_through })
-                .await?;
-        }
-        self.catch_up_statuses().await
-    }
-
     /// The entry to store, or `None` for an unknown conversation type or the echo of an
     /// unpersisted message sent from here.
     fn incoming(&self, m: InboxMessage) -> Option<IncomingMessage> {
@@ -511,20 +414,6 @@ impl Session {
         }
         incoming
     }
-}
-
-/// A conversation status from the server as the store takes it; `None` for an unknown
-/// conversation type or notification status.
-pub(crate) fn synced_from_wire(s: improto::ConversationStatus) -> Option<SyncedStatus> {
-    Some(SyncedStatus {
-        status: ConversationStatus {
-            conversation_type: ConversationType::try_from(s.conversation_type).ok()?,
-            target_id: s.target_id,
-            is_top: s.is_top,
-            notification_status: NotificationStatus::try_from(s.notification_status).ok()?,
-        },
-        version: s.version,
-    })
 }
 
 /// A message from the server as the store takes it; `None` for an unknown conversation type.
