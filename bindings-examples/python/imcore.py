@@ -14,11 +14,13 @@ POLL_TIMEOUT = 1
 
 
 class ImError(Exception):
-    """An imcore failure carrying the seed's status code."""
+    """An imcore failure carrying the seed's status code, and for a failed send the message as
+    stored (FAILED, ready for `Client.resend`)."""
 
-    def __init__(self, code, message=""):
+    def __init__(self, code, message="", failed_message=None):
         super().__init__(f"{code}: {message}")
         self.code = code
+        self.failed_message = failed_message
 
 
 def load(path=None):
@@ -32,6 +34,7 @@ def load(path=None):
         "imcore_connect": (i32, [p, s, COMPLETION, p]),
         "imcore_register_message_type": (i32, [s, s, b, b, s]),
         "imcore_send_message": (i32, [p, i32, s, s, COMPLETION, p]),
+        "imcore_resend_message": (i32, [p, i64, COMPLETION, p]),
         "imcore_get_history_messages": (i32, [p, i32, s, i64, i32, i32, s, COMPLETION, p]),
         "imcore_get_conversation_list": (i32, [p, s, i32, COMPLETION, p]),
         "imcore_get_total_unread_count": (i32, [p, s, b, COMPLETION, p]),
@@ -93,7 +96,8 @@ class Client:
         self._check(function(self.handle, *args, callback, None))
         code, text = answers.get(timeout=timeout)
         if code != 0:
-            raise ImError(code, json.loads(text).get("message", ""))
+            error = json.loads(text)
+            raise ImError(code, error.get("message", ""), error.get("failedMessage"))
         return json.loads(text)
 
     def connect(self, token):
@@ -105,6 +109,10 @@ class Client:
         message = {"objectName": object_name, "content": content}
         return self._call(self.lib.imcore_send_message, conversation_type, _bytes(target_id),
                           _bytes(json.dumps(message)))
+
+    def resend(self, message_id):
+        """Sends a FAILED message again (same idempotency key); returns it, now SENT."""
+        return self._call(self.lib.imcore_resend_message, message_id)
 
     def send_text(self, conversation_type, target_id, text):
         """Sends a TextMessage; returns the stored Message."""
