@@ -261,7 +261,12 @@ int main(int argc, char **argv) {
           imcore_search_messages(a, CONVERSATION_PRIVATE, user_b, "Quarterly", 0, 10, on_complete,
                                  &call));
     if (!strstr(call.json, "Quarterly plan")) FAIL("searching the card's title: %.300s", call.json);
-    printf("[example] A sent a registered CardMessage and finds it by its title\n");
+    AWAIT("cards of A", &call,
+          imcore_get_history_messages(a, CONVERSATION_PRIVATE, user_b, 0, 20, HISTORY_OLDER, "c:card",
+                                      on_complete, &call));
+    if (!strstr(call.json, "Quarterly plan") || strstr(call.json, text))
+        FAIL("A's history of type c:card: %.300s", call.json);
+    printf("[example] A sent a registered CardMessage and finds it by its title and its type\n");
 
 out:
     /* Free returns only after pending completions fired and the finalizers ran. */

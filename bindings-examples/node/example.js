@@ -5,7 +5,8 @@
 //   node example.js NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
 //
 // Two clients A and B connect; A sends B a text; B's listener receives it; B's local history
-// holds it. Exits 0 on success, 1 on failure, 2 after a 20 s timeout, and in every case returns
+// holds it. Then A sends a custom type registered before connecting, which B's history finds
+// by its ObjectName. Exits 0 on success, 1 on failure, 2 after a 20 s timeout, and in every case returns
 // promptly after destroy(): the addon keeps nothing alive once its clients are destroyed.
 // Build the addon first: `cd node-addon && npm ci && npm run build`.
 const path = require('node:path');
@@ -37,6 +38,8 @@ async function main(argv) {
   }, TIMEOUT_MS);
   watchdog.unref();
   try {
+    // Custom message types are registered once per process, before connecting.
+    ImClient.registerMessageType('PollMessage', 'js:poll', { isCounted: true, isPersited: true }, ['question']);
     a.init(appKey, { navi, dbPath: path.join(dbDir, 'a') });
     b.init(appKey, { navi, dbPath: path.join(dbDir, 'b') });
     log('initialised clients A and B');
@@ -69,6 +72,17 @@ async function main(argv) {
       throw new Error("the message is missing from B's local history");
     }
     log(`B's history with ${userA} holds it (${history.list.length} message(s))`);
+
+    const poll = await a.sendMessage(PRIVATE, userB, { messageType: 'PollMessage', content: { question: 'Lunch?' } });
+    let polls = [];
+    for (let tries = 0; polls.length === 0 && tries < 100; tries += 1) {
+      polls = (await b.getHistoryMessages(PRIVATE, userA, 0, 20, 0, 'js:poll')).list;
+      if (polls.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (polls.length !== 1 || polls[0].messageUId !== poll.messageUId || polls[0].messageType !== 'PollMessage') {
+      throw new Error("the PollMessage is missing from B's history of that type");
+    }
+    log(`A sent a registered PollMessage; B's history of type js:poll holds it`);
     log('OK');
     return 0;
   } catch (e) {
