@@ -134,9 +134,9 @@ int32_t imcore_clear_conversations(struct ImcoreClient *handle,
 
 // Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). `status_json` is
 // `{"isTop":true}` and/or `{"notificationStatus":1}` (1 do not disturb, 2 notify); returns
-// 33003 for an empty, unknown or malformed status. Completes with `null`. When connected the
-// status is the user's on every device (the others get a `conversationStatus` event);
-// offline it stays on this device.
+// 33003 for an empty, unknown or malformed status. Completes with `null`. The status is the
+// user's on every device (the others get a `conversationStatus` event): at once when
+// connected, else from the next connection.
 int32_t imcore_set_conversation_status(struct ImcoreClient *handle,
                                        int32_t conversation_type,
                                        const char *target_id,

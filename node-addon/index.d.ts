@@ -161,8 +161,9 @@ export declare class ImClient {
   clearConversations(types?: number[] | null): Promise<number>
   /**
    * Pins/unpins (`isTop`) or mutes/unmutes (`notificationStatus` 1 do not disturb, 2 notify)
-   * a conversation; absent fields stay as they are. When connected the status is the
-   * user's on every device (the others get a `conversationStatus` event).
+   * a conversation; absent fields stay as they are. The status is the user's on every
+   * device (the others get a `conversationStatus` event): at once when connected, else from
+   * the next connection.
    */
   setConversationStatus(conversationType: number, targetId: string, status: { isTop?: boolean; notificationStatus?: number }): Promise<void>
   /**

@@ -2,6 +2,7 @@
 
 mod sync;
 
+use sync::StatusNews;
 pub(crate) use sync::synced_from_wire;
 
 use crate::enums::ConversationType;
@@ -74,6 +75,8 @@ enum Waiting {
     /// The session itself: a page of the conversation status changes made since this device
     /// last caught up.
     StatusSync,
+    /// The session itself: the answer to a status changed here while offline.
+    OwnStatus(ConversationType, String),
 }
 
 /// A send waiting for its acknowledgement.
@@ -269,10 +272,13 @@ impl Session {
                     return Ok(());
                 };
                 let has_more = page.has_more;
-                self.apply_statuses(page.statuses, true)?;
+                self.apply_statuses(page.statuses, StatusNews::CaughtUp)?;
                 if has_more {
                     self.catch_up_statuses().await?;
                 }
+            }
+            Some(Waiting::OwnStatus(kind, target_id)) => {
+                self.on_own_status(kind, &target_id, response)?;
             }
             None => {}
         }
@@ -316,7 +322,9 @@ impl Session {
                 Ok(())
             }
             Body::Response(response) => self.on_response(response).await,
-            Body::ConversationStatuses(pushed) => self.apply_statuses(pushed.statuses, false),
+            Body::ConversationStatuses(pushed) => {
+                self.apply_statuses(pushed.statuses, StatusNews::Pushed)
+            }
             Body::Delivery(delivery) => self.on_delivery(delivery).await,
             Body::Ping(Ping { nonce }) => self.write(Body::Pong(Pong { nonce })).await,
             Body::Pong(_) => Ok(()),

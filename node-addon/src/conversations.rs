@@ -50,8 +50,9 @@ impl ImClient {
     }
 
     /// Pins/unpins (`isTop`) or mutes/unmutes (`notificationStatus` 1 do not disturb, 2 notify)
-    /// a conversation; absent fields stay as they are. When connected the status is the
-    /// user's on every device (the others get a `conversationStatus` event).
+    /// a conversation; absent fields stay as they are. The status is the user's on every
+    /// device (the others get a `conversationStatus` event): at once when connected, else from
+    /// the next connection.
     #[napi(
         catch_unwind,
         ts_args_type = "conversationType: number, targetId: string, status: { isTop?: boolean; notificationStatus?: number }",

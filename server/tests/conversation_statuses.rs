@@ -106,10 +106,15 @@ async fn a_change_is_versioned_pushed_to_the_other_devices_and_listed_after_a_ve
 async fn bad_status_requests_get_33003_and_change_nothing() {
     let server = TestServer::start().await;
     let (mut alice, _) = server.connect(&server.token("alice").await).await;
+    let mut of_type_2 = set("bob", Some(true), None);
+    if let Ask::SetConversationStatus(s) = &mut of_type_2 {
+        s.conversation_type = 2;
+    }
     for (id, bad) in [
         (1, set("bob", None, Some(3))),
         (2, set("", Some(true), None)),
         (3, set(&"x".repeat(65), Some(true), None)),
+        (6, of_type_2),
     ] {
         assert_eq!(request(&mut alice, id, bad).await.code, 33003);
     }
@@ -123,5 +128,16 @@ async fn bad_status_requests_get_33003_and_change_nothing() {
             .await
             .statuses
             .is_empty()
+    );
+    // Statuses are kept for every seed conversation type, e.g. a group.
+    let mut group = set("team", Some(true), None);
+    if let Ask::SetConversationStatus(s) = &mut group {
+        s.conversation_type = 3;
+    }
+    request_ok(&mut alice, 7, group).await;
+    let kept = statuses_after(&mut alice, 8, 0, 0).await.statuses;
+    assert_eq!(
+        (kept[0].conversation_type, kept[0].target_id.as_str()),
+        (3, "team")
     );
 }

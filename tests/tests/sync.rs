@@ -372,10 +372,13 @@ async fn conversation_statuses_follow_the_user_to_every_device() {
         0
     );
 
-    // A new device gets every status; offline changes stay on their device.
+    // A new device gets every status.
     let tablet = device(&server, &dir.path().join("ann-tablet"), "ann", 3).await;
     let (tablet, statuses) = status_event(tablet).await;
-    assert_eq!(statuses, [muted_bob]);
+    assert_eq!(statuses, std::slice::from_ref(&muted_bob));
+
+    // Changed offline, a status shows here at once and reaches the other devices when this one
+    // reconnects.
     tablet.im.disconnect().unwrap();
     let unpin = ConversationStatusItem {
         is_top: Some(false),
@@ -389,5 +392,16 @@ async fn conversation_statuses_follow_the_user_to_every_device() {
     let on_tablet = tablet.im.get_conversation(PRIVATE, "bob").await.unwrap();
     assert!(!on_tablet.unwrap().is_top);
     let on_desktop = desktop.im.get_conversation(PRIVATE, "bob").await.unwrap();
-    assert!(on_desktop.unwrap().is_top);
+    assert!(on_desktop.unwrap().is_top, "not yet sent");
+    tablet.im.reconnect().await.unwrap();
+    let (desktop, statuses) = status_event(desktop).await;
+    let unpinned_bob = ConversationStatus {
+        is_top: false,
+        ..muted_bob
+    };
+    assert_eq!(statuses, [unpinned_bob]);
+    let on_desktop = desktop.im.get_conversation(PRIVATE, "bob").await.unwrap();
+    assert!(!on_desktop.unwrap().is_top);
+    let on_tablet = tablet.im.get_conversation(PRIVATE, "bob").await.unwrap();
+    assert!(!on_tablet.unwrap().is_top, "the server's answer agrees");
 }

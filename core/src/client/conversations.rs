@@ -9,7 +9,7 @@ use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::message::validate_count;
 use crate::message::validate_target_id;
-use crate::store::conversations;
+use crate::store::conversations::{self, StatusOrigin};
 
 impl ImClient {
     /// The conversation list (seed `getConversationList`): conversations of `types` (`None` =
@@ -77,9 +77,9 @@ impl ImClient {
         .await
     }
 
-    /// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). When
-    /// connected the change is the user's, made on the server and shown on every device (the
-    /// others get a `conversationStatus` event); offline it stays on this device.
+    /// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). The change is
+    /// the user's, made on the server and shown on every device (the others get a
+    /// `conversationStatus` event): at once when connected, else on the next connection.
     pub async fn set_conversation_status(
         &self,
         conversation_type: ConversationType,
@@ -94,7 +94,10 @@ impl ImClient {
             match set_status_remotely(&engine, conversation_type, &target_id, &status).await? {
                 Some(synced) => {
                     store
-                        .call(move |conn| conversations::apply_synced(conn, &[synced]).map(drop))
+                        .call(move |conn| {
+                            conversations::apply_synced(conn, &[synced], StatusOrigin::Here)
+                                .map(drop)
+                        })
                         .await
                 }
                 None => {

@@ -1,11 +1,24 @@
 //! What a session keeps in step besides messages, once the offline pull is done: the server's
-//! conversation list for a new device, and the user's conversation statuses.
+//! conversation list for a new device, and the user's conversation statuses (those changed
+//! here offline go to the server, those changed elsewhere come here).
 
 use super::{CONVERSATION_SYNC_COUNT, End, Session, Waiting, incoming_from_wire};
 use crate::conversation::ConversationStatus;
 use crate::enums::{ConversationType, NotificationStatus};
+use crate::error::code;
 use crate::events::Event;
-use crate::store::{self, conversations::SyncedStatus};
+use crate::store::{self, conversations::StatusOrigin, conversations::SyncedStatus};
+
+/// What a page of conversation statuses from the server is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StatusNews {
+    /// Changes another device made, pushed as they happen.
+    Pushed,
+    /// A page of the changes made since this device last caught up.
+    CaughtUp,
+    /// The server's answer to a change this device sent.
+    Own,
+}
 
 impl Session {
     /// Announces the end of the offline pull. A database that started empty (new device,
@@ -28,7 +41,29 @@ impl Session {
             self.request(query, Waiting::ConversationSync { pulled_through })
                 .await?;
         }
+        self.send_pending_statuses().await?;
         self.catch_up_statuses().await
+    }
+
+    /// Sends the statuses changed here while offline; the server answers each with its
+    /// version (and shows it to the user's other devices).
+    async fn send_pending_statuses(&mut self) -> Result<(), End> {
+        let pending = self
+            .store
+            .call_here(|conn| store::conversations::pending_statuses(conn))
+            .map_err(|e| End::Lost(format!("reading pending statuses: {e}")))?;
+        for status in pending {
+            let waiting = Waiting::OwnStatus(status.conversation_type, status.target_id.clone());
+            let change = improto::SetConversationStatus {
+                conversation_type: status.conversation_type.into(),
+                target_id: status.target_id,
+                is_top: Some(status.is_top),
+                notification_status: Some(status.notification_status.into()),
+            };
+            let body = improto::request::Body::SetConversationStatus(change);
+            self.request(body, waiting).await?;
+        }
+        Ok(())
     }
 
     /// Merges the server's conversation list into an empty database after its first pull: stores
@@ -65,27 +100,55 @@ impl Session {
         Ok(())
     }
 
-    /// Applies conversation statuses from the server (a push, or a page of the changes since
-    /// this device last caught up, which then moves the catch-up cursor past them) and tells
-    /// the host about those that changed something.
+    /// Takes the server's answer to a status changed here offline: applied with its version;
+    /// if the server will never take it (33003) it stays only here; otherwise it is sent again
+    /// on the next connection.
+    pub(super) fn on_own_status(
+        &mut self,
+        kind: ConversationType,
+        target_id: &str,
+        response: improto::Response,
+    ) -> Result<(), End> {
+        if let Some(improto::response::Body::ConversationStatuses(own)) = response.body {
+            return self.apply_statuses(own.statuses, StatusNews::Own);
+        }
+        if response.code == code::INVALID_PARAMETER {
+            self.log.warn(format!(
+                "the server refused the status of conversation {target_id}; it stays on this device"
+            ));
+            self.store
+                .call_here(|conn| {
+                    store::conversations::settle_pending_status(conn, kind, target_id)
+                })
+                .map_err(|e| End::Lost(format!("storing conversation statuses: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Applies conversation statuses from the server; a catch-up page then moves the catch-up
+    /// cursor past them. The host hears of other devices' changes that changed something.
     pub(super) fn apply_statuses(
         &mut self,
         statuses: Vec<improto::ConversationStatus>,
-        caught_up: bool,
+        news: StatusNews,
     ) -> Result<(), End> {
         let last_version = statuses.last().map(|s| s.version);
         let synced: Vec<_> = statuses.into_iter().filter_map(synced_from_wire).collect();
+        let origin = match news {
+            StatusNews::Own => StatusOrigin::Here,
+            StatusNews::Pushed | StatusNews::CaughtUp => StatusOrigin::Elsewhere,
+        };
         let applied = self
             .store
             .call_here(|conn| {
-                let applied = store::conversations::apply_synced(conn, &synced)?;
-                if let Some(version) = last_version.filter(|_| caught_up) {
+                let applied = store::conversations::apply_synced(conn, &synced, origin)?;
+                if let Some(version) = last_version.filter(|_| news == StatusNews::CaughtUp) {
                     store::conversations::advance_status_cursor(conn, version)?;
                 }
                 Ok(applied)
             })
             .map_err(|e| End::Lost(format!("storing conversation statuses: {e}")))?;
-        if !applied.is_empty() {
+        if !applied.is_empty() && origin == StatusOrigin::Elsewhere {
             self.events
                 .emit(Event::ConversationStatus { statuses: applied });
         }

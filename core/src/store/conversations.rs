@@ -226,7 +226,9 @@ pub(crate) fn remove_all(
     Ok(removed)
 }
 
-/// Pins/unpins or mutes/unmutes a conversation, creating (and showing) it if needed.
+/// Pins/unpins or mutes/unmutes a conversation here only (offline), creating (and showing) it
+/// if needed; the status is marked to go to the server on the next connection
+/// ([`pending_statuses`]).
 pub(crate) fn set_status(
     conn: &Connection,
     kind: ConversationType,
@@ -234,11 +236,12 @@ pub(crate) fn set_status(
     item: &ConversationStatusItem,
 ) -> ImResult<()> {
     conn.prepare_cached(
-        "INSERT INTO conversations (conversation_type, target_id, is_top, notification_status) \
-         VALUES (?1, ?2, coalesce(?3, 0), coalesce(?4, 2)) \
+        "INSERT INTO conversations (conversation_type, target_id, is_top, notification_status, \
+           status_pending) \
+         VALUES (?1, ?2, coalesce(?3, 0), coalesce(?4, 2), 1) \
          ON CONFLICT (conversation_type, target_id) DO UPDATE SET \
            is_top = coalesce(?3, is_top), notification_status = coalesce(?4, notification_status), \
-           hidden = CASE WHEN ?3 THEN 0 ELSE hidden END",
+           hidden = CASE WHEN ?3 THEN 0 ELSE hidden END, status_pending = 1",
     )?
     .execute(params![
         i32::from(kind),
@@ -258,12 +261,23 @@ pub(crate) struct SyncedStatus {
     pub version: u64,
 }
 
+/// Whose change a status from the server is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusOrigin {
+    /// Another device's (a push, or the catch-up list): it does not overwrite a status changed
+    /// here offline and not yet sent, which will be the newer change.
+    Elsewhere,
+    /// This device's own change, as the server answered it: no longer pending here.
+    Here,
+}
+
 /// Applies statuses from the server, each only if newer than what the conversation has (an
 /// older change arriving late changes nothing). A conversation unknown here is created, listed
 /// only if pinned; pinning shows a removed one. Returns the statuses that changed something.
 pub(crate) fn apply_synced(
     conn: &mut Connection,
     statuses: &[SyncedStatus],
+    origin: StatusOrigin,
 ) -> ImResult<Vec<ConversationStatus>> {
     let tx = conn.transaction()?;
     let mut applied = Vec::new();
@@ -276,8 +290,9 @@ pub(crate) fn apply_synced(
                is_top = excluded.is_top, notification_status = excluded.notification_status, \
                status_version = excluded.status_version, \
                hidden = CASE WHEN excluded.is_top AND NOT is_top THEN 0 ELSE hidden END \
-             WHERE excluded.status_version > status_version",
+             WHERE excluded.status_version > status_version AND (?6 OR status_pending = 0)",
         )?;
+        let here = origin == StatusOrigin::Here;
         for synced in statuses {
             let s = &synced.status;
             let changed = stmt.execute(params![
@@ -286,14 +301,60 @@ pub(crate) fn apply_synced(
                 s.is_top,
                 i32::from(s.notification_status),
                 i64::try_from(synced.version).unwrap_or(i64::MAX),
+                here,
             ])?;
             if changed > 0 {
                 applied.push(s.clone());
+            }
+            if here {
+                settle_pending_status(&tx, s.conversation_type, &s.target_id)?;
             }
         }
     }
     tx.commit()?;
     Ok(applied)
+}
+
+/// Marks a conversation's status as no longer waiting to go to the server (it went, or the
+/// server will never take it).
+pub(crate) fn settle_pending_status(
+    conn: &Connection,
+    kind: ConversationType,
+    target_id: &str,
+) -> ImResult<()> {
+    conn.prepare_cached(
+        "UPDATE conversations SET status_pending = 0 \
+         WHERE conversation_type = ?1 AND target_id = ?2",
+    )?
+    .execute(params![i32::from(kind), target_id])?;
+    Ok(())
+}
+
+/// Statuses changed here while offline that the server does not have yet, as full statuses.
+pub(crate) fn pending_statuses(conn: &Connection) -> ImResult<Vec<ConversationStatus>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT conversation_type, target_id, is_top, notification_status FROM conversations \
+         WHERE status_pending = 1",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i32>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get::<_, i32>(3)?,
+        ))
+    })?;
+    let mut pending = Vec::new();
+    for row in rows {
+        let (kind, target_id, is_top, notification_status) = row?;
+        pending.push(ConversationStatus {
+            conversation_type: ConversationType::try_from(kind)?,
+            target_id,
+            is_top,
+            notification_status: NotificationStatus::try_from(notification_status)?,
+        });
+    }
+    Ok(pending)
 }
 
 /// The version up to which this device caught up with the server's status changes.

@@ -1,7 +1,7 @@
 //! Store behaviour across modules: conversations and unread counts following messages, own
 //! messages from several devices, deletions, search.
 
-use super::conversations::{self, list};
+use super::conversations::{self, StatusOrigin, list};
 use super::messages::{self, IncomingMessage, OutgoingMessage};
 use super::{LocalMessage, schema, search, searchable};
 use crate::conversation::ConversationStatusItem;
@@ -264,6 +264,7 @@ fn synced_statuses_apply_only_when_newer_and_list_new_conversations_only_if_pinn
             synced("muted", false, true, 4),
             synced("ann", false, true, 2),
         ],
+        StatusOrigin::Elsewhere,
     )
     .unwrap();
     assert_eq!(applied.len(), 2, "the late, older change of ann is ignored");
@@ -280,11 +281,39 @@ fn synced_statuses_apply_only_when_newer_and_list_new_conversations_only_if_pinn
         NotificationStatus::DoNotDisturb
     );
     assert!(
-        conversations::apply_synced(&mut conn, &[synced("ann", true, false, 3)])
-            .unwrap()
-            .is_empty(),
+        conversations::apply_synced(
+            &mut conn,
+            &[synced("ann", true, false, 3)],
+            StatusOrigin::Elsewhere
+        )
+        .unwrap()
+        .is_empty(),
         "the same version again changes nothing"
     );
+
+    // Changed here offline: pending, and not overwritten by other devices' changes until sent.
+    let pin_off = ConversationStatusItem {
+        is_top: Some(false),
+        notification_status: None,
+    };
+    conversations::set_status(&conn, ConversationType::Private, "ann", &pin_off).unwrap();
+    let pending = conversations::pending_statuses(&conn).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (pending[0].target_id.as_str(), pending[0].is_top),
+        ("ann", false)
+    );
+    let elsewhere = [synced("ann", true, true, 5)];
+    let from_elsewhere =
+        conversations::apply_synced(&mut conn, &elsewhere, StatusOrigin::Elsewhere).unwrap();
+    assert!(
+        from_elsewhere.is_empty(),
+        "the pending change here will be newer"
+    );
+    let answered = [synced("ann", false, true, 6)];
+    let own = conversations::apply_synced(&mut conn, &answered, StatusOrigin::Here).unwrap();
+    assert_eq!(own.len(), 1);
+    assert!(conversations::pending_statuses(&conn).unwrap().is_empty());
 
     assert_eq!(conversations::status_cursor(&conn).unwrap(), 0);
     conversations::advance_status_cursor(&conn, 4).unwrap();

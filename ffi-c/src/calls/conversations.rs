@@ -96,9 +96,9 @@ pub unsafe extern "C" fn imcore_clear_conversations(
 
 /// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). `status_json` is
 /// `{"isTop":true}` and/or `{"notificationStatus":1}` (1 do not disturb, 2 notify); returns
-/// 33003 for an empty, unknown or malformed status. Completes with `null`. When connected the
-/// status is the user's on every device (the others get a `conversationStatus` event);
-/// offline it stays on this device.
+/// 33003 for an empty, unknown or malformed status. Completes with `null`. The status is the
+/// user's on every device (the others get a `conversationStatus` event): at once when
+/// connected, else from the next connection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn imcore_set_conversation_status(
     handle: *mut ImcoreClient,

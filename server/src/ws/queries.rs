@@ -120,7 +120,13 @@ fn start(
             written(store.remove_conversation(conversation))
         }
         request::Body::SetConversationStatus(s) => {
-            let conversation = conversation_of(identity, s.conversation_type, s.target_id)?;
+            validate::status_conversation(s.conversation_type, &s.target_id)?;
+            let conversation = UserConversation {
+                app_key: identity.app_key.clone(),
+                user_id: identity.user_id.clone(),
+                conversation_type: s.conversation_type,
+                target_id: s.target_id,
+            };
             let change = StatusChange {
                 is_top: s.is_top,
                 notification_status: validate::notification_status(s.notification_status)?,

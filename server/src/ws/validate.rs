@@ -50,6 +50,19 @@ pub fn conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> 
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
+/// Conversation types a user may keep a status for (seed: private, group, chatroom, system),
+/// whether or not this server carries their messages yet.
+const STATUS_CONVERSATION_TYPES: [i32; 4] = [1, 3, 4, 6];
+
+/// Checks the conversation of a status: a seed conversation type and a target id of 1 to
+/// [`MAX_ID_BYTES`] bytes; else 33003.
+pub fn status_conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> {
+    let valid = STATUS_CONVERSATION_TYPES.contains(&conversation_type)
+        && !target_id.is_empty()
+        && target_id.len() <= MAX_ID_BYTES;
+    valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
+}
+
 /// `count` as a page size if it is 1 to `max`; else 33003.
 pub fn page_size(count: u32, max: u32) -> Result<usize, i32> {
     if (1..=max).contains(&count) {
