@@ -4,10 +4,13 @@
 //! shells may drive it from any thread. Methods on a client that was not initialised fail with
 //! 33001, methods that need a connection with 30001.
 
-mod conversations;
-mod local_messages;
-mod remote;
-mod search;
+pub(crate) mod connection;
+pub(crate) mod conversations;
+pub(crate) mod drafts;
+pub(crate) mod local_messages;
+pub(crate) mod messages;
+pub(crate) mod remote;
+pub(crate) mod search;
 
 pub use local_messages::MAX_DELETE_COUNT;
 pub use remote::MAX_REMOTE_HISTORY_COUNT;
@@ -33,13 +36,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
+use ts_rs::TS;
 
 /// Largest history page (seed: 1–20).
 pub const MAX_HISTORY_COUNT: usize = 20;
 
 /// One page of history (seed: `onSuccess(list, hasMsg)`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ImHistoryPage")]
 pub struct HistoryPage {
     /// Messages in ascending `sentTime` order.
     pub list: Vec<Message>,
@@ -162,7 +167,7 @@ impl ImClient {
             let state = engine.state();
             if state.supervisor.is_some() || state.token.is_none() {
                 return Err(ImError::new(
-                    35007,
+                    code::RECONNECT_NOT_ALLOWED,
                     "reconnect needs a previous connect and disconnect",
                 ));
             }

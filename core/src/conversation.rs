@@ -4,13 +4,15 @@ use crate::enums::{ConversationType, NotificationStatus, SentStatus};
 use crate::error::{ImError, ImResult};
 use crate::message::Message;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Largest `count` of a conversation list.
 pub const MAX_CONVERSATION_COUNT: usize = 1000;
 
 /// One entry of the conversation list, from the local database.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ImConversation", optional_fields)]
 pub struct Conversation {
     /// Conversation kind.
     pub conversation_type: ConversationType,
@@ -43,9 +45,20 @@ pub struct Conversation {
     pub match_count: Option<i64>,
 }
 
-/// What `set_conversation_status` changes (seed `statusItem`); absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// A conversation, by type and id.
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConversationKey {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+}
+
+/// What `set_conversation_status` changes (seed `statusItem`); absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct ConversationStatusItem {
     /// Pin or unpin.
     pub is_top: Option<bool>,
@@ -69,8 +82,9 @@ impl ConversationStatusItem {
 
 /// A conversation's pin and do-not-disturb state, as another device of the user set it
 /// (payload of the `conversationStatus` event, the seed's conversation status listener).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ImConversationStatus")]
 pub struct ConversationStatus {
     /// Conversation type.
     pub conversation_type: ConversationType,

@@ -2,14 +2,16 @@
 
 use crate::error::{ImError, ImResult};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Declares an enum whose values are seed numbers: `i32` conversions both ways (an unknown
 /// number is a 33003 parameter error) and serde as that number.
 macro_rules! seed_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
         #[serde(into = "i32", try_from = "i32")]
+        #[ts(type = "number")]
         pub enum $name {
             $($(#[$vmeta])* $variant = $value,)+
         }

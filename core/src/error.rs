@@ -1,6 +1,8 @@
 //! Errors carry the seed's numeric status codes, so every layer reports the same numbers.
 
 use crate::message::Message;
+use serde::Serialize;
+use ts_rs::TS;
 
 /// Seed status codes used by imcore (see `shared/reference/seed-api.md` §7).
 pub mod code {
@@ -41,6 +43,64 @@ pub mod code {
     pub const ALREADY_CONNECTING: i32 = 33006;
     /// The local database could not be opened or written (outside-seed code).
     pub const DATABASE_ERROR: i32 = 33002;
+    /// `reconnect` without a previous `connect` and `disconnect`.
+    pub const RECONNECT_NOT_ALLOWED: i32 = 35007;
+
+    /// Every code above with its meaning, for references and bindings.
+    pub const ALL: &[(i32, &str)] = &[
+        (
+            UNKNOWN,
+            "unknown error (also: an internal failure caught at the boundary)",
+        ),
+        (
+            SEND_TOO_FREQUENT,
+            "sending faster than 5 messages per second; stored FAILED, resend later",
+        ),
+        (NOT_CONNECTED, "not connected"),
+        (
+            CONNECTION_LOST,
+            "connection lost while the request was in flight",
+        ),
+        (REQUEST_TIMEOUT, "the server did not answer in time"),
+        (NAVI_REQUEST_FAILED, "the navigation request failed"),
+        (
+            NAVI_RESPONSE_INVALID,
+            "the navigation answer was not understood",
+        ),
+        (
+            NAVI_NO_SERVER,
+            "the navigation answer lists no usable server",
+        ),
+        (SOCKET_FAILED, "the WebSocket could not be opened or broke"),
+        (MESSAGE_TOO_LARGE, "message body over 128 KB"),
+        (
+            CONNECT_ACK_TIMEOUT,
+            "the server did not acknowledge connect in time",
+        ),
+        (APP_KEY_REJECTED, "the server does not know the app key"),
+        (
+            TOKEN_INCORRECT,
+            "the token is invalid or belongs to another app",
+        ),
+        (TOKEN_EXPIRED, "the token has expired"),
+        (
+            NOT_INITIALIZED,
+            "init has not been called (or the client was destroyed)",
+        ),
+        (
+            DATABASE_ERROR,
+            "the local database could not be opened or written",
+        ),
+        (INVALID_PARAMETER, "a parameter is missing or invalid"),
+        (
+            ALREADY_CONNECTING,
+            "connect was called while a connection attempt is running",
+        ),
+        (
+            RECONNECT_NOT_ALLOWED,
+            "reconnect needs a previous connect and disconnect",
+        ),
+    ];
 }
 
 /// An imcore failure: a seed status code plus a message naming what was wrong.
@@ -91,6 +151,37 @@ impl ImError {
 impl From<rusqlite::Error> for ImError {
     fn from(e: rusqlite::Error) -> Self {
         ImError::new(code::DATABASE_ERROR, format!("database: {e}"))
+    }
+}
+
+/// An error as the shells hand it to the host: `{"code":…,"message":"…"}`, plus
+/// `failedMessage` when a failed send stored the message FAILED.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ImError", optional_fields)]
+pub struct ImErrorInfo<'a> {
+    /// The seed status code.
+    pub code: i32,
+    /// What was wrong.
+    pub message: &'a str,
+    /// For a failed send: the message as stored, FAILED, ready for `resendMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_message: Option<&'a Message>,
+}
+
+impl ImError {
+    /// The error as the shells hand it on.
+    pub fn info(&self) -> ImErrorInfo<'_> {
+        ImErrorInfo {
+            code: self.code,
+            message: &self.message,
+            failed_message: self.failed_message.as_deref(),
+        }
+    }
+
+    /// [`ImError::info`] as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.info()).expect("errors serialise")
     }
 }
 

@@ -12,13 +12,15 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use ts_rs::TS;
 
 /// Default capacity of the event queue.
 pub const DEFAULT_CAPACITY: usize = 65_536;
 
 /// Something a listener hears about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
+#[ts(rename = "ImEvent")]
 pub enum Event {
     /// The connection status changed (seed: connection status listener); `code` is the reason.
     #[serde(rename_all = "camelCase")]

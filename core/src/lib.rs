@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 mod client;
 mod conversation;
 pub mod database;
@@ -24,6 +25,17 @@ mod session;
 mod store;
 mod time;
 
+pub use api::{Outcome, Params};
+pub use client::connection::*;
+pub use client::conversations::*;
+pub use client::drafts::*;
+pub use client::local_messages::{
+    ClearHistoryMessages, DeleteMessages, GetMessage, InsertMessage as InsertMessageRequest,
+    SetMessageContent, SetMessageReceivedStatus, SetMessageSentStatus,
+};
+pub use client::messages::*;
+pub use client::remote::*;
+pub use client::search::*;
 pub use client::{
     HistoryPage, ImClient, MAX_DELETE_COUNT, MAX_HISTORY_COUNT, MAX_KEYWORD_CHARS,
     MAX_REMOTE_HISTORY_COUNT, MAX_SEARCH_COUNT,

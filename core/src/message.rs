@@ -5,6 +5,7 @@ use crate::error::{ImError, ImResult, code};
 use crate::message_types::{self, MessageTypeInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 /// Largest message body accepted, in bytes of content JSON (seed: 128 KB, code 30016).
 pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
@@ -12,9 +13,10 @@ pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
 /// Longest user, group or chatroom id accepted (the Server API's limit).
 pub const MAX_ID_CHARS: usize = 64;
 
-/// A stored or delivered message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A stored or delivered message (seed §5.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ImMessage")]
 pub struct Message {
     /// Conversation kind.
     pub conversation_type: ConversationType,
@@ -23,10 +25,12 @@ pub struct Message {
     /// Who sent it.
     pub sender_user_id: String,
     /// Message content (the seed's content object), kept as JSON text.
+    #[ts(type = "Record<string, unknown>")]
     pub content: Content,
     /// Wire type, e.g. `RC:TxtMsg`.
     pub object_name: String,
     /// Class name, e.g. `TextMessage`.
+    #[ts(type = "string")]
     pub message_type: std::borrow::Cow<'static, str>,
     /// Local id in this user's database.
     pub message_id: i64,
@@ -86,8 +90,11 @@ impl std::fmt::Debug for Content {
     }
 }
 
-/// What an app asks to send: a type and its content.
-#[derive(Debug, Clone, PartialEq)]
+/// What an app asks to send: a type and its content. As JSON
+/// `{"objectName":"RC:TxtMsg"|"messageType":"TextMessage", "content":{…}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(try_from = "ContentEnvelope")]
+#[ts(as = "ContentEnvelope")]
 pub struct MessageContent {
     /// The message type.
     pub kind: &'static MessageTypeInfo,
@@ -95,12 +102,39 @@ pub struct MessageContent {
     pub content: Value,
 }
 
-#[derive(Deserialize)]
+/// A message to send: its type by ObjectName or class name, and its content object.
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ContentEnvelope {
+#[ts(rename = "ImMessageContent", optional_fields)]
+pub struct ContentEnvelope {
+    /// Wire type, e.g. `RC:TxtMsg` (or give `messageType`).
     object_name: Option<String>,
+    /// Class name, e.g. `TextMessage`.
     message_type: Option<String>,
+    /// The content object, e.g. `{"content":"hi","extra":"x"}` for a TextMessage.
+    #[ts(type = "Record<string, unknown>")]
     content: Value,
+}
+
+impl TryFrom<ContentEnvelope> for MessageContent {
+    type Error = ImError;
+
+    fn try_from(envelope: ContentEnvelope) -> ImResult<Self> {
+        let kind = match (&envelope.object_name, &envelope.message_type) {
+            (Some(name), _) => message_types::by_object_name(name),
+            (None, Some(class)) => message_types::by_message_type(class),
+            (None, None) => {
+                return Err(ImError::invalid("message needs objectName or messageType"));
+            }
+        }
+        .ok_or_else(|| ImError::invalid("unknown message type (register custom types first)"))?;
+        let content = MessageContent {
+            kind,
+            content: envelope.content,
+        };
+        content.validate()?;
+        Ok(content)
+    }
 }
 
 impl MessageContent {
@@ -122,22 +156,7 @@ impl MessageContent {
 
     /// Same as [`MessageContent::from_json`] for an already parsed value.
     pub fn from_value(value: Value) -> ImResult<Self> {
-        let envelope: ContentEnvelope =
-            serde_json::from_value(value).map_err(|e| ImError::invalid(format!("message: {e}")))?;
-        let kind = match (&envelope.object_name, &envelope.message_type) {
-            (Some(name), _) => message_types::by_object_name(name),
-            (None, Some(class)) => message_types::by_message_type(class),
-            (None, None) => {
-                return Err(ImError::invalid("message needs objectName or messageType"));
-            }
-        }
-        .ok_or_else(|| ImError::invalid("unknown message type (register custom types first)"))?;
-        let content = MessageContent {
-            kind,
-            content: envelope.content,
-        };
-        content.validate()?;
-        Ok(content)
+        serde_json::from_value(value).map_err(|e| ImError::invalid(format!("message: {e}")))
     }
 
     /// Checks the fields the type requires.
@@ -185,8 +204,11 @@ impl MessageContent {
     }
 }
 
-/// A message to store locally without sending it (seed `insertMessage`), e.g. a tip.
-#[derive(Debug, Clone, PartialEq)]
+/// A message to store locally without sending it (seed `insertMessage`), e.g. a tip. As JSON
+/// `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf","content":{…}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(try_from = "InsertEnvelope")]
+#[ts(as = "InsertEnvelope")]
 pub struct InsertMessage {
     /// Who it appears to come from.
     pub sender_user_id: String,
@@ -202,30 +224,41 @@ pub struct InsertMessage {
     pub sent_time: Option<i64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InsertEnvelope {
+/// A message to store locally without sending it.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "ImInsertMessage", optional_fields)]
+pub struct InsertEnvelope {
+    /// Who it appears to come from.
     sender_user_id: String,
+    /// 1 sent, 2 received.
     message_direction: MessageDirection,
-    #[serde(default)]
+    /// Wire type, e.g. `RC:InfoNtf` (or give `messageType`).
+    object_name: Option<String>,
+    /// Class name, e.g. `InformationNotificationMessage`.
+    message_type: Option<String>,
+    /// The content object.
+    #[ts(type = "Record<string, unknown>")]
+    content: Value,
+    /// Default 30 (sent).
     sent_status: Option<SentStatus>,
-    #[serde(default)]
+    /// Default 0.
     received_status: Option<i32>,
-    #[serde(default)]
+    /// Default: now (ms).
     sent_time: Option<i64>,
-    #[serde(flatten)]
-    message: serde_json::Map<String, Value>,
 }
 
-impl InsertMessage {
-    /// Parses `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf",
-    /// "content":{…}}` with optional `sentStatus`, `receivedStatus`, `sentTime` (33003 when bad).
-    pub fn from_json(json: &str) -> ImResult<Self> {
-        let envelope: InsertEnvelope =
-            serde_json::from_str(json).map_err(|e| ImError::invalid(format!("message: {e}")))?;
+impl TryFrom<InsertEnvelope> for InsertMessage {
+    type Error = ImError;
+
+    fn try_from(envelope: InsertEnvelope) -> ImResult<Self> {
         validate_target_id(&envelope.sender_user_id)
             .map_err(|_| ImError::invalid("senderUserId must be 1–64 characters"))?;
-        let content = MessageContent::from_value(Value::Object(envelope.message))?;
+        let content = MessageContent::try_from(ContentEnvelope {
+            object_name: envelope.object_name,
+            message_type: envelope.message_type,
+            content: envelope.content,
+        })?;
         content.encoded().map_err(|e| ImError::invalid(e.message))?;
         let received_status = envelope.received_status.unwrap_or(0);
         validate_received_status(received_status)?;
@@ -243,12 +276,21 @@ impl InsertMessage {
     }
 }
 
+impl InsertMessage {
+    /// Parses the JSON form, with optional `sentStatus`, `receivedStatus`, `sentTime` (33003
+    /// when bad).
+    pub fn from_json(json: &str) -> ImResult<Self> {
+        serde_json::from_str(json).map_err(|e| ImError::invalid(format!("message: {e}")))
+    }
+}
+
 /// A message to delete from the server (seed `deleteRemoteMessages` items); all fields required.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RemoteMessageRef {
     /// Server id (`messageUid` accepted too, as in the seed's example).
     #[serde(rename = "messageUId", alias = "messageUid")]
+    #[ts(rename = "messageUId")]
     pub message_uid: String,
     /// Server send time.
     pub sent_time: i64,
@@ -257,10 +299,9 @@ pub struct RemoteMessageRef {
 }
 
 impl RemoteMessageRef {
-    /// Parses a JSON array of 1–100 `{messageUId, sentTime, messageDirection}` (33003 otherwise).
-    pub fn list_from_value(value: Value) -> ImResult<Vec<Self>> {
-        let list: Vec<Self> = serde_json::from_value(value)
-            .map_err(|e| ImError::invalid(format!("messages: {e}")))?;
+    /// Checks a list of 1–100 entries, each with a UID of 1–64 bytes and a sent time (33003
+    /// otherwise).
+    pub(crate) fn validate_list(list: &[Self]) -> ImResult<()> {
         if list.is_empty() || list.len() > MAX_REMOTE_DELETE {
             return Err(ImError::invalid(format!(
                 "messages must hold 1–{MAX_REMOTE_DELETE} entries"
@@ -274,20 +315,30 @@ impl RemoteMessageRef {
                 "each message needs a messageUId and a sentTime",
             ));
         }
-        Ok(list)
+        Ok(())
     }
 }
 
 /// Most messages one `deleteRemoteMessages` call takes (seed: 100).
 pub const MAX_REMOTE_DELETE: usize = 100;
 
-/// Which stored message: by local id or by server UID (seed `getMessage`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which stored message: by local id (a number) or by server UID (a string; seed `getMessage`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(try_from = "Value")]
+#[ts(type = "number | string")]
 pub enum MessageRef {
     /// Local `messageId`.
     Id(i64),
     /// Server `messageUId`.
     Uid(String),
+}
+
+impl TryFrom<Value> for MessageRef {
+    type Error = ImError;
+
+    fn try_from(value: Value) -> ImResult<Self> {
+        Self::from_value(&value)
+    }
 }
 
 impl MessageRef {

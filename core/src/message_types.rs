@@ -7,6 +7,7 @@
 use crate::error::{ImError, ImResult};
 use serde::Deserialize;
 use std::sync::RwLock;
+use ts_rs::TS;
 
 /// How the server and the local store treat a message type (the seed's `MessageTag`), and
 /// which of its content fields the search index holds.
@@ -26,7 +27,7 @@ pub struct MessageTypeInfo {
 
 /// The seed's `MessageTag(isCounted, isPersited)`: the flags of a custom type. As JSON,
 /// `{"isCounted":true,"isPersited":true}` (the seed's spelling; `isPersisted` is accepted too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageTag {
     /// Counted as unread by its recipients.

@@ -5,32 +5,41 @@ use crate::error::{ImError, ImResult};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
+use ts_rs::TS;
 
 /// `init` options. JSON form: `{"navi":"http://127.0.0.1:8700","dbPath":"/data","logLevel":2}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct InitOptions {
     /// Navigation server base URL (trailing `/` ignored).
     pub navi: String,
     /// Directory that holds one database per app key and user.
+    #[ts(type = "string")]
     pub db_path: PathBuf,
     /// Log verbosity; default WARN.
+    #[ts(as = "Option<_>", optional)]
     #[serde(default = "default_log_level")]
     pub log_level: LogLevel,
     /// Send log lines to the host's log callback instead of stderr.
+    #[ts(as = "Option<_>", optional)]
     #[serde(default)]
     pub log_to_host: bool,
     /// Milliseconds to wait for the server's acknowledgement of a send (default 10,000).
+    #[ts(as = "Option<_>", optional)]
     #[serde(default = "default_request_timeout_ms")]
     pub request_timeout_ms: u64,
     /// Milliseconds of silence after which a ping is sent (default 15,000, the seed's 15 s).
+    #[ts(as = "Option<_>", optional)]
     #[serde(default = "default_heartbeat_ms")]
     pub heartbeat_interval_ms: u64,
     /// Milliseconds a ping may go unanswered before the connection is declared dead and the
     /// engine reconnects (default 15,000).
+    #[ts(as = "Option<_>", optional)]
     #[serde(default = "default_heartbeat_ms")]
     pub heartbeat_timeout_ms: u64,
     /// Device class announced to the server: 1 desktop, 2 mobile, 3 web (default 1).
+    #[ts(as = "Option<_>", optional)]
     #[serde(default = "default_platform")]
     pub platform: i32,
 }

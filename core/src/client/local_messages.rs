@@ -3,14 +3,17 @@
 //! `clearHistoryMessages`).
 
 use super::ImClient;
+use crate::api::Operation;
 use crate::enums::{ConversationType, SentStatus};
 use crate::error::{ImError, ImResult};
 use crate::message::{
-    InsertMessage, Message, MessageRef, validate_content_object, validate_received_status,
-    validate_target_id, validate_timestamp,
+    InsertMessage as LocalInsert, Message, MessageRef, validate_content_object,
+    validate_received_status, validate_target_id, validate_timestamp,
 };
 use crate::store::{LocalMessage, messages};
 use crate::time::unique_local_ms;
+use serde::Deserialize;
+use ts_rs::TS;
 
 /// Most messages one `delete_messages` call takes (seed: 100).
 pub const MAX_DELETE_COUNT: usize = 100;
@@ -31,7 +34,7 @@ impl ImClient {
         &self,
         conversation_type: ConversationType,
         target_id: &str,
-        message: InsertMessage,
+        message: LocalInsert,
     ) -> ImResult<Message> {
         self.ensure_initialized()?;
         validate_target_id(target_id)?;
@@ -112,5 +115,156 @@ impl ImClient {
             messages::clear_history(conn, conversation_type, &target_id, timestamp)
         })
         .await
+    }
+}
+
+/// One message of the local database by local id (a number) or server UID (a string); `null`
+/// if it is not stored (seed `getMessage`). 33003 for anything else.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GetMessage {
+    /// Its `messageId` (number) or `messageUId` (string).
+    pub message: MessageRef,
+}
+
+impl Operation for GetMessage {
+    const METHOD: &'static str = "getMessage";
+    type Output = Option<Message>;
+
+    async fn run(self, client: ImClient) -> ImResult<Option<Message>> {
+        client.get_message(self.message).await
+    }
+}
+
+/// Stores a message in a conversation without sending it (seed `insertMessage`), e.g. a tip;
+/// it shows in the conversation list but never counts as unread. Resolves to the stored
+/// message; 33003 when the message is malformed.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InsertMessage {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// The message.
+    pub message: LocalInsert,
+}
+
+impl Operation for InsertMessage {
+    const METHOD: &'static str = "insertMessage";
+    type Output = Message;
+
+    async fn run(self, client: ImClient) -> ImResult<Message> {
+        client
+            .insert_message(self.conversation_type, &self.target_id, self.message)
+            .await
+    }
+}
+
+/// Replaces the content object of a stored message (seed `setMessageContent`); resolves to
+/// whether the message exists. 30016 for content over 128 KB.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetMessageContent {
+    /// Local id.
+    pub message_id: i64,
+    /// The new content object, e.g. `{"content":"edited"}`.
+    pub content: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Operation for SetMessageContent {
+    const METHOD: &'static str = "setMessageContent";
+    type Output = bool;
+
+    async fn run(self, client: ImClient) -> ImResult<bool> {
+        let content = serde_json::Value::Object(self.content).to_string();
+        client.set_message_content(self.message_id, &content).await
+    }
+}
+
+/// Sets the received-status flags of a stored message (seed ReceivedStatus: READ 1, LISTENED
+/// 2, DOWNLOADED 4, RETRIEVED 8, MULTIPLERECEIVE 16; 33003 outside 0–255); resolves to
+/// whether it exists.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetMessageReceivedStatus {
+    /// Local id.
+    pub message_id: i64,
+    /// The flags.
+    pub received_status: i32,
+}
+
+impl Operation for SetMessageReceivedStatus {
+    const METHOD: &'static str = "setMessageReceivedStatus";
+    type Output = bool;
+
+    async fn run(self, client: ImClient) -> ImResult<bool> {
+        client
+            .set_message_received_status(self.message_id, self.received_status)
+            .await
+    }
+}
+
+/// Sets the sent status of a stored message (10 sending, 20 failed, 30 sent, 40 received,
+/// 50 read, 60 destroyed); resolves to whether it exists.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetMessageSentStatus {
+    /// Local id.
+    pub message_id: i64,
+    /// The status.
+    pub sent_status: SentStatus,
+}
+
+impl Operation for SetMessageSentStatus {
+    const METHOD: &'static str = "setMessageSentStatus";
+    type Output = bool;
+
+    async fn run(self, client: ImClient) -> ImResult<bool> {
+        client
+            .set_message_sent_status(self.message_id, self.sent_status)
+            .await
+    }
+}
+
+/// Deletes 1–100 messages of the local database by local id (seed `deleteMessages`);
+/// resolves to how many existed. Conversations show their latest remaining message afterwards.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteMessages {
+    /// Local ids, 1–100.
+    pub message_ids: Vec<i64>,
+}
+
+impl Operation for DeleteMessages {
+    const METHOD: &'static str = "deleteMessages";
+    type Output = usize;
+
+    async fn run(self, client: ImClient) -> ImResult<usize> {
+        client.delete_messages(self.message_ids).await
+    }
+}
+
+/// Deletes a conversation's local messages sent at or before `timestamp` (0 = all; seed
+/// `clearHistoryMessages`); resolves to how many were deleted. 33003 for a negative timestamp.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClearHistoryMessages {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// Cutoff in ms; 0 = everything.
+    pub timestamp: i64,
+}
+
+impl Operation for ClearHistoryMessages {
+    const METHOD: &'static str = "clearHistoryMessages";
+    type Output = usize;
+
+    async fn run(self, client: ImClient) -> ImResult<usize> {
+        client
+            .clear_history_messages(self.conversation_type, &self.target_id, self.timestamp)
+            .await
     }
 }

@@ -3,6 +3,7 @@
 //! `clearRemoteHistoryMessages`). What arrives is stored locally; deletions apply to both.
 
 use super::{ImClient, await_reply, connected, run};
+use crate::api::Operation;
 use crate::conversation::{Conversation, ConversationStatusItem, MAX_CONVERSATION_COUNT};
 use crate::engine::Engine;
 use crate::enums::{ConversationType, HistoryOrder};
@@ -15,7 +16,9 @@ use crate::store::conversations::SyncedStatus;
 use crate::store::{IncomingMessage, conversations, messages};
 use improto::request::Body as Ask;
 use improto::response::Body as Answer;
+use serde::Deserialize;
 use tokio::sync::oneshot;
+use ts_rs::TS;
 
 /// Largest page of cloud history.
 pub const MAX_REMOTE_HISTORY_COUNT: usize = 100;
@@ -155,9 +158,7 @@ impl ImClient {
     ) -> ImResult<()> {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
-        if messages.is_empty() || messages.len() > crate::message::MAX_REMOTE_DELETE {
-            return Err(ImError::invalid("messages must hold 1–100 entries"));
-        }
+        RemoteMessageRef::validate_list(&messages)?;
         let target_id = target_id.to_owned();
         run(&engine.runtime.clone(), async move {
             let uids: Vec<String> = messages.into_iter().map(|m| m.message_uid).collect();
@@ -256,4 +257,107 @@ pub(super) async fn set_status_remotely(
         .and_then(synced_from_wire)
         .map(Some)
         .ok_or_else(|| unexpected_answer("conversation status change"))
+}
+
+/// A page of the server's cloud history of a conversation (seed `getRemoteHistoryMessages`);
+/// the messages are stored locally too and returned as stored, in ascending `sentTime` order.
+/// 33003 for a count outside 1–100 or a negative timestamp.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GetRemoteHistoryMessages {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// Cursor in ms; 0 = from the latest.
+    pub timestamp: i64,
+    /// Page size, 1–100.
+    pub count: usize,
+    /// 0 older than the cursor, 1 newer.
+    pub order: HistoryOrder,
+}
+
+impl Operation for GetRemoteHistoryMessages {
+    const METHOD: &'static str = "getRemoteHistoryMessages";
+    type Output = super::HistoryPage;
+
+    async fn run(self, client: ImClient) -> ImResult<super::HistoryPage> {
+        client
+            .get_remote_history_messages(
+                self.conversation_type,
+                &self.target_id,
+                self.timestamp,
+                self.count,
+                self.order,
+            )
+            .await
+    }
+}
+
+/// The conversation list the server keeps for this user, merged into the local list (each
+/// conversation's latest message is stored and the conversation shown); resolves to the local
+/// list afterwards, at most `count` (1–1000).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GetRemoteConversationList {
+    /// At most this many, 1–1000.
+    pub count: usize,
+}
+
+impl Operation for GetRemoteConversationList {
+    const METHOD: &'static str = "getRemoteConversationList";
+    type Output = Vec<Conversation>;
+
+    async fn run(self, client: ImClient) -> ImResult<Vec<Conversation>> {
+        client.get_remote_conversation_list(self.count).await
+    }
+}
+
+/// Deletes 1–100 messages of a conversation from the server's cloud history of this user and
+/// from the local database (seed `deleteRemoteMessages`).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteRemoteMessages {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// The messages, 1–100, each `{messageUId, sentTime, messageDirection}`.
+    pub messages: Vec<RemoteMessageRef>,
+}
+
+impl Operation for DeleteRemoteMessages {
+    const METHOD: &'static str = "deleteRemoteMessages";
+    type Output = ();
+
+    async fn run(self, client: ImClient) -> ImResult<()> {
+        client
+            .delete_remote_messages(self.conversation_type, &self.target_id, self.messages)
+            .await
+    }
+}
+
+/// Deletes a conversation's messages sent at or before `timestamp` (0 = all until now) from
+/// the server's cloud history of this user and from the local database (seed
+/// `clearRemoteHistoryMessages`). 33003 for a negative timestamp.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClearRemoteHistoryMessages {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// Cutoff in ms; 0 = everything until now.
+    pub timestamp: i64,
+}
+
+impl Operation for ClearRemoteHistoryMessages {
+    const METHOD: &'static str = "clearRemoteHistoryMessages";
+    type Output = ();
+
+    async fn run(self, client: ImClient) -> ImResult<()> {
+        client
+            .clear_remote_history_messages(self.conversation_type, &self.target_id, self.timestamp)
+            .await
+    }
 }

@@ -2,11 +2,14 @@
 //! `searchMessages` of the desktop SDK).
 
 use super::ImClient;
+use crate::api::Operation;
 use crate::conversation::Conversation;
 use crate::enums::ConversationType;
 use crate::error::{ImError, ImResult};
 use crate::message::{Message, validate_count, validate_target_id, validate_timestamp};
 use crate::store::search;
+use serde::Deserialize;
+use ts_rs::TS;
 
 /// Longest keyword accepted, in characters.
 pub const MAX_KEYWORD_CHARS: usize = 256;
@@ -61,5 +64,63 @@ impl ImClient {
                 count,
             )
         })
+    }
+}
+
+/// Conversations of `types` (absent = all) whose messages contain `keyword` (1–256 characters,
+/// not only spaces, else 33003), each with `matchCount`, pinned first, then latest first (seed
+/// `searchConversationByContent`).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct SearchConversationByContent {
+    /// The text to find.
+    pub keyword: String,
+    /// Conversation types; absent or `null` for all.
+    pub types: Option<Vec<ConversationType>>,
+}
+
+impl Operation for SearchConversationByContent {
+    const METHOD: &'static str = "searchConversationByContent";
+    type Output = Vec<Conversation>;
+
+    async fn run(self, client: ImClient) -> ImResult<Vec<Conversation>> {
+        client
+            .search_conversation_by_content(&self.keyword, self.types)
+            .await
+    }
+}
+
+/// Messages of one conversation containing `keyword`, sent before `timestamp` (0 = from the
+/// latest), newest first, at most `count` (1–100; seed `searchMessages` of the desktop SDK).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SearchMessages {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// The text to find, 1–256 characters.
+    pub keyword: String,
+    /// Cursor in ms; 0 = from the latest.
+    pub timestamp: i64,
+    /// At most this many, 1–100.
+    pub count: usize,
+}
+
+impl Operation for SearchMessages {
+    const METHOD: &'static str = "searchMessages";
+    type Output = Vec<Message>;
+
+    async fn run(self, client: ImClient) -> ImResult<Vec<Message>> {
+        client
+            .search_messages(
+                self.conversation_type,
+                &self.target_id,
+                &self.keyword,
+                self.timestamp,
+                self.count,
+            )
+            .await
     }
 }
