@@ -210,6 +210,16 @@ impl ImClient {
             .unwrap_or(ConnectionStatus::Disconnected))
     }
 
+    /// Whether the engine is connected or trying to be (from `connect` until `disconnect`,
+    /// `logout`, `destroy`, or a refusal it will not retry); shells keep their host alive
+    /// meanwhile.
+    pub fn connection_wanted(&self) -> bool {
+        self.engine().is_ok_and(|engine| {
+            let state = engine.state();
+            state.supervisor.is_some() || state.connecting
+        })
+    }
+
     /// The connected user's id, if any (seed `getCurrentUserId`).
     pub fn current_user_id(&self) -> ImResult<Option<String>> {
         Ok(self.engine()?.state().user_id.clone())
