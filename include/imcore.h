@@ -1,31 +1,45 @@
 /*
  * imcore: the C API of the imcore instant-messaging engine.
  *
- * Values: structured values go in and out as UTF-8 JSON strings (the seed's field names).
- * Errors: every function returns 0 when it accepted the call, or a seed status code
- *   (33003 bad parameter, 33001 not initialised, ...). An asynchronous call that returned 0
- *   calls its completion EXACTLY ONCE; one that returned an error never calls it.
- *   Returned at once: what cannot be converted (NULL, not UTF-8, malformed JSON, unknown
- *   enumeration values such as conversation type 2, negative counts). Reported through the
- *   completion: the engine's own range checks (e.g. count 1-1000), 30001 for calls on the
- *   user's database before the first successful connect (or after logout), 33002 for a
- *   database failure.
- * Conversation types: 1 private, 3 group, 4 chatroom, 6 system. `types_json` arguments are
- *   JSON arrays of them, e.g. "[1,3]", or NULL for every type.
+ * Calling convention: every operation of the engine (connect, sendMessage,
+ *   getHistoryMessages, getConversationList, ...) is ONE function,
+ *     imcore_call(client, "methodName", params_json, completion, user_data),
+ *   where params_json is a JSON object of the method's named parameters, e.g.
+ *     {"conversationType":1,"targetId":"bob","timestamp":0,"count":20,"order":0}.
+ *   docs/methods.md (generated from the engine's request types) lists every method with its
+ *   parameters, result, status codes and the types they use; imcore_methods() hands out the
+ *   same list as JSON. Synchronous methods (getConnectionStatus, disconnect, logout,
+ *   getCurrentUserId, registerMessageType) can also be answered at once by imcore_call_sync().
+ *   Besides them, only the lifecycle functions below exist: imcore_client_new, imcore_init,
+ *   imcore_set_event_callback, imcore_set_log_callback, imcore_poll_event,
+ *   imcore_client_free, imcore_string_free, imcore_version.
+ * Values: JSON strings in and out, UTF-8, the seed's field names. Conversation types are the
+ *   seed's numbers (1 private, 3 group, 4 chatroom, 6 system).
+ * Errors: imcore_call returns 0 when its completion WILL fire, EXACTLY ONCE, with code 0 and
+ *   the result JSON or with a seed status code and {"code":...,"message":"..."} (plus
+ *   "failedMessage" when a failed send stored the message FAILED, ready for resendMessage):
+ *   33001 before imcore_init, 33003 for an unknown method or bad parameters, the method's own
+ *   codes otherwise. It returns 33003 and never calls the completion only when the handle,
+ *   method or completion is NULL or a string is not UTF-8. Other functions return 0 or a code.
  * Strings: strings passed to callbacks are borrowed and valid only during the call; strings
  *   returned through out-parameters are owned by the caller and released with
  *   imcore_string_free(), the one function for every string the library hands out.
  * Threads: every completion, event and log callback runs on ONE dispatcher thread owned by
  *   the client (never a network or database thread), in order, with no library lock held.
  *   Any imcore function may be called from inside a callback without deadlock.
+ *   Order: events the engine emitted before an operation finished reach the event callback
+ *   before that operation's completion (connect completes after its Connected status event).
  *   Events can be pulled instead with imcore_poll_event() (for Python and other GIL languages);
  *   a registered event callback and polling are mutually exclusive. Log lines (init option
  *   logToHost) go to the log callback when one is registered, else they are events.
+ * Failures inside the library: a panic is caught at the boundary; the call returns or
+ *   completes with -1 and a log line, and the dispatcher goes on delivering.
  * Shutdown order (imcore_client_free): the connection closes and the engine stops; completions
- *   still pending fire with an error (30002 for a connect in progress, else 33001); the dispatcher delivers what is queued, calls the
- *   finalizers, and exits; then imcore_client_free returns and no callback runs any more.
- *   Called from inside a callback, imcore_client_free returns at once and the dispatcher
- *   finishes those steps right after that callback returns.
+ *   still pending fire with an error (30002 for a connect in progress, else 33001); the
+ *   dispatcher delivers what is queued, calls the finalizers, and exits; then
+ *   imcore_client_free returns and no callback runs any more. Called from inside a callback,
+ *   imcore_client_free returns at once and the dispatcher finishes those steps right after
+ *   that callback returns.
  */
 
 
@@ -36,6 +50,15 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+
+// Major version of the API this header describes (see `imcore_version()`).
+#define IMCORE_VERSION_MAJOR 0
+
+// Minor version of the API this header describes.
+#define IMCORE_VERSION_MINOR 1
+
+// Patch version of the API this header describes.
+#define IMCORE_VERSION_PATCH 0
 
 // Returned when a call was accepted or succeeded.
 #define IMCORE_OK 0
@@ -57,7 +80,7 @@ typedef struct ImcoreClient ImcoreClient;
 
 // Completes an asynchronous call: `code` 0 with the result JSON, or a seed code with
 // `{"code":…,"message":"…"}` (plus `"failedMessage":{…}` when a failed send stored the
-// message FAILED, ready for `imcore_resend_message`). `json` is borrowed, valid only during
+// message FAILED, ready for the `resendMessage` method). `json` is borrowed, valid only during
 // the call.
 typedef void (*ImcoreCompletion)(int32_t code, const char *json, void *user_data);
 
@@ -75,308 +98,38 @@ typedef void (*ImcoreLogCallback)(int32_t level, const char *content, void *user
 extern "C" {
 #endif // __cplusplus
 
-// Connects with `token` (seed `connect`); completes with `{"userId":"…"}`, or 31004 for an
-// incorrect token, 31002 for an app key the server does not know, 33006 while connecting.
-int32_t imcore_connect(struct ImcoreClient *handle,
-                       const char *token,
-                       ImcoreCompletion callback,
-                       void *user_data);
+// Runs `method` (e.g. `"getHistoryMessages"`) with `params_json`, a JSON object of its named
+// parameters (NULL or `"{}"` for none), and completes EXACTLY ONCE with the result JSON (code
+// 0) or an error `{"code":…,"message":"…"}` (33001 before `imcore_init`, 33003 for an unknown
+// method or bad parameters, the method's own codes). Returns 0 when the completion will fire,
+// 33003 (and never calls it) for a NULL handle, method or callback, or strings that are not
+// UTF-8. Every method is listed in docs/methods.md; synchronous ones may also be called with
+// `imcore_call_sync`.
+int32_t imcore_call(struct ImcoreClient *handle,
+                    const char *method,
+                    const char *params_json,
+                    ImcoreCompletion callback,
+                    void *user_data);
 
-// Connects again with the previous identity, only after `imcore_disconnect`
-// (else it completes with 35007); completes with `{"userId":"…"}`.
-int32_t imcore_reconnect(struct ImcoreClient *handle, ImcoreCompletion callback, void *user_data);
+// Runs a synchronous method (`getConnectionStatus`, `disconnect`, `registerMessageType`, …;
+// see docs/methods.md) on the calling thread and hands out its result JSON, or on failure the
+// error JSON, through `out_json` (release with `imcore_string_free`). Returns 0 or the error's
+// code: 33003 for an asynchronous method (use `imcore_call`), a NULL `out_json` or bad
+// parameters. `handle` may be NULL for process-wide methods.
+int32_t imcore_call_sync(struct ImcoreClient *handle,
+                         const char *method,
+                         const char *params_json,
+                         char **out_json);
 
-// Closes the connection and stops reconnecting (seed `disconnect`).
-int32_t imcore_disconnect(struct ImcoreClient *handle);
+// Hands out the method list as JSON through `out_json` (release with `imcore_string_free`):
+// `[{"name":"connect","kind":"async","params":[{"name":"token","optional":false}]},…]`,
+// `kind` being `async` (`imcore_call`), `sync` or `global` (also `imcore_call_sync`; `global`
+// ones need no client). Bindings build their methods from it.
+int32_t imcore_methods(char **out_json);
 
-// Disconnects and closes the user's database (seed `logout`).
-int32_t imcore_logout(struct ImcoreClient *handle);
-
-// Writes the connection status (seed codes: 0 connected, 1 connecting, 2 disconnected, …,
-// 31004 token incorrect or expired: get a new token).
-int32_t imcore_get_connection_status(struct ImcoreClient *handle, int32_t *out_status);
-
-// Hands out the connected user's id (release with `imcore_string_free`), or NULL when none.
-int32_t imcore_get_current_user_id(struct ImcoreClient *handle, char **out_user_id);
-
-// The conversation list (seed `getConversationList`): conversations of `types_json` (NULL =
-// all), pinned first, then latest first, at most `count` (1–1000, else it completes with
-// 33003); completes with a JSON array of Conversation objects.
-int32_t imcore_get_conversation_list(struct ImcoreClient *handle,
-                                     const char *types_json,
-                                     int32_t count,
-                                     ImcoreCompletion callback,
-                                     void *user_data);
-
-// One conversation (seed `getConversation`); completes with a Conversation object, or `null`
-// if it never had a message or a status.
-int32_t imcore_get_conversation(struct ImcoreClient *handle,
-                                int32_t conversation_type,
-                                const char *target_id,
-                                ImcoreCompletion callback,
-                                void *user_data);
-
-// Removes a conversation from the list until a new message arrives in it, here and (when
-// connected) on the server; its messages stay (seed `removeConversation`). Completes with
-// `true` if it was listed, `false` otherwise.
-int32_t imcore_remove_conversation(struct ImcoreClient *handle,
-                                   int32_t conversation_type,
-                                   const char *target_id,
-                                   ImcoreCompletion callback,
-                                   void *user_data);
-
-// Removes every conversation of `types_json` (NULL = all) from the list, here and (when
-// connected) on the server (seed `clearConversations`); completes with how many were removed.
-int32_t imcore_clear_conversations(struct ImcoreClient *handle,
-                                   const char *types_json,
-                                   ImcoreCompletion callback,
-                                   void *user_data);
-
-// Pins/unpins or mutes/unmutes a conversation (seed `setConversationStatus`). `status_json` is
-// `{"isTop":true}` and/or `{"notificationStatus":1}` (1 do not disturb, 2 notify); returns
-// 33003 for an empty, unknown or malformed status. Completes with `null`. The status is the
-// user's on every device (the others get a `conversationStatus` event): at once when
-// connected, else from the next connection.
-int32_t imcore_set_conversation_status(struct ImcoreClient *handle,
-                                       int32_t conversation_type,
-                                       const char *target_id,
-                                       const char *status_json,
-                                       ImcoreCompletion callback,
-                                       void *user_data);
-
-// Total unread count over `types_json` (NULL = all) (seed `getTotalUnreadCount`);
-// do-not-disturb conversations count only when `include_muted` (the seed's default is
-// false). Completes with a number.
-int32_t imcore_get_total_unread_count(struct ImcoreClient *handle,
-                                      const char *types_json,
-                                      bool include_muted,
-                                      ImcoreCompletion callback,
-                                      void *user_data);
-
-// Unread count of one conversation (seed `getUnreadCount`); completes with a number.
-int32_t imcore_get_unread_count(struct ImcoreClient *handle,
-                                int32_t conversation_type,
-                                const char *target_id,
-                                ImcoreCompletion callback,
-                                void *user_data);
-
-// Unread count over the conversation types of `types_json` (required here), muted
-// conversations included (seed `getConversationUnreadCount`); completes with a number.
-int32_t imcore_get_conversation_unread_count(struct ImcoreClient *handle,
-                                             const char *types_json,
-                                             ImcoreCompletion callback,
-                                             void *user_data);
-
-// Clears the unread count and @-mentions of one conversation (seed `clearUnreadCount`);
-// completes with `true` if anything was unread.
-int32_t imcore_clear_unread_count(struct ImcoreClient *handle,
-                                  int32_t conversation_type,
-                                  const char *target_id,
-                                  ImcoreCompletion callback,
-                                  void *user_data);
-
-// Clears every conversation's unread count and @-mentions (seed `clearAllUnreadCount`);
-// completes with `null`.
-int32_t imcore_clear_all_unread_count(struct ImcoreClient *handle,
-                                      ImcoreCompletion callback,
-                                      void *user_data);
-
-// Saves the text draft of a conversation (seed `saveTextMessageDraft`); completes with
-// `null`. Returns 33003 for a draft over 128 KB.
-int32_t imcore_save_text_message_draft(struct ImcoreClient *handle,
-                                       int32_t conversation_type,
-                                       const char *target_id,
-                                       const char *draft,
-                                       ImcoreCompletion callback,
-                                       void *user_data);
-
-// Gets the text draft of a conversation (seed `getTextMessageDraft`); completes with a JSON
-// string, `""` when there is none.
-int32_t imcore_get_text_message_draft(struct ImcoreClient *handle,
-                                      int32_t conversation_type,
-                                      const char *target_id,
-                                      ImcoreCompletion callback,
-                                      void *user_data);
-
-// Removes the text draft of a conversation (seed `clearTextMessageDraft`); completes with `null`.
-int32_t imcore_clear_text_message_draft(struct ImcoreClient *handle,
-                                        int32_t conversation_type,
-                                        const char *target_id,
-                                        ImcoreCompletion callback,
-                                        void *user_data);
-
-// Registers a custom message type for every client of the process (seed
-// `registerMessageType`; call it before connecting). `message_type` is the class name
-// reported in messages, `object_name` the wire name (1–32 bytes, not starting with `RC:`),
-// `is_counted`/`is_persisted` the seed's `MessageTag`, and `search_props_json` a JSON array of
-// the content fields to make searchable (NULL for none). Registering an ObjectName again
-// changes its tag and fields. Returns 0, or 33003 for a bad name or field list.
-int32_t imcore_register_message_type(const char *message_type,
-                                     const char *object_name,
-                                     bool is_counted,
-                                     bool is_persisted,
-                                     const char *search_props_json);
-
-// Sends a message (seed `sendMessage`). `message_json` is
-// `{"objectName":"RC:TxtMsg","content":{"content":"hi","extra":"…"}}` (or `"messageType":
-// "TextMessage"`); completes with the stored Message JSON, or 30001 (not connected), 30003
-// (no answer in time), 30016 (body over 128 KB). Returns 33003 for a malformed message.
-int32_t imcore_send_message(struct ImcoreClient *handle,
-                            int32_t conversation_type,
-                            const char *target_id,
-                            const char *message_json,
-                            ImcoreCompletion callback,
-                            void *user_data);
-
-// Sends a FAILED message (by local `messageId`) again under its original idempotency key, so
-// the receiver gets it once; completes with the Message, now SENT, or 33003 when it is not a
-// failed outgoing message.
-int32_t imcore_resend_message(struct ImcoreClient *handle,
-                              int64_t message_id,
-                              ImcoreCompletion callback,
-                              void *user_data);
-
-// A page of history (seed `getHistoryMessages`), local first, completed from the server's
-// cloud history when connected: `timestamp` 0 = latest, `count` 1–20, `order` 0 older /
-// 1 newer, `object_name` NULL for every type or an ObjectName to keep only that type (then
-// from the local database alone); completes with `{"list":[…],"hasMore":bool}`, `list` in
-// ascending `sentTime`.
-int32_t imcore_get_history_messages(struct ImcoreClient *handle,
-                                    int32_t conversation_type,
-                                    const char *target_id,
-                                    int64_t timestamp,
-                                    int32_t count,
-                                    int32_t order,
-                                    const char *object_name,
-                                    ImcoreCompletion callback,
-                                    void *user_data);
-
-// One message of the local database (seed `getMessage`): `which_json` is its local
-// `messageId` as a JSON number (`42`) or its server `messageUId` as a JSON string
-// (`"\"BKNA-…\""`); returns 33003 otherwise. Completes with the Message, or `null` if it is
-// not stored.
-int32_t imcore_get_message(struct ImcoreClient *handle,
-                           const char *which_json,
-                           ImcoreCompletion callback,
-                           void *user_data);
-
-// Stores a message in a conversation without sending it (seed `insertMessage`), e.g. a tip;
-// it never counts as unread. `message_json` is `{"senderUserId":"bob","messageDirection":2,
-// "objectName":"RC:InfoNtf","content":{"message":"tip"}}` with optional `sentStatus`,
-// `receivedStatus`, `sentTime`; returns 33003 when malformed. Completes with the stored
-// Message.
-int32_t imcore_insert_message(struct ImcoreClient *handle,
-                              int32_t conversation_type,
-                              const char *target_id,
-                              const char *message_json,
-                              ImcoreCompletion callback,
-                              void *user_data);
-
-// Replaces the content object of a stored message (seed `setMessageContent`) with
-// `content_json`, e.g. `{"content":"edited"}`; completes with `true` if the message exists,
-// or 33003 when `content_json` is not a JSON object, 30016 when it is over 128 KB.
-int32_t imcore_set_message_content(struct ImcoreClient *handle,
-                                   int64_t message_id,
-                                   const char *content_json,
-                                   ImcoreCompletion callback,
-                                   void *user_data);
-
-// Sets the received-status flags of a stored message (seed ReceivedStatus: READ 1, LISTENED 2,
-// DOWNLOADED 4, RETRIEVED 8, MULTIPLERECEIVE 16); completes with `true` if the message
-// exists, or 33003 for flags outside 0–255.
-int32_t imcore_set_message_received_status(struct ImcoreClient *handle,
-                                           int64_t message_id,
-                                           int32_t received_status,
-                                           ImcoreCompletion callback,
-                                           void *user_data);
-
-// Sets the sent status of a stored message (10 sending, 20 failed, 30 sent, 40 received,
-// 50 read, 60 destroyed; 33003 for another value); completes with `true` if it exists.
-int32_t imcore_set_message_sent_status(struct ImcoreClient *handle,
-                                       int64_t message_id,
-                                       int32_t sent_status,
-                                       ImcoreCompletion callback,
-                                       void *user_data);
-
-// Deletes messages of the local database by local id (seed `deleteMessages`):
-// `message_count` ids (1–100, else it completes with 33003) at `message_ids`. Completes with
-// how many existed; conversations show their latest remaining message afterwards.
-int32_t imcore_delete_messages(struct ImcoreClient *handle,
-                               const int64_t *message_ids,
-                               size_t message_count,
-                               ImcoreCompletion callback,
-                               void *user_data);
-
-// Deletes a conversation's local messages sent at or before `timestamp` (ms; 0 = all; seed
-// `clearHistoryMessages`); completes with how many were deleted, or 33003 for a negative
-// timestamp.
-int32_t imcore_clear_history_messages(struct ImcoreClient *handle,
-                                      int32_t conversation_type,
-                                      const char *target_id,
-                                      int64_t timestamp,
-                                      ImcoreCompletion callback,
-                                      void *user_data);
-
-// A page of the server's cloud history of a conversation: `timestamp` 0 = latest, `count`
-// 1–100, `order` 0 older / 1 newer; completes with `{"list":[…],"hasMore":bool}` (messages as
-// stored locally, ascending `sentTime`).
-int32_t imcore_get_remote_history_messages(struct ImcoreClient *handle,
-                                           int32_t conversation_type,
-                                           const char *target_id,
-                                           int64_t timestamp,
-                                           int32_t count,
-                                           int32_t order,
-                                           ImcoreCompletion callback,
-                                           void *user_data);
-
-// The server's conversation list of this user, merged into the local one; completes with the
-// local list afterwards (JSON array of Conversations, at most `count`, 1–1000).
-int32_t imcore_get_remote_conversation_list(struct ImcoreClient *handle,
-                                            int32_t count,
-                                            ImcoreCompletion callback,
-                                            void *user_data);
-
-// Deletes messages of a conversation from the server's cloud history of this user and from
-// the local database. `messages_json` is a JSON array of 1–100
-// `{"messageUId":"…","sentTime":…,"messageDirection":1|2}` (33003 otherwise). Completes with
-// `null`.
-int32_t imcore_delete_remote_messages(struct ImcoreClient *handle,
-                                      int32_t conversation_type,
-                                      const char *target_id,
-                                      const char *messages_json,
-                                      ImcoreCompletion callback,
-                                      void *user_data);
-
-// Deletes a conversation's messages sent at or before `timestamp` (ms; 0 = all until now)
-// from the server's cloud history of this user and from the local database; completes with
-// `null`, or 33003 for a negative timestamp.
-int32_t imcore_clear_remote_history_messages(struct ImcoreClient *handle,
-                                             int32_t conversation_type,
-                                             const char *target_id,
-                                             int64_t timestamp,
-                                             ImcoreCompletion callback,
-                                             void *user_data);
-
-// Conversations of `types_json` (a JSON array such as `[1,3]`, NULL = all) whose messages
-// contain `keyword` (1–256 characters, not only spaces, else it completes with 33003);
-// completes with a JSON array of Conversation objects, each with `matchCount`.
-int32_t imcore_search_conversation_by_content(struct ImcoreClient *handle,
-                                              const char *keyword,
-                                              const char *types_json,
-                                              ImcoreCompletion callback,
-                                              void *user_data);
-
-// Messages of one conversation containing `keyword`, sent before `timestamp` (ms; 0 = from
-// the latest), newest first, at most `count` (1–100); completes with a JSON array of
-// Messages, or 33003 for a keyword or count out of range.
-int32_t imcore_search_messages(struct ImcoreClient *handle,
-                               int32_t conversation_type,
-                               const char *target_id,
-                               const char *keyword,
-                               int64_t timestamp,
-                               int32_t count,
-                               ImcoreCompletion callback,
-                               void *user_data);
+// The library's version, `"MAJOR.MINOR.PATCH"` (static, never freed); compare it with the
+// header's `IMCORE_VERSION_*` to detect a library that does not match the header.
+const char *imcore_version(void);
 
 // Creates a client that is not initialised yet, with its dispatcher thread; NULL if the
 // thread cannot be started.

@@ -3,7 +3,7 @@
  * B's local history holds it, B's conversation list and total unread count show it, a keyword
  * search finds it, and clearing the conversation's unread count brings the total back to 0.
  * Then A sends a custom message type registered before connecting, and finds it by its
- * registered search field.
+ * registered search field. Every operation goes through imcore_call / imcore_call_sync.
  *
  *   ./example NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
  *
@@ -107,10 +107,22 @@ static void on_event_b(const char *event_json, void *user_data) {
     }
 }
 
-/* ImcoreEventCallback for A: prints status changes. */
+/* ImcoreEventCallback for A: prints status changes and notes the Connected one. */
 static void on_event_a(const char *event_json, void *user_data) {
-    (void)user_data;
     printf("[example] A event: %.160s\n", event_json);
+    if (strstr(event_json, "\"type\":\"connectionStatus\",\"status\":0,")) {
+        *(volatile int *)user_data = 1;
+    }
+}
+
+/* Answers a synchronous method at once; returns its code, the JSON copied into `out`. */
+static int32_t call_sync(ImcoreClient *client, const char *method, const char *params, char *out,
+                         size_t size) {
+    char *json = NULL;
+    int32_t code = imcore_call_sync(client, method, params, &json);
+    snprintf(out, size, "%s", json ? json : "");
+    imcore_string_free(json);
+    return code;
 }
 
 /* ImcoreFinalizer: after it, B's callback never runs again. */
@@ -159,7 +171,8 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     int status = 0;
-    char options[4096], text[256], message[512], expected[256];
+    char options[4096], text[256], message[512], expected[256], params[1024], answer[512];
+    volatile int a_saw_connected = 0;
     Waiter call;
     Listener listener = {.needle = text, .finalized = 0};
     waiter_init(&call);
@@ -167,16 +180,21 @@ int main(int argc, char **argv) {
     snprintf(text, sizeof text, "hello %s from C, pid %ld at %ld", user_b, (long)getpid(),
              (long)time(NULL));
     snprintf(message, sizeof message,
-             "{\"objectName\":\"RC:TxtMsg\",\"content\":{\"content\":\"%s\",\"extra\":\"c\"}}",
-             text);
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"message\":{\"objectName\":"
+             "\"RC:TxtMsg\",\"content\":{\"content\":\"%s\",\"extra\":\"c\"}}}",
+             CONVERSATION_PRIVATE, user_b, text);
 
     ImcoreClient *a = imcore_client_new();
     ImcoreClient *b = imcore_client_new();
     if (!a || !b) FAIL("imcore_client_new returned NULL");
 
-    /* Before init every call is refused with 33001; NULL arguments with 33003. */
-    int32_t st = -1;
-    if (imcore_get_connection_status(a, &st) != IMCORE_NOT_INITIALIZED) FAIL("expected 33001");
+    /* The header and the library agree; before init every call is refused with 33001; NULL
+     * arguments with 33003. */
+    snprintf(expected, sizeof expected, "%d.%d.%d", IMCORE_VERSION_MAJOR, IMCORE_VERSION_MINOR,
+             IMCORE_VERSION_PATCH);
+    if (strcmp(imcore_version(), expected) != 0) FAIL("library %s, header %s", imcore_version(), expected);
+    if (call_sync(a, "getConnectionStatus", NULL, answer, sizeof answer) != IMCORE_NOT_INITIALIZED)
+        FAIL("expected 33001");
     if (imcore_init(a, NULL, "{}") != IMCORE_INVALID_PARAMETER) FAIL("expected 33003");
 
     snprintf(options, sizeof options, "{\"navi\":\"%s\",\"dbPath\":\"%s/a\",\"logLevel\":2}", navi,
@@ -189,34 +207,38 @@ int main(int argc, char **argv) {
     if (rc != IMCORE_OK) FAIL("init B: %d", rc);
     printf("[example] initialised clients A and B\n");
 
-    rc = imcore_set_event_callback(a, on_event_a, NULL, NULL);
+    rc = imcore_set_event_callback(a, on_event_a, (void *)&a_saw_connected, NULL);
     if (rc != IMCORE_OK) FAIL("event callback A: %d", rc);
     rc = imcore_set_event_callback(b, on_event_b, &listener, on_finalize);
     if (rc != IMCORE_OK) FAIL("event callback B: %d", rc);
 
     /* Custom types are registered before connecting; RC: names are reserved (33003). */
-    if (imcore_register_message_type("CardMessage", "RC:Card", true, true, NULL) !=
-        IMCORE_INVALID_PARAMETER)
+    const char *tag = "\"messageTag\":{\"isCounted\":true,\"isPersited\":true}";
+    snprintf(params, sizeof params, "{\"messageType\":\"CardMessage\",\"objectName\":\"RC:Card\",%s}", tag);
+    if (call_sync(NULL, "registerMessageType", params, answer, sizeof answer) != IMCORE_INVALID_PARAMETER)
         FAIL("registering an RC: type was not refused");
-    rc = imcore_register_message_type("CardMessage", "c:card", true, true, "[\"title\"]");
-    if (rc != IMCORE_OK) FAIL("register CardMessage: %d", rc);
+    snprintf(params, sizeof params,
+             "{\"messageType\":\"CardMessage\",\"objectName\":\"c:card\",%s,\"searchProps\":[\"title\"]}", tag);
+    rc = call_sync(NULL, "registerMessageType", params, answer, sizeof answer);
+    if (rc != IMCORE_OK) FAIL("register CardMessage: %d %s", rc, answer);
 
-    AWAIT("connect A", &call, imcore_connect(a, token_a, on_complete, &call));
+    snprintf(params, sizeof params, "{\"token\":\"%s\"}", token_a);
+    AWAIT("connect A", &call, imcore_call(a, "connect", params, on_complete, &call));
     printf("[example] A connected: %s\n", call.json);
     if (!strstr(call.json, user_a)) FAIL("A connected as someone else: %s", call.json);
-    AWAIT("connect B", &call, imcore_connect(b, token_b, on_complete, &call));
+    if (!a_saw_connected) FAIL("connect completed before its Connected status event");
+    snprintf(params, sizeof params, "{\"token\":\"%s\"}", token_b);
+    AWAIT("connect B", &call, imcore_call(b, "connect", params, on_complete, &call));
     printf("[example] B connected: %s\n", call.json);
     if (!strstr(call.json, user_b)) FAIL("B connected as someone else: %s", call.json);
 
-    char *current = NULL;
-    rc = imcore_get_current_user_id(a, &current);
-    if (rc != IMCORE_OK || !current || strcmp(current, user_a) != 0) FAIL("current user of A");
-    imcore_string_free(current);
-    rc = imcore_get_connection_status(b, &st);
-    if (rc != IMCORE_OK || st != 0) FAIL("B is not connected (status %d, rc %d)", st, rc);
+    snprintf(expected, sizeof expected, "\"%s\"", user_a);
+    rc = call_sync(a, "getCurrentUserId", NULL, answer, sizeof answer);
+    if (rc != IMCORE_OK || strcmp(answer, expected) != 0) FAIL("current user of A: %s", answer);
+    rc = call_sync(b, "getConnectionStatus", "{}", answer, sizeof answer);
+    if (rc != IMCORE_OK || strcmp(answer, "0") != 0) FAIL("B is not connected (%s, rc %d)", answer, rc);
 
-    AWAIT("send A->B", &call,
-          imcore_send_message(a, CONVERSATION_PRIVATE, user_b, message, on_complete, &call));
+    AWAIT("send A->B", &call, imcore_call(a, "sendMessage", message, on_complete, &call));
     printf("[example] A sent: %.200s\n", call.json);
 
     if (waiter_wait(&listener.received, WAIT_SECONDS) != 0) {
@@ -227,43 +249,51 @@ int main(int argc, char **argv) {
     printf("[example] B's event callback got the message\n");
     if (!strstr(listener.received.json, user_a)) FAIL("the message is not from %s", user_a);
 
-    AWAIT("history of B", &call,
-          imcore_get_history_messages(b, CONVERSATION_PRIVATE, user_a, 0, 20, HISTORY_OLDER, NULL,
-                                      on_complete, &call));
+    snprintf(params, sizeof params,
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"timestamp\":0,\"count\":20,\"order\":%d}",
+             CONVERSATION_PRIVATE, user_a, HISTORY_OLDER);
+    AWAIT("history of B", &call, imcore_call(b, "getHistoryMessages", params, on_complete, &call));
     if (!strstr(call.json, text)) FAIL("the message is missing from B's history: %s", call.json);
     printf("[example] B's local history with %s holds it\n", user_a);
 
-    AWAIT("total unread of B", &call, imcore_get_total_unread_count(b, NULL, false, on_complete, &call));
+    AWAIT("total unread of B", &call, imcore_call(b, "getTotalUnreadCount", NULL, on_complete, &call));
     if (strcmp(call.json, "1") != 0) FAIL("B's total unread count is %s, not 1", call.json);
     AWAIT("conversation list of B", &call,
-          imcore_get_conversation_list(b, "[1]", 10, on_complete, &call));
+          imcore_call(b, "getConversationList", "{\"types\":[1],\"count\":10}", on_complete, &call));
     snprintf(expected, sizeof expected, "\"targetId\":\"%s\"", user_a);
     if (!strstr(call.json, expected) || !strstr(call.json, "\"unreadMessageCount\":1"))
         FAIL("B's conversation list lacks %s with 1 unread: %.300s", user_a, call.json);
     printf("[example] B's conversation list shows %s with 1 unread message\n", user_a);
-    AWAIT("search of B", &call,
-          imcore_search_messages(b, CONVERSATION_PRIVATE, user_a, "from C", 0, 10, on_complete, &call));
+    snprintf(params, sizeof params,
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"keyword\":\"from C\",\"timestamp\":0,\"count\":10}",
+             CONVERSATION_PRIVATE, user_a);
+    AWAIT("search of B", &call, imcore_call(b, "searchMessages", params, on_complete, &call));
     if (!strstr(call.json, text)) FAIL("searching \"from C\" did not find it: %.300s", call.json);
     printf("[example] searching \"from C\" finds it\n");
-    AWAIT("clear unread of B", &call,
-          imcore_clear_unread_count(b, CONVERSATION_PRIVATE, user_a, on_complete, &call));
-    AWAIT("total unread of B", &call, imcore_get_total_unread_count(b, NULL, false, on_complete, &call));
+    snprintf(params, sizeof params, "{\"conversationType\":%d,\"targetId\":\"%s\"}",
+             CONVERSATION_PRIVATE, user_a);
+    AWAIT("clear unread of B", &call, imcore_call(b, "clearUnreadCount", params, on_complete, &call));
+    AWAIT("total unread of B", &call, imcore_call(b, "getTotalUnreadCount", "{}", on_complete, &call));
     if (strcmp(call.json, "0") != 0) FAIL("B's total unread count is %s after clearing", call.json);
     printf("[example] after clearing, B's total unread count is 0\n");
 
-    AWAIT("send a card A->B", &call,
-          imcore_send_message(a, CONVERSATION_PRIVATE, user_b,
-                              "{\"objectName\":\"c:card\",\"content\":{\"title\":\"Quarterly plan\"}}",
-                              on_complete, &call));
+    snprintf(params, sizeof params,
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"message\":{\"objectName\":\"c:card\","
+             "\"content\":{\"title\":\"Quarterly plan\"}}}",
+             CONVERSATION_PRIVATE, user_b);
+    AWAIT("send a card A->B", &call, imcore_call(a, "sendMessage", params, on_complete, &call));
     if (!strstr(call.json, "\"messageType\":\"CardMessage\""))
         FAIL("the card is not a CardMessage: %.300s", call.json);
-    AWAIT("search of A", &call,
-          imcore_search_messages(a, CONVERSATION_PRIVATE, user_b, "Quarterly", 0, 10, on_complete,
-                                 &call));
+    snprintf(params, sizeof params,
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"keyword\":\"Quarterly\",\"timestamp\":0,\"count\":10}",
+             CONVERSATION_PRIVATE, user_b);
+    AWAIT("search of A", &call, imcore_call(a, "searchMessages", params, on_complete, &call));
     if (!strstr(call.json, "Quarterly plan")) FAIL("searching the card's title: %.300s", call.json);
-    AWAIT("cards of A", &call,
-          imcore_get_history_messages(a, CONVERSATION_PRIVATE, user_b, 0, 20, HISTORY_OLDER, "c:card",
-                                      on_complete, &call));
+    snprintf(params, sizeof params,
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"timestamp\":0,\"count\":20,\"order\":%d,"
+             "\"objectName\":\"c:card\"}",
+             CONVERSATION_PRIVATE, user_b, HISTORY_OLDER);
+    AWAIT("cards of A", &call, imcore_call(a, "getHistoryMessages", params, on_complete, &call));
     if (!strstr(call.json, "Quarterly plan") || strstr(call.json, text))
         FAIL("A's history of type c:card: %.300s", call.json);
     printf("[example] A sent a registered CardMessage and finds it by its title and its type\n");

@@ -1,9 +1,10 @@
-"""Bad input through the C ABI from Python: seed codes, never a crash. No server needed.
+"""Bad input through the Python package (ctypes over imcore_call): seed codes, never a crash.
+No server needed.
 
 Run with `IMCORE_LIB=target/debug/libimcore.so python3 -m pytest -q test_bad_input.py`, or as a
 plain script (`python3 test_bad_input.py`), which prints `N passed, N failed` last.
 """
-import ctypes
+import gc
 import json
 
 import pytest
@@ -11,91 +12,114 @@ import pytest
 import imcore
 
 OPTIONS = {"navi": "http://127.0.0.1:1", "dbPath": "/tmp/imcore-py-bad-input"}
+TEXT = {"objectName": "RC:TxtMsg", "content": {"content": "hi"}}
 
 
-@pytest.fixture(scope="module")
-def lib():
-    return imcore.load()
+def code_of(call, *args, **kwargs):
+    with pytest.raises(imcore.ImError) as error:
+        call(*args, **kwargs)
+    return error.value.code
 
 
-def test_calls_before_init_are_33001(lib):
-    handle = lib.imcore_client_new()
+def test_methods_come_from_the_library():
+    lib = imcore.load()
+    assert lib.version.count(".") == 2
+    assert {"connect", "sendMessage", "getHistoryMessages", "registerMessageType"} <= set(lib.methods)
+    client = imcore.Client("k", OPTIONS)
     try:
-        noop = imcore.COMPLETION(lambda *_: None)
-        assert lib.imcore_connect(handle, b"token", noop, None) == 33001
-        assert lib.imcore_disconnect(handle) == 33001
-        status = ctypes.c_int32()
-        assert lib.imcore_get_connection_status(handle, ctypes.byref(status)) == 33001
+        assert "get_history_messages" in dir(client)
+        with pytest.raises(AttributeError):
+            client.no_such_method()
+        with pytest.raises(TypeError):
+            client.get_message(1, 2)
+        with pytest.raises(TypeError):
+            client.get_message(bogus=1)
     finally:
-        lib.imcore_client_free(handle)
+        client.close()
 
 
-def test_null_and_invalid_arguments_are_33003(lib):
-    noop = imcore.COMPLETION(lambda *_: None)
-    assert lib.imcore_init(None, b"k", b"{}") == 33003
-    assert lib.imcore_connect(None, b"t", noop, None) == 33003
-    handle = lib.imcore_client_new()
+def test_calls_before_init_are_33001():
+    lib = imcore.load()
+    handle = lib.c.imcore_client_new()
     try:
-        assert lib.imcore_init(handle, None, b"{}") == 33003
-        assert lib.imcore_init(handle, b"k", b"{not json") == 33003
-        assert lib.imcore_init(handle, b"\xff\xfe", json.dumps(OPTIONS).encode()) == 33003
-        assert lib.imcore_init(handle, b"k", json.dumps(OPTIONS).encode()) == 0
-        text = json.dumps({"objectName": "RC:TxtMsg", "content": {"content": "hi"}}).encode()
-        assert lib.imcore_send_message(handle, 2, b"bob", text, noop, None) == 33003  # unknown type
-        assert lib.imcore_send_message(handle, 1, None, text, noop, None) == 33003
-        assert lib.imcore_send_message(handle, 1, b"bob", b"[]", noop, None) == 33003
-        assert lib.imcore_get_history_messages(handle, 1, b"bob", 0, 5, 9, None, noop, None) == 33003
+        assert code_of(lib.call_sync, handle, "getConnectionStatus") == 33001
+        assert code_of(lib.call_sync, handle, "disconnect") == 33001
     finally:
-        lib.imcore_client_free(handle)
+        lib.c.imcore_client_free(handle)
 
 
-def test_register_message_type_refuses_bad_names_and_fields(lib):
-    imcore.register_message_type(lib, "PyPerson", "py:person", True, True, ["name"])
+def test_null_and_invalid_arguments_are_33003():
+    lib = imcore.load()
+    assert lib.c.imcore_init(None, b"k", b"{}") == 33003
+    assert lib.c.imcore_call(None, b"connect", b"{}", imcore._complete, None) == 33003
+    handle = lib.c.imcore_client_new()
+    try:
+        assert lib.c.imcore_init(handle, None, b"{}") == 33003
+        assert lib.c.imcore_init(handle, b"k", b"{not json") == 33003
+        assert lib.c.imcore_init(handle, b"\xff\xfe", json.dumps(OPTIONS).encode()) == 33003
+    finally:
+        lib.c.imcore_client_free(handle)
+    client = imcore.Client("k", OPTIONS)
+    try:
+        assert code_of(client.send_message, 2, "bob", TEXT) == 33003  # unknown type
+        assert code_of(client.send_message, 1, None, TEXT) == 33003  # targetId missing
+        assert code_of(client.send_message, 1, "bob", []) == 33003
+        assert code_of(client.get_history_messages, 1, "bob", 0, 5, 9) == 33003
+        assert code_of(client.call, "noSuchMethod") == 33003
+    finally:
+        client.close()
+
+
+def test_register_message_type_refuses_bad_names_and_fields():
+    tag = {"isCounted": True, "isPersited": True}
+    imcore.register_message_type("PyPerson", "py:person", tag, ["name"])
     for args in [
-        (b"PyBad", b"RC:Bad", True, True, None),
-        (b"PyBad", b"", True, True, None),
-        (b"TextMessage", b"py:bad", True, True, None),
-        (b"PyBad", b"py:bad", True, True, b"not json"),
-        (b"PyBad", b"py:bad", True, True, b'{"name": 1}'),
-        (None, b"py:bad", True, True, None),
-        (b"PyBad", None, True, True, None),
+        ("PyBad", "RC:Bad", tag),
+        ("PyBad", "", tag),
+        ("TextMessage", "py:bad", tag),
+        ("PyBad", "py:bad", tag, "not a list"),
+        ("PyBad", "py:bad", tag, {"name": 1}),
+        ("PyBad", "py:bad", {"isCounted": True}),
+        (None, "py:bad", tag),
+        ("PyBad", None, tag),
     ]:
-        assert lib.imcore_register_message_type(*args) == 33003, args
+        assert code_of(imcore.register_message_type, *args) == 33003, args
 
 
-def test_conversation_calls_refuse_bad_types_and_counts(lib):
-    noop = imcore.COMPLETION(lambda *_: None)
-    handle = lib.imcore_client_new()
+def test_conversation_calls_refuse_bad_types_and_counts():
+    client = imcore.Client("k", OPTIONS)
     try:
-        assert lib.imcore_get_total_unread_count(handle, None, False, noop, None) == 33001
-        assert lib.imcore_init(handle, b"k", json.dumps(OPTIONS).encode()) == 0
-        for types in (b"[2]", b"[1,", b'["1"]', b"{}"):
-            assert lib.imcore_get_conversation_list(handle, types, 10, noop, None) == 33003, types
-            assert lib.imcore_get_total_unread_count(handle, types, True, noop, None) == 33003, types
-        assert lib.imcore_get_conversation_unread_count(handle, None, noop, None) == 33003
-        assert lib.imcore_get_conversation_list(handle, None, -1, noop, None) == 33003
-        assert lib.imcore_search_messages(handle, 1, b"bob", None, 0, 10, noop, None) == 33003
-        assert lib.imcore_search_messages(handle, 1, b"bob", b"hi", 0, -1, noop, None) == 33003
+        for types in ([2], ["1"], {}, "1"):
+            assert code_of(client.get_conversation_list, types, 10) == 33003, types
+            assert code_of(client.get_total_unread_count, types, True) == 33003, types
+        assert code_of(client.get_conversation_unread_count) == 33003
+        assert code_of(client.get_conversation_list, None, -1) == 33003
+        assert code_of(client.search_messages, 1, "bob", None, 0, 10) == 33003
+        assert code_of(client.search_messages, 1, "bob", "hi", 0, -1) == 33003
     finally:
-        lib.imcore_client_free(handle)
+        client.close()
 
 
-def test_engine_errors_arrive_through_the_completion(lib):
-    client = imcore.Client(lib, "k", OPTIONS)
+def test_engine_errors_arrive_through_the_completion():
+    client = imcore.Client("k", OPTIONS)
     try:
-        with pytest.raises(imcore.ImError) as not_connected:
-            client.send_text(1, "bob", "hi")
-        assert not_connected.value.code == 30001
-        with pytest.raises(imcore.ImError) as too_many:
-            client.history(1, "bob", count=21)
-        assert too_many.value.code == 33003
-        with pytest.raises(imcore.ImError) as no_database:
-            client.conversation_list([1, 3])
-        assert no_database.value.code == 30001, "the user's database opens on the first connect"
-        with pytest.raises(imcore.ImError) as out_of_range:
-            client.search_messages(1, "bob", "hi", count=101)
-        assert out_of_range.value.code == 33003
+        assert code_of(client.send_message, 1, "bob", TEXT) == 30001
+        assert code_of(client.get_history_messages, 1, "bob", 0, 21, 0) == 33003
+        assert code_of(client.get_conversation_list, [1, 3], 10) == 30001, \
+            "the user's database opens on the first connect"
+        assert code_of(client.search_messages, 1, "bob", "hi", 0, 101) == 33003
         assert client.poll(10) is None, "no connection was attempted, so no event"
+    finally:
+        client.close()
+
+
+def test_completions_are_released_once_they_fired():
+    client = imcore.Client("k", OPTIONS)
+    try:
+        for _ in range(50):
+            code_of(client.get_unread_count, 1, "bob")
+        gc.collect()
+        assert imcore._waiting == {}, "every call's state is released when it completes"
     finally:
         client.close()
 
@@ -105,12 +129,11 @@ def main():
     import sys
     import traceback
 
-    library = imcore.load()
     tests = [(name, f) for name, f in globals().items() if name.startswith("test_") and callable(f)]
     passed = failed = 0
     for name, test in tests:
         try:
-            test(library)
+            test()
         except Exception:  # noqa: BLE001 - report every failure and keep going
             failed += 1
             print(f"FAIL {name}")

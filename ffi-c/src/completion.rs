@@ -8,7 +8,7 @@ use std::ffi::{c_char, c_void};
 
 /// Completes an asynchronous call: `code` 0 with the result JSON, or a seed code with
 /// `{"code":…,"message":"…"}` (plus `"failedMessage":{…}` when a failed send stored the
-/// message FAILED, ready for `imcore_resend_message`). `json` is borrowed, valid only during
+/// message FAILED, ready for the `resendMessage` method). `json` is borrowed, valid only during
 /// the call.
 pub type ImcoreCompletion =
     Option<unsafe extern "C" fn(code: i32, json: *const c_char, user_data: *mut c_void)>;
@@ -48,7 +48,7 @@ impl Completion {
     fn post(&self, result: ImResult<String>) {
         let (code, json) = match result {
             Ok(json) => (0, json),
-            Err(e) => (e.code, error_json(&e)),
+            Err(e) => (e.code, e.to_json()),
         };
         let (callback, user_data) = (self.callback, self.user_data);
         let _ = self.jobs.send(Job::Run(Box::new(move || {
@@ -62,44 +62,14 @@ impl Completion {
 impl Drop for Completion {
     fn drop(&mut self) {
         if !self.finished {
-            self.post(Err(ImError::new(
-                code::NOT_INITIALIZED,
-                "the client was destroyed",
-            )));
+            // The one panic policy of every shell: -1 and a log line.
+            let error = if std::thread::panicking() {
+                eprintln!("[imcore Error] internal error: an operation panicked");
+                ImError::new(code::UNKNOWN, "internal error: the operation panicked")
+            } else {
+                ImError::new(code::NOT_INITIALIZED, "the client was destroyed")
+            };
+            self.post(Err(error));
         }
-    }
-}
-
-/// A failure as the completion's JSON: `{"code":…,"message":"…"}`, plus `"failedMessage":{…}`
-/// when a failed send stored the message FAILED.
-fn error_json(e: &ImError) -> String {
-    let mut json = serde_json::json!({ "code": e.code, "message": e.message });
-    if let Some(failed) = &e.failed_message {
-        json["failedMessage"] = serde_json::to_value(failed).expect("messages serialise");
-    }
-    json.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_send_completes_with_the_failed_message() {
-        let plain = ImError::new(30003, "no answer");
-        assert_eq!(
-            error_json(&plain),
-            r#"{"code":30003,"message":"no answer"}"#
-        );
-        let stored: engine::Message = serde_json::from_str(
-            r#"{"conversationType":1,"targetId":"bob","senderUserId":"ann","content":{"content":"hi"},
-                "objectName":"RC:TxtMsg","messageType":"TextMessage","messageId":7,"messageUId":"",
-                "messageDirection":1,"offLineMessage":false,"sentStatus":20,"sentTime":1,
-                "receivedStatus":0,"receivedTime":0}"#,
-        )
-        .unwrap();
-        let json: serde_json::Value =
-            serde_json::from_str(&error_json(&plain.with_failed_message(stored))).unwrap();
-        assert_eq!(json["failedMessage"]["sentStatus"], 20);
     }
 }

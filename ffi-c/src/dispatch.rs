@@ -274,7 +274,7 @@ fn run(inbox: Receiver<Job>, mut router: Router) {
                 recv(inbox) -> job => job.ok(),
                 recv(queue) -> event => {
                     match event {
-                        Ok(event) => router.route(event),
+                        Ok(event) => guarded(|| router.route(event)),
                         // The engine was destroyed: nothing more will come.
                         Err(_) => events = None,
                     }
@@ -285,15 +285,32 @@ fn run(inbox: Receiver<Job>, mut router: Router) {
         };
         match job {
             None | Some(Job::Stop) => break,
-            Some(Job::Run(f)) => f(),
+            Some(Job::Run(f)) => {
+                // Events the engine emitted before an operation finished go first, so that
+                // e.g. `connect` completes after the Connected status event.
+                if let Some(queue) = &events {
+                    while let Ok(event) = queue.try_recv() {
+                        guarded(|| router.route(event));
+                    }
+                }
+                guarded(f);
+            }
             Some(Job::Attach(queue)) => events = Some(queue.receiver().clone()),
-            Some(Job::Wake) => router.release_held(),
+            Some(Job::Wake) => guarded(|| router.release_held()),
         }
     }
     while let Ok(job) = inbox.try_recv() {
         if let Job::Run(f) = job {
-            f();
+            guarded(f);
         }
     }
-    router.finalize_all();
+    guarded(|| router.finalize_all());
+}
+
+/// Runs one step of the dispatcher; a panic inside it is logged and the loop goes on, so that
+/// every later completion still fires exactly once.
+fn guarded(step: impl FnOnce()) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).is_err() {
+        eprintln!("[imcore Error] internal error in the callback dispatcher (caught; going on)");
+    }
 }

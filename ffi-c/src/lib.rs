@@ -1,12 +1,12 @@
 //! The C ABI of imcore: a thin shell over the `imcore` engine crate.
 //!
-//! It only converts: C strings to Rust strings, JSON to core's request types, core results to
-//! JSON, engine events to callbacks on one dispatcher thread, panics to error codes. All IM
+//! It only converts: C strings to the engine's JSON calls (`imcore_call`), results and events
+//! to callbacks on one dispatcher thread, panics to error codes. Every operation and all IM
 //! semantics live in the engine.
 
 #![allow(clippy::missing_safety_doc)] // the safety contract is documented in the header
 
-mod calls;
+mod call;
 mod client;
 mod completion;
 mod dispatch;
@@ -15,11 +15,18 @@ mod strings;
 #[cfg(test)]
 mod tests;
 
-pub use calls::*;
+pub use call::*;
 pub use client::*;
 pub use completion::ImcoreCompletion;
 pub use dispatch::{ImcoreEventCallback, ImcoreFinalizer, ImcoreLogCallback};
 pub use strings::imcore_string_free;
+
+/// Major version of the API this header describes (see `imcore_version()`).
+pub const IMCORE_VERSION_MAJOR: i32 = 0;
+/// Minor version of the API this header describes.
+pub const IMCORE_VERSION_MINOR: i32 = 1;
+/// Patch version of the API this header describes.
+pub const IMCORE_VERSION_PATCH: i32 = 0;
 
 /// Returned when a call was accepted or succeeded.
 pub const IMCORE_OK: i32 = 0;

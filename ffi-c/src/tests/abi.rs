@@ -35,270 +35,227 @@ fn initialised(navi: &str) -> (*mut ImcoreClient, tempfile::TempDir) {
     (client, dir)
 }
 
+/// Calls `method` and waits for its one completion: (code, JSON).
+fn completed(client: *mut ImcoreClient, method: &str, params: &str) -> (i32, String) {
+    let (tx, rx) = mpsc::channel();
+    let accepted = unsafe {
+        imcore_call(
+            client,
+            c(method).as_ptr(),
+            c(params).as_ptr(),
+            Some(on_done),
+            &tx as *const Done as *mut c_void,
+        )
+    };
+    assert_eq!(accepted, 0, "{method} accepted");
+    let answer = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(20)).is_err(),
+        "{method} completes exactly once"
+    );
+    answer
+}
+
+/// Calls the synchronous `method`: (code, JSON).
+fn sync(client: *mut ImcoreClient, method: &str, params: &str) -> (i32, String) {
+    let mut out = null_mut();
+    let code = unsafe { imcore_call_sync(client, c(method).as_ptr(), c(params).as_ptr(), &mut out) };
+    let json = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+    unsafe { imcore_string_free(out) };
+    (code, json)
+}
+
+/// Every method with valid parameters.
+const VALID: &[(&str, &str)] = &[
+    ("connect", r#"{"token":"t"}"#),
+    ("reconnect", "{}"),
+    ("disconnect", "{}"),
+    ("logout", "{}"),
+    ("getConnectionStatus", "{}"),
+    ("getCurrentUserId", "{}"),
+    ("registerMessageType", r#"{"messageType":"AbiValid","objectName":"abi:valid","messageTag":{"isCounted":false,"isPersited":true}}"#),
+    ("sendMessage", r#"{"conversationType":1,"targetId":"bob","message":{"objectName":"RC:TxtMsg","content":{"content":"hi"}}}"#),
+    ("resendMessage", r#"{"messageId":1}"#),
+    ("getHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#),
+    ("getMessage", r#"{"message":"BKNA-0000-0000-0000"}"#),
+    ("insertMessage", r#"{"conversationType":1,"targetId":"bob","message":{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}}"#),
+    ("setMessageContent", r#"{"messageId":1,"content":{"content":"edited"}}"#),
+    ("setMessageReceivedStatus", r#"{"messageId":1,"receivedStatus":1}"#),
+    ("setMessageSentStatus", r#"{"messageId":1,"sentStatus":30}"#),
+    ("deleteMessages", r#"{"messageIds":[1,2]}"#),
+    ("clearHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0}"#),
+    ("getConversationList", r#"{"types":[1,3],"count":10}"#),
+    ("getConversation", r#"{"conversationType":1,"targetId":"bob"}"#),
+    ("removeConversation", r#"{"conversationType":1,"targetId":"bob"}"#),
+    ("clearConversations", "{}"),
+    ("setConversationStatus", r#"{"conversationType":1,"targetId":"bob","status":{"isTop":true}}"#),
+    ("getTotalUnreadCount", "{}"),
+    ("getUnreadCount", r#"{"conversationType":1,"targetId":"bob"}"#),
+    ("getConversationUnreadCount", r#"{"types":[1,3]}"#),
+    ("clearUnreadCount", r#"{"conversationType":1,"targetId":"bob"}"#),
+    ("clearAllUnreadCount", "{}"),
+    ("saveTextMessageDraft", r#"{"conversationType":1,"targetId":"bob","draft":"d"}"#),
+    ("getTextMessageDraft", r#"{"conversationType":1,"targetId":"bob"}"#),
+    ("clearTextMessageDraft", r#"{"conversationType":1,"targetId":"bob"}"#),
+    ("getRemoteHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#),
+    ("getRemoteConversationList", r#"{"count":10}"#),
+    ("deleteRemoteMessages", r#"{"conversationType":1,"targetId":"bob","messages":[{"messageUId":"BKNA-0000-0000-0000","sentTime":1,"messageDirection":1}]}"#),
+    ("clearRemoteHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0}"#),
+    ("searchConversationByContent", r#"{"keyword":"hi","types":[1]}"#),
+    ("searchMessages", r#"{"conversationType":1,"targetId":"bob","keyword":"hi","timestamp":0,"count":10}"#),
+];
+
+/// The method list as the library reports it: (name, kind).
+fn methods() -> Vec<(String, String)> {
+    let mut out = null_mut();
+    assert_eq!(unsafe { imcore_methods(&mut out) }, 0);
+    let json = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+    unsafe { imcore_string_free(out) };
+    let list: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    list.iter()
+        .map(|m| (m["name"].as_str().unwrap().into(), m["kind"].as_str().unwrap().into()))
+        .collect()
+}
+
 #[test]
 fn null_handles_and_arguments_are_33003() {
-    let text = c(r#"{"objectName":"RC:TxtMsg","content":{"content":"hi"}}"#);
+    let (client, _dir) = initialised("http://127.0.0.1:1");
+    let (tx, _rx) = mpsc::channel::<(i32, String)>();
+    let ud = &tx as *const Done as *mut c_void;
+    let method = c("getConversationList");
+    let not_utf8 = [0xffu8, 0xfe, 0];
     unsafe {
         imcore_client_free(null_mut());
         imcore_string_free(null_mut());
-        assert_eq!(
-            imcore_init(null_mut(), c("k").as_ptr(), c("{}").as_ptr()),
-            33003
-        );
-        assert_eq!(
-            imcore_connect(null_mut(), c("t").as_ptr(), Some(on_done), null_mut()),
-            33003
-        );
-        assert_eq!(
-            imcore_send_message(
-                null_mut(),
-                1,
-                c("b").as_ptr(),
-                text.as_ptr(),
-                Some(on_done),
-                null_mut()
-            ),
-            33003
-        );
-        assert_eq!(imcore_disconnect(null_mut()), 33003);
-        assert_eq!(imcore_logout(null_mut()), 33003);
-        let mut status = 0;
-        assert_eq!(imcore_get_connection_status(null_mut(), &mut status), 33003);
+        assert_eq!(imcore_init(null_mut(), c("k").as_ptr(), c("{}").as_ptr()), 33003);
+        assert_eq!(imcore_call(null_mut(), method.as_ptr(), null(), Some(on_done), ud), 33003);
+        assert_eq!(imcore_call(client, null(), null(), Some(on_done), ud), 33003);
+        assert_eq!(imcore_call(client, method.as_ptr(), null(), None, ud), 33003);
+        let bad = not_utf8.as_ptr().cast();
+        assert_eq!(imcore_call(client, bad, null(), Some(on_done), ud), 33003);
+        assert_eq!(imcore_call(client, method.as_ptr(), bad, Some(on_done), ud), 33003);
+        assert_eq!(imcore_call_sync(client, method.as_ptr(), null(), null_mut()), 33003);
+        assert_eq!(imcore_methods(null_mut()), 33003);
         let mut out = null_mut();
         assert_eq!(imcore_poll_event(null_mut(), 0, &mut out), 33003);
-        assert_eq!(
-            imcore_set_event_callback(null_mut(), Some(on_event), null_mut(), None),
-            33003
-        );
+        assert_eq!(imcore_set_event_callback(null_mut(), Some(on_event), null_mut(), None), 33003);
+        imcore_client_free(client);
     }
+    assert!(_rx.try_recv().is_err(), "refused calls never complete");
 }
 
 #[test]
-fn calls_before_init_are_33001_and_bad_init_is_33003() {
+fn every_method_completes_once_with_33001_before_init_and_bad_init_is_33003() {
     let client = imcore_client_new();
-    let text = c(r#"{"objectName":"RC:TxtMsg","content":{"content":"hi"}}"#);
+    let listed = methods();
+    assert_eq!(listed.len(), VALID.len(), "every method has a case here");
+    for (name, kind) in &listed {
+        let params = VALID.iter().find(|(m, _)| m == name).expect("a case").1;
+        let (code, json) = completed(client, name, params);
+        if kind == "global" {
+            continue;
+        }
+        assert_eq!(code, 33001, "{name}: {json}");
+        assert!(json.contains(r#""code":33001"#), "{name}: {json}");
+        if kind == "sync" {
+            assert_eq!(sync(client, name, params).0, 33001, "{name}");
+        }
+    }
+    let mut out = null_mut();
     unsafe {
-        assert_eq!(
-            imcore_connect(client, c("t").as_ptr(), Some(on_done), null_mut()),
-            33001
-        );
-        assert_eq!(
-            imcore_send_message(
-                client,
-                1,
-                c("b").as_ptr(),
-                text.as_ptr(),
-                Some(on_done),
-                null_mut()
-            ),
-            33001
-        );
-        assert_eq!(imcore_disconnect(client), 33001);
-        assert_eq!(
-            imcore_resend_message(client, 1, Some(on_done), null_mut()),
-            33001
-        );
-        let mut status = 0;
-        assert_eq!(imcore_get_connection_status(client, &mut status), 33001);
-        let mut out = null_mut();
         assert_eq!(imcore_poll_event(client, 0, &mut out), 33001);
-
         assert_eq!(imcore_init(client, null_mut(), c("{}").as_ptr()), 33003);
         assert_eq!(imcore_init(client, c("app").as_ptr(), null_mut()), 33003);
-        assert_eq!(
-            imcore_init(client, c("app").as_ptr(), c("{not json").as_ptr()),
-            33003
-        );
+        assert_eq!(imcore_init(client, c("app").as_ptr(), c("{not json").as_ptr()), 33003);
         let not_utf8 = [0xffu8, 0xfe, 0];
-        assert_eq!(
-            imcore_init(client, not_utf8.as_ptr().cast(), c("{}").as_ptr()),
-            33003
-        );
+        assert_eq!(imcore_init(client, not_utf8.as_ptr().cast(), c("{}").as_ptr()), 33003);
         let log_level_9 = c(r#"{"navi":"http://127.0.0.1:1","dbPath":"/tmp/x","logLevel":9}"#);
-        assert_eq!(
-            imcore_init(client, c("app").as_ptr(), log_level_9.as_ptr()),
-            33003
-        );
+        assert_eq!(imcore_init(client, c("app").as_ptr(), log_level_9.as_ptr()), 33003);
         imcore_client_free(client);
     }
 }
 
 #[test]
-fn bad_arguments_after_init() {
+fn every_method_with_valid_parameters_needs_the_user_database_or_a_connection() {
     let (client, _dir) = initialised("http://127.0.0.1:1");
-    let text = c(r#"{"objectName":"RC:TxtMsg","content":{"content":"hi"}}"#);
-    let (tx, rx) = mpsc::channel::<(i32, String)>();
-    let ud = &tx as *const Done as *mut c_void;
-    unsafe {
-        assert_eq!(
-            imcore_init(
-                client,
-                c("app").as_ptr(),
-                c(r#"{"navi":"http://x","dbPath":"/tmp"}"#).as_ptr()
-            ),
-            33003
-        );
-        assert_eq!(
-            imcore_send_message(client, 2, c("b").as_ptr(), text.as_ptr(), Some(on_done), ud),
-            33003,
-            "unknown type"
-        );
-        assert_eq!(
-            imcore_send_message(client, 1, null_mut(), text.as_ptr(), Some(on_done), ud),
-            33003
-        );
-        assert_eq!(
-            imcore_send_message(
-                client,
-                1,
-                c("b").as_ptr(),
-                c("[]").as_ptr(),
-                Some(on_done),
-                ud
-            ),
-            33003
-        );
-        assert_eq!(
-            imcore_send_message(
-                client,
-                1,
-                c("b").as_ptr(),
-                c("{").as_ptr(),
-                Some(on_done),
-                ud
-            ),
-            33003
-        );
-        let unknown = c(r#"{"objectName":"RC:Nope","content":{}}"#);
-        assert_eq!(
-            imcore_send_message(
-                client,
-                1,
-                c("b").as_ptr(),
-                unknown.as_ptr(),
-                Some(on_done),
-                ud
-            ),
-            33003
-        );
-        assert_eq!(
-            imcore_send_message(client, 1, c("b").as_ptr(), text.as_ptr(), None, ud),
-            33003,
-            "NULL completion"
-        );
-        assert_eq!(
-            imcore_get_history_messages(
-                client,
-                1,
-                c("b").as_ptr(),
-                0,
-                5,
-                7,
-                null(),
-                Some(on_done),
-                ud
-            ),
-            33003
-        );
-        assert_eq!(
-            imcore_get_history_messages(
-                client,
-                1,
-                c("b").as_ptr(),
-                0,
-                -1,
-                0,
-                null(),
-                Some(on_done),
-                ud
-            ),
-            33003
-        );
-        assert!(rx.try_recv().is_err(), "refused calls never complete");
-
-        // Accepted calls complete exactly once with the engine's code.
-        assert_eq!(
-            imcore_send_message(client, 1, c("b").as_ptr(), text.as_ptr(), Some(on_done), ud),
-            0
-        );
-        assert_eq!(
-            rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
-            30001,
-            "not connected"
-        );
-        let big = c(&format!(
-            r#"{{"objectName":"RC:TxtMsg","content":{{"content":"{}"}}}}"#,
-            "x".repeat(128 * 1024)
-        ));
-        assert_eq!(
-            imcore_send_message(client, 1, c("b").as_ptr(), big.as_ptr(), Some(on_done), ud),
-            0
-        );
-        let (code, json) = rx.recv_timeout(Duration::from_secs(5)).unwrap();
-        assert_eq!(code, 30016);
-        assert!(json.contains("\"code\":30016"), "{json}");
-        assert_eq!(
-            imcore_resend_message(client, 1, None, ud),
-            33003,
-            "NULL completion"
-        );
-        assert_eq!(imcore_resend_message(client, 1, Some(on_done), ud), 0);
-        assert_eq!(
-            rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
-            30001,
-            "resend needs a connection"
-        );
-        assert_eq!(
-            imcore_get_history_messages(
-                client,
-                1,
-                c("b").as_ptr(),
-                0,
-                21,
-                0,
-                null(),
-                Some(on_done),
-                ud
-            ),
-            0
-        );
-        assert_eq!(
-            rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
-            33003,
-            "count over 20"
-        );
-        let empty = c("");
-        assert_eq!(
-            imcore_get_history_messages(
-                client,
-                1,
-                c("b").as_ptr(),
-                0,
-                5,
-                0,
-                empty.as_ptr(),
-                Some(on_done),
-                ud
-            ),
-            0
-        );
-        assert_eq!(
-            rx.recv_timeout(Duration::from_secs(5)).unwrap().0,
-            33003,
-            "empty objectName filter"
-        );
-        assert_eq!(
-            imcore_connect(client, c("t").as_ptr(), Some(on_done), ud),
-            0
-        );
-        let (code, _) = rx.recv_timeout(Duration::from_secs(15)).unwrap();
-        assert!(code >= 30000, "navi unreachable: {code}");
-        assert!(
-            rx.recv_timeout(Duration::from_millis(200)).is_err(),
-            "each completion fires once"
-        );
-        imcore_client_free(client);
+    for (name, params) in VALID {
+        let (code, json) = completed(client, name, params);
+        let expected = match *name {
+            // Nothing listens on the navigation port (reconnect retries the failed connect).
+            "connect" | "reconnect" => 30007,
+            "registerMessageType" | "disconnect" | "logout" => 0,
+            "getConnectionStatus" => {
+                assert_eq!(json, "2", "disconnected");
+                0
+            }
+            "getCurrentUserId" => {
+                assert_eq!(json, "null");
+                0
+            }
+            _ => 30001,
+        };
+        assert_eq!(code, expected, "{name}: {json}");
     }
+    unsafe { imcore_client_free(client) };
+}
+
+#[test]
+#[rustfmt::skip]
+fn bad_parameters_complete_with_33003() {
+    let (client, _dir) = initialised("http://127.0.0.1:1");
+    let insert = |direction: &str| format!(
+        r#"{{"conversationType":1,"targetId":"bob","message":{{"senderUserId":"bob","messageDirection":{direction},"objectName":"RC:TxtMsg","content":{{"content":"x"}}}}}}"#
+    );
+    let hundred_and_one = format!(r#"{{"messageIds":[{}]}}"#, vec!["1"; 101].join(","));
+    let bad: Vec<(&str, String)> = [
+        ("nope", "{}"),
+        ("getConversationList", "{"),
+        ("getConversationList", "[]"),
+        ("getConversationList", r#"{"types":[2],"count":10}"#),
+        ("getConversationList", r#"{"types":["1"],"count":10}"#),
+        ("getConversationList", r#"{"count":-1}"#),
+        ("getConversationList", r#"{"count":0}"#),
+        ("getConversationList", r#"{"count":10,"bogus":1}"#),
+        ("getConversationUnreadCount", "{}"),
+        ("getRemoteConversationList", r#"{"count":1001}"#),
+        ("getConversation", r#"{"conversationType":2,"targetId":"bob"}"#),
+        ("getConversation", r#"{"conversationType":1}"#),
+        ("getConversation", r#"{"conversationType":1,"targetId":""}"#),
+        ("clearHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":-1}"#),
+        ("setConversationStatus", r#"{"conversationType":1,"targetId":"bob","status":{}}"#),
+        ("setConversationStatus", r#"{"conversationType":1,"targetId":"bob","status":{"pinned":true}}"#),
+        ("setConversationStatus", r#"{"conversationType":1,"targetId":"bob","status":{"notificationStatus":3}}"#),
+        ("getMessage", r#"{"message":null}"#),
+        ("getMessage", r#"{"message":""}"#),
+        ("getMessage", r#"{"message":1.5}"#),
+        ("getMessage", r#"{"message":[1]}"#),
+        ("setMessageContent", r#"{"messageId":1,"content":[]}"#),
+        ("setMessageSentStatus", r#"{"messageId":1,"sentStatus":31}"#),
+        ("setMessageReceivedStatus", r#"{"messageId":1,"receivedStatus":256}"#),
+        ("deleteMessages", r#"{"messageIds":[]}"#),
+        ("deleteRemoteMessages", r#"{"conversationType":1,"targetId":"bob","messages":[]}"#),
+        ("deleteRemoteMessages", r#"{"conversationType":1,"targetId":"bob","messages":[{"messageUId":"x"}]}"#),
+        ("searchMessages", r#"{"conversationType":1,"targetId":"bob","keyword":"   ","timestamp":0,"count":10}"#),
+        ("searchMessages", r#"{"conversationType":1,"targetId":"bob","keyword":"hi","timestamp":0,"count":101}"#),
+        ("getRemoteHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":2}"#),
+        ("sendMessage", r#"{"conversationType":1,"targetId":"bob","message":{"objectName":"RC:Nope","content":{}}}"#),
+        ("sendMessage", r#"{"conversationType":1,"targetId":"bob","message":{"objectName":"RC:TxtMsg","content":{"content":5}}}"#),
+    ]
+    .into_iter()
+    .map(|(m, p)| (m, p.to_owned()))
+    .chain([
+        ("insertMessage", insert("3")),
+        ("insertMessage", insert("\"2\"")),
+        ("deleteMessages", hundred_and_one),
+    ])
+    .collect();
+    for (method, params) in &bad {
+        assert_eq!(completed(client, method, params).0, 33003, "{method} {params}");
+    }
+    // An asynchronous method is not answered synchronously.
+    let (code, json) = sync(client, "getConversationList", r#"{"count":1}"#);
+    assert_eq!(code, 33003, "{json}");
+    unsafe { imcore_client_free(client) };
 }
 
 #[test]
@@ -306,16 +263,11 @@ fn polling_times_out_and_is_refused_while_a_callback_is_set() {
     let (client, _dir) = initialised("http://127.0.0.1:1");
     unsafe {
         let mut out: *mut c_char = null_mut();
-        let mut status = -1;
-        assert_eq!(imcore_get_connection_status(client, &mut status), 0);
-        assert_eq!(status, 2, "disconnected");
+        assert_eq!(sync(client, "getConnectionStatus", ""), (0, "2".into()), "disconnected");
         assert_eq!(imcore_poll_event(client, 10, &mut out), IMCORE_POLL_TIMEOUT);
         assert!(out.is_null());
         assert_eq!(imcore_poll_event(client, 10, null_mut()), 33003);
-        assert_eq!(
-            imcore_set_event_callback(client, Some(on_event), null_mut(), None),
-            0
-        );
+        assert_eq!(imcore_set_event_callback(client, Some(on_event), null_mut(), None), 0);
         assert_eq!(imcore_poll_event(client, 10, &mut out), 33003);
         assert_eq!(imcore_set_event_callback(client, None, null_mut(), None), 0);
         assert_eq!(imcore_poll_event(client, 10, &mut out), IMCORE_POLL_TIMEOUT);
@@ -328,15 +280,14 @@ fn poll_hands_out_events_as_owned_json() {
     let (client, _dir) = initialised("http://127.0.0.1:1");
     let (tx, rx) = mpsc::channel::<(i32, String)>();
     unsafe {
-        assert_eq!(
-            imcore_connect(
-                client,
-                c("t").as_ptr(),
-                Some(on_done),
-                &tx as *const Done as *mut c_void
-            ),
-            0
+        let accepted = imcore_call(
+            client,
+            c("connect").as_ptr(),
+            c(r#"{"token":"t"}"#).as_ptr(),
+            Some(on_done),
+            &tx as *const Done as *mut c_void,
         );
+        assert_eq!(accepted, 0);
         let mut out: *mut c_char = null_mut();
         assert_eq!(imcore_poll_event(client, 5_000, &mut out), 0);
         let json = CStr::from_ptr(out).to_str().unwrap().to_owned();
@@ -360,19 +311,15 @@ fn free_cancels_pending_calls_once_then_finalizes() {
     let (client, _dir) = initialised(&format!("http://{}", silent.local_addr().unwrap()));
     let (tx, rx) = mpsc::channel::<(i32, String)>();
     unsafe {
-        assert_eq!(
-            imcore_set_event_callback(client, Some(on_event), null_mut(), Some(finalize)),
-            0
+        assert_eq!(imcore_set_event_callback(client, Some(on_event), null_mut(), Some(finalize)), 0);
+        let accepted = imcore_call(
+            client,
+            c("connect").as_ptr(),
+            c(r#"{"token":"t"}"#).as_ptr(),
+            Some(on_done),
+            &tx as *const Done as *mut c_void,
         );
-        assert_eq!(
-            imcore_connect(
-                client,
-                c("t").as_ptr(),
-                Some(on_done),
-                &tx as *const Done as *mut c_void
-            ),
-            0
-        );
+        assert_eq!(accepted, 0);
         std::thread::sleep(Duration::from_millis(100));
         assert!(rx.try_recv().is_err());
         imcore_client_free(client);
@@ -396,12 +343,9 @@ struct Reentrant {
 
 unsafe extern "C" fn free_from_callback(code: i32, _: *const c_char, user_data: *mut c_void) {
     let state = unsafe { &*(user_data as *const Reentrant) };
-    let mut status = 0;
     // Calling back into the library from a callback works, and so does freeing the client.
-    unsafe {
-        assert_eq!(imcore_get_connection_status(state.client, &mut status), 0);
-        imcore_client_free(state.client);
-    }
+    assert_eq!(sync(state.client, "getConnectionStatus", "").0, 0);
+    unsafe { imcore_client_free(state.client) };
     state.done.send((code, String::new())).unwrap();
 }
 
@@ -410,251 +354,48 @@ fn free_from_inside_a_callback_does_not_deadlock() {
     let (client, _dir) = initialised("http://127.0.0.1:1");
     let (tx, rx) = mpsc::channel();
     let state = Box::new(Reentrant { client, done: tx });
-    let text = c(r#"{"objectName":"RC:TxtMsg","content":{"content":"hi"}}"#);
+    let send = c(VALID.iter().find(|(m, _)| *m == "sendMessage").unwrap().1);
     unsafe {
         let ud = &*state as *const Reentrant as *mut c_void;
-        assert_eq!(
-            imcore_send_message(
-                client,
-                1,
-                c("b").as_ptr(),
-                text.as_ptr(),
-                Some(free_from_callback),
-                ud
-            ),
-            0
+        let accepted = imcore_call(
+            client,
+            c("sendMessage").as_ptr(),
+            send.as_ptr(),
+            Some(free_from_callback),
+            ud,
         );
+        assert_eq!(accepted, 0);
     }
     assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap().0, 30001);
     std::thread::sleep(Duration::from_millis(100));
     drop(state);
 }
 
-/// A C string that lives as long as the test process (for tables of calls).
-fn leaked(s: &str) -> *const c_char {
-    Box::leak(c(s).into_boxed_c_str()).as_ptr()
-}
-
-/// A call with valid arguments, as C would make it.
-type Call = Box<dyn Fn(*mut ImcoreClient, ImcoreCompletion, *mut c_void) -> i32>;
-
-/// Every conversation, unread, local message, search and remote call, with valid arguments.
-#[rustfmt::skip]
-fn calls() -> Vec<(&'static str, Call)> {
-    let bob = leaked("bob");
-    let types = leaked("[1,3]");
-    let status = leaked(r#"{"isTop":true}"#);
-    let insert = leaked(r#"{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}"#);
-    let content = leaked(r#"{"content":"edited"}"#);
-    let uid = leaked(r#""BKNA-0000-0000-0000""#);
-    let keyword = leaked("hi");
-    let remote = leaked(r#"[{"messageUId":"BKNA-0000-0000-0000","sentTime":1,"messageDirection":1}]"#);
-    let ids: &'static [i64] = &[1, 2];
-    vec![
-        ("get_conversation_list", Box::new(move |h, cb, ud| unsafe { imcore_get_conversation_list(h, types, 10, cb, ud) })),
-        ("get_conversation", Box::new(move |h, cb, ud| unsafe { imcore_get_conversation(h, 1, bob, cb, ud) })),
-        ("remove_conversation", Box::new(move |h, cb, ud| unsafe { imcore_remove_conversation(h, 1, bob, cb, ud) })),
-        ("clear_conversations", Box::new(move |h, cb, ud| unsafe { imcore_clear_conversations(h, null(), cb, ud) })),
-        ("set_conversation_status", Box::new(move |h, cb, ud| unsafe { imcore_set_conversation_status(h, 1, bob, status, cb, ud) })),
-        ("get_total_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_get_total_unread_count(h, null(), false, cb, ud) })),
-        ("get_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_get_unread_count(h, 1, bob, cb, ud) })),
-        ("get_conversation_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_get_conversation_unread_count(h, types, cb, ud) })),
-        ("clear_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_clear_unread_count(h, 1, bob, cb, ud) })),
-        ("clear_all_unread_count", Box::new(move |h, cb, ud| unsafe { imcore_clear_all_unread_count(h, cb, ud) })),
-        ("get_message", Box::new(move |h, cb, ud| unsafe { imcore_get_message(h, uid, cb, ud) })),
-        ("insert_message", Box::new(move |h, cb, ud| unsafe { imcore_insert_message(h, 1, bob, insert, cb, ud) })),
-        ("set_message_content", Box::new(move |h, cb, ud| unsafe { imcore_set_message_content(h, 1, content, cb, ud) })),
-        ("set_message_received_status", Box::new(move |h, cb, ud| unsafe { imcore_set_message_received_status(h, 1, 1, cb, ud) })),
-        ("set_message_sent_status", Box::new(move |h, cb, ud| unsafe { imcore_set_message_sent_status(h, 1, 30, cb, ud) })),
-        ("delete_messages", Box::new(move |h, cb, ud| unsafe { imcore_delete_messages(h, ids.as_ptr(), ids.len(), cb, ud) })),
-        ("clear_history_messages", Box::new(move |h, cb, ud| unsafe { imcore_clear_history_messages(h, 1, bob, 0, cb, ud) })),
-        ("search_conversation_by_content", Box::new(move |h, cb, ud| unsafe { imcore_search_conversation_by_content(h, keyword, types, cb, ud) })),
-        ("search_messages", Box::new(move |h, cb, ud| unsafe { imcore_search_messages(h, 1, bob, keyword, 0, 10, cb, ud) })),
-        ("get_remote_history_messages", Box::new(move |h, cb, ud| unsafe { imcore_get_remote_history_messages(h, 1, bob, 0, 10, 0, cb, ud) })),
-        ("get_remote_conversation_list", Box::new(move |h, cb, ud| unsafe { imcore_get_remote_conversation_list(h, 10, cb, ud) })),
-        ("delete_remote_messages", Box::new(move |h, cb, ud| unsafe { imcore_delete_remote_messages(h, 1, bob, remote, cb, ud) })),
-        ("clear_remote_history_messages", Box::new(move |h, cb, ud| unsafe { imcore_clear_remote_history_messages(h, 1, bob, 0, cb, ud) })),
-    ]
-}
-
 #[test]
-fn every_conversation_and_message_call_checks_handle_init_and_completion() {
-    let mut client = imcore_client_new();
-    for (name, call) in calls() {
-        assert_eq!(
-            call(null_mut(), Some(on_done), null_mut()),
-            33003,
-            "{name}: NULL handle"
+fn register_message_type_needs_no_client_and_refuses_bad_ones_with_33003() {
+    let register = |message_type: &str, object_name: &str, fields: &str| {
+        let params = format!(
+            r#"{{"messageType":"{message_type}","objectName":"{object_name}","messageTag":{{"isCounted":true,"isPersited":true}}{fields}}}"#
         );
-        assert_eq!(
-            call(client, Some(on_done), null_mut()),
-            33001,
-            "{name}: before init"
-        );
+        sync(null_mut(), "registerMessageType", &params).0
+    };
+    assert_eq!(register("AbiPerson", "abi:person", r#","searchProps":["name","age"]"#), 0);
+    assert_eq!(register("AbiPoke", "abi:poke", ""), 0);
+    let kind = engine::message_types::by_object_name("abi:person").unwrap();
+    assert_eq!(
+        (kind.message_type, kind.search_fields),
+        ("AbiPerson", &["name", "age"][..])
+    );
+    for (message_type, object_name, fields) in [
+        ("AbiBad", "RC:Bad", ""),
+        ("AbiBad", "", ""),
+        ("TextMessage", "abi:bad", ""),
+        ("AbiBad", "abi:bad", r#","searchProps":"name""#),
+        ("AbiBad", "abi:bad", r#","searchProps":[1]"#),
+    ] {
+        assert_eq!(register(message_type, object_name, fields), 33003, "{object_name}");
     }
-    unsafe { imcore_client_free(client) };
-    let _dir;
-    (client, _dir) = initialised("http://127.0.0.1:1");
-    let (tx, rx) = mpsc::channel::<(i32, String)>();
-    let ud = &tx as *const Done as *mut c_void;
-    for (name, call) in calls() {
-        assert_eq!(call(client, None, ud), 33003, "{name}: NULL completion");
-        assert_eq!(call(client, Some(on_done), ud), 0, "{name}: accepted");
-        let (code, json) = rx.recv_timeout(Duration::from_secs(5)).unwrap();
-        assert_eq!(
-            code, 30001,
-            "{name}: the user's database is not open yet: {json}"
-        );
-        assert!(json.contains(r#""code":30001"#), "{name}: {json}");
-        assert!(
-            rx.recv_timeout(Duration::from_millis(50)).is_err(),
-            "{name}: completes exactly once"
-        );
-    }
-    unsafe { imcore_client_free(client) };
-}
-
-#[test]
-#[rustfmt::skip]
-fn conversation_and_message_calls_refuse_bad_arguments() {
-    let (client, _dir) = initialised("http://127.0.0.1:1");
-    let (tx, rx) = mpsc::channel::<(i32, String)>();
-    let (cb, ud) = (Some(on_done as unsafe extern "C" fn(_, _, _)), &tx as *const Done as *mut c_void);
-    let bob = c("bob");
-    let b = bob.as_ptr();
-    let insert = |direction: &str| c(&format!(
-        r#"{{"senderUserId":"bob","messageDirection":{direction},"objectName":"RC:TxtMsg","content":{{"content":"x"}}}}"#
-    ));
-    unsafe {
-        // Conversation types: unknown numbers, NULL or empty targets, malformed type lists.
-        for types in ["[2]", "[1,", "{}", r#"["1"]"#, "1"] {
-            let types = c(types);
-            assert_eq!(imcore_get_conversation_list(client, types.as_ptr(), 10, cb, ud), 33003, "{types:?}");
-            assert_eq!(imcore_clear_conversations(client, types.as_ptr(), cb, ud), 33003);
-            assert_eq!(imcore_get_total_unread_count(client, types.as_ptr(), true, cb, ud), 33003);
-            assert_eq!(imcore_get_conversation_unread_count(client, types.as_ptr(), cb, ud), 33003);
-            assert_eq!(imcore_search_conversation_by_content(client, c("hi").as_ptr(), types.as_ptr(), cb, ud), 33003);
-        }
-        assert_eq!(imcore_get_conversation_unread_count(client, null(), cb, ud), 33003, "types required");
-        assert_eq!(imcore_get_conversation_list(client, null(), -1, cb, ud), 33003, "negative count");
-        assert_eq!(imcore_get_remote_conversation_list(client, -5, cb, ud), 33003);
-        for kind in [0, 2, 5] {
-            assert_eq!(imcore_get_conversation(client, kind, b, cb, ud), 33003);
-            assert_eq!(imcore_remove_conversation(client, kind, b, cb, ud), 33003);
-            assert_eq!(imcore_get_unread_count(client, kind, b, cb, ud), 33003);
-            assert_eq!(imcore_clear_unread_count(client, kind, b, cb, ud), 33003);
-            assert_eq!(imcore_clear_history_messages(client, kind, b, 0, cb, ud), 33003);
-            assert_eq!(imcore_clear_remote_history_messages(client, kind, b, 0, cb, ud), 33003);
-        }
-        assert_eq!(imcore_get_conversation(client, 1, null(), cb, ud), 33003);
-        assert_eq!(imcore_remove_conversation(client, 1, null(), cb, ud), 33003);
-        assert_eq!(imcore_get_unread_count(client, 1, null(), cb, ud), 33003);
-        assert_eq!(imcore_clear_unread_count(client, 1, null(), cb, ud), 33003);
-        assert_eq!(imcore_clear_history_messages(client, 1, null(), 0, cb, ud), 33003);
-        assert_eq!(imcore_search_messages(client, 1, null(), c("hi").as_ptr(), 0, 10, cb, ud), 33003);
-        assert_eq!(imcore_search_messages(client, 1, b, null(), 0, 10, cb, ud), 33003);
-        assert_eq!(imcore_search_messages(client, 1, b, c("hi").as_ptr(), 0, -1, cb, ud), 33003);
-        assert_eq!(imcore_search_conversation_by_content(client, null(), null(), cb, ud), 33003);
-        assert_eq!(imcore_get_remote_history_messages(client, 1, b, 0, 10, 2, cb, ud), 33003, "order");
-        assert_eq!(imcore_get_remote_history_messages(client, 1, b, 0, -1, 0, cb, ud), 33003);
-        assert_eq!(imcore_get_remote_history_messages(client, 1, null(), 0, 10, 0, cb, ud), 33003);
-
-        // JSON objects core parses: status items, inserted messages, message refs, remote refs.
-        for status in ["{}", "[]", "{", r#"{"pinned":true}"#, r#"{"notificationStatus":3}"#] {
-            assert_eq!(imcore_set_conversation_status(client, 1, b, c(status).as_ptr(), cb, ud), 33003, "{status}");
-        }
-        assert_eq!(imcore_set_conversation_status(client, 1, b, null(), cb, ud), 33003);
-        for message in [insert("3"), insert("\"2\""), c("{"), c("[]")] {
-            assert_eq!(imcore_insert_message(client, 1, b, message.as_ptr(), cb, ud), 33003, "{message:?}");
-        }
-        assert_eq!(imcore_insert_message(client, 1, b, null(), cb, ud), 33003);
-        assert_eq!(imcore_insert_message(client, 9, b, insert("2").as_ptr(), cb, ud), 33003);
-        for which in ["null", r#""""#, "1.5", "{", "[1]", "true"] {
-            assert_eq!(imcore_get_message(client, c(which).as_ptr(), cb, ud), 33003, "{which}");
-        }
-        assert_eq!(imcore_get_message(client, null(), cb, ud), 33003);
-        for refs in ["[]", "{}", "[{}]", r#"[{"messageUId":"","sentTime":1,"messageDirection":1}]"#,
-                     r#"[{"messageUId":"U","sentTime":1,"messageDirection":1,"x":1}]"#, "["] {
-            assert_eq!(imcore_delete_remote_messages(client, 1, b, c(refs).as_ptr(), cb, ud), 33003, "{refs}");
-        }
-        assert_eq!(imcore_delete_remote_messages(client, 1, b, null(), cb, ud), 33003);
-
-        // Message ids and statuses.
-        assert_eq!(imcore_set_message_content(client, 1, null(), cb, ud), 33003);
-        assert_eq!(imcore_set_message_sent_status(client, 1, 31, cb, ud), 33003, "unknown sent status");
-        assert_eq!(imcore_delete_messages(client, null(), 3, cb, ud), 33003, "NULL ids");
-        let ids = [0i64; 2];
-        let misaligned = (ids.as_ptr() as *const u8).wrapping_add(1) as *const i64;
-        assert_eq!(imcore_delete_messages(client, misaligned, 1, cb, ud), 33003);
-        assert_eq!(imcore_delete_messages(client, ids.as_ptr(), usize::MAX, cb, ud), 33003);
-        assert!(rx.try_recv().is_err(), "refused calls never complete");
-
-        // Ranges are core's: those calls are accepted and complete once with 33003.
-        let hundred_and_one = [1i64; 101];
-        let spaces = c("   ");
-        let content_array = c("[]");
-        let range_checked: [(&str, i32); 9] = [
-            ("count 0", imcore_get_conversation_list(client, null(), 0, cb, ud)),
-            ("count 1001", imcore_get_remote_conversation_list(client, 1001, cb, ud)),
-            ("101 ids", imcore_delete_messages(client, hundred_and_one.as_ptr(), 101, cb, ud)),
-            ("no ids", imcore_delete_messages(client, null(), 0, cb, ud)),
-            ("received status 256", imcore_set_message_received_status(client, 1, 256, cb, ud)),
-            ("content not an object", imcore_set_message_content(client, 1, content_array.as_ptr(), cb, ud)),
-            ("keyword of spaces", imcore_search_messages(client, 1, b, spaces.as_ptr(), 0, 10, cb, ud)),
-            ("search count 101", imcore_search_messages(client, 1, b, c("hi").as_ptr(), 0, 101, cb, ud)),
-            ("negative timestamp", imcore_clear_history_messages(client, 1, b, -1, cb, ud)),
-        ];
-        for (what, accepted) in range_checked {
-            assert_eq!(accepted, 0, "{what}");
-            assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap().0, 33003, "{what}");
-        }
-        assert!(rx.recv_timeout(Duration::from_millis(100)).is_err(), "each completes once");
-        imcore_client_free(client);
-    }
-}
-
-#[test]
-fn register_message_type_takes_a_tag_and_fields_and_refuses_bad_ones_with_33003() {
-    let fields = c(r#"["name","age"]"#);
-    let (not_json, not_strings) = (c("{"), c("[1]"));
-    unsafe {
-        let register = |message_type: &str, object_name: &str, fields: *const c_char| {
-            imcore_register_message_type(
-                c(message_type).as_ptr(),
-                c(object_name).as_ptr(),
-                true,
-                true,
-                fields,
-            )
-        };
-        assert_eq!(register("AbiPerson", "abi:person", fields.as_ptr()), 0);
-        assert_eq!(register("AbiPoke", "abi:poke", null()), 0);
-        let kind = engine::message_types::by_object_name("abi:person").unwrap();
-        assert_eq!(
-            (kind.message_type, kind.search_fields),
-            ("AbiPerson", &["name", "age"][..])
-        );
-        for (message_type, object_name, fields) in [
-            ("AbiBad", "RC:Bad", null()),
-            ("AbiBad", "", null()),
-            ("TextMessage", "abi:bad", null()),
-            ("AbiBad", "abi:bad", not_json.as_ptr()),
-            ("AbiBad", "abi:bad", not_strings.as_ptr()),
-        ] {
-            assert_eq!(
-                register(message_type, object_name, fields),
-                33003,
-                "{object_name}"
-            );
-        }
-        assert!(engine::message_types::by_object_name("abi:bad").is_none());
-        assert_eq!(
-            imcore_register_message_type(null(), c("abi:x").as_ptr(), false, false, null()),
-            33003
-        );
-        assert_eq!(
-            imcore_register_message_type(c("AbiX").as_ptr(), null(), false, false, null()),
-            33003
-        );
-    }
+    assert!(engine::message_types::by_object_name("abi:bad").is_none());
+    let (code, json) = sync(null_mut(), "getConnectionStatus", "");
+    assert_eq!(code, 33001, "only global methods work without a client: {json}");
 }

@@ -49,9 +49,9 @@ fn log_callback_alone_gets_log_lines_and_polling_gets_the_rest() {
         init_logging_to_host(client, &dir);
         let line = rx.recv_timeout(Duration::from_secs(5)).expect("a log line");
         assert!(line.contains("initialised"), "{line}");
-        let token = CString::new("t").unwrap();
+        let (method, token) = (c"connect", c"{\"token\":\"t\"}");
         assert_eq!(
-            imcore_connect(client, token.as_ptr(), Some(on_done), null_mut()),
+            imcore_call(client, method.as_ptr(), token.as_ptr(), Some(on_done), null_mut()),
             0
         );
         let mut out: *mut c_char = null_mut();
