@@ -97,6 +97,18 @@ pub async fn run(conversations: usize, messages: usize, iterations: usize) {
         })
         .await,
     );
+    // The same page through the one request API the shells use: JSON in, JSON out.
+    let params = serde_json::json!({
+        "conversationType": 1, "targetId": BIG, "timestamp": middle, "count": 20, "order": 0,
+    })
+    .to_string();
+    let (_, mut through_call, _) = measure("history_page_call", iterations, || async {
+        match im.call("getHistoryMessages", imcore::Params::Json(&params)) {
+            imcore::Outcome::Pending(page) => page.await.expect("history").len(),
+            imcore::Outcome::Done(answer) => answer.expect("history").len(),
+        }
+    })
+    .await;
     drop(client);
 
     let mut line = serde_json::json!({
@@ -120,6 +132,10 @@ pub async fn run(conversations: usize, messages: usize, iterations: usize) {
         line[format!("{name}_baseline_p50_us")] = b50.round().into();
         line[format!("ratio_{name}")] = ((p50 / b50 * 100.0).round() / 100.0).into();
     }
+    let call_p50 = percentile_us(&mut through_call, 50.0);
+    line["history_page_call_p50_us"] = call_p50.round().into();
+    let direct_p50 = line["history_page_p50_us"].as_f64().unwrap_or(0.0);
+    line["call_overhead_p50_us"] = (call_p50 - direct_p50).round().into();
     println!("{line}");
 }
 

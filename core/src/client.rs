@@ -38,8 +38,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use ts_rs::TS;
 
-/// Largest history page (seed: 1–20).
-pub const MAX_HISTORY_COUNT: usize = 20;
+pub use improto::limits::MAX_HISTORY_COUNT;
 
 /// One page of history (seed: `onSuccess(list, hasMsg)`).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -73,8 +72,8 @@ impl ImClient {
 
     /// Initialises the client for `app_key` (seed `init`); allowed once per client.
     pub fn init(&self, app_key: &str, options: InitOptions) -> ImResult<()> {
-        if app_key.is_empty() || app_key.len() > 64 {
-            return Err(ImError::invalid("appKey must be 1–64 characters"));
+        if app_key.is_empty() || app_key.len() > improto::limits::MAX_APP_KEY_BYTES {
+            return Err(ImError::invalid("appKey must be 1–64 bytes"));
         }
         options.validate()?;
         let mut running = self.lock();
@@ -151,7 +150,7 @@ impl ImClient {
     /// 33006 while another connect is running.
     pub async fn connect(&self, token: &str) -> ImResult<String> {
         let engine = self.engine()?;
-        if token.is_empty() || token.len() > 1024 {
+        if token.is_empty() || token.len() > improto::limits::MAX_TOKEN_BYTES {
             return Err(ImError::invalid("token must be 1–1024 bytes"));
         }
         let first = engine.start(token.to_owned())?;

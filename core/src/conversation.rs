@@ -6,8 +6,7 @@ use crate::message::Message;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Largest `count` of a conversation list.
-pub const MAX_CONVERSATION_COUNT: usize = 1000;
+pub use improto::limits::MAX_CONVERSATION_COUNT;
 
 /// One entry of the conversation list, from the local database.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -285,8 +285,8 @@ fn fatal_status(code: i32) -> Option<ConnectionStatus> {
     match code {
         code::APP_KEY_REJECTED => Some(ConnectionStatus::AppKeyIncorrect),
         code::TOKEN_INCORRECT | code::TOKEN_EXPIRED => Some(ConnectionStatus::TokenIncorrect),
-        6 => Some(ConnectionStatus::KickedOfflineByOtherClient),
-        9 => Some(ConnectionStatus::UserBlocked),
+        code::KICKED_OFFLINE_BY_OTHER_CLIENT => Some(ConnectionStatus::KickedOfflineByOtherClient),
+        code::USER_BLOCKED => Some(ConnectionStatus::UserBlocked),
         _ => None,
     }
 }

@@ -1,17 +1,19 @@
 //! The seed's enumerations, with the seed's numbers.
 
-use crate::error::{ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
+use improto::kinds::{conversation_type, history_order, notification_status};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Declares an enum whose values are seed numbers: `i32` conversions both ways (an unknown
 /// number is a 33003 parameter error) and serde as that number.
 macro_rules! seed_enum {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)+ }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident = $value:expr,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
         #[serde(into = "i32", try_from = "i32")]
         #[ts(type = "number")]
+        #[repr(i32)]
         pub enum $name {
             $($(#[$vmeta])* $variant = $value,)+
         }
@@ -20,10 +22,10 @@ macro_rules! seed_enum {
             type Error = ImError;
 
             fn try_from(value: i32) -> ImResult<Self> {
-                match value {
-                    $($value => Ok(Self::$variant),)+
-                    other => Err(ImError::invalid(format!(concat!("unknown ", $what, " {}"), other))),
-                }
+                $(if value == $value {
+                    return Ok(Self::$variant);
+                })+
+                Err(ImError::invalid(format!(concat!("unknown ", $what, " {}"), value)))
             }
         }
 
@@ -39,13 +41,13 @@ seed_enum! {
     /// Kind of conversation (seed §6.1).
     ConversationType, "conversation type" {
         /// One-to-one chat.
-        Private = 1,
+        Private = conversation_type::PRIVATE,
         /// Group chat.
-        Group = 3,
+        Group = conversation_type::GROUP,
         /// Chatroom.
-        Chatroom = 4,
+        Chatroom = conversation_type::CHATROOM,
         /// System conversation.
-        System = 6,
+        System = conversation_type::SYSTEM,
     }
 }
 
@@ -63,16 +65,16 @@ seed_enum! {
         /// The connection was closed.
         ConnectionClosed = 4,
         /// Another client of the same user and platform logged in.
-        KickedOfflineByOtherClient = 6,
+        KickedOfflineByOtherClient = code::KICKED_OFFLINE_BY_OTHER_CLIENT,
         /// The WebSocket could not be opened.
         WebsocketUnavailable = 7,
         /// The user is banned.
-        UserBlocked = 9,
+        UserBlocked = code::USER_BLOCKED,
         /// The app key is not known to the server.
         AppKeyIncorrect = 20,
         /// The token is incorrect (`code` 31004) or expired (`code` 31010): the seed's
         /// `onTokenIncorrect`. The engine stops retrying; get a new token and connect.
-        TokenIncorrect = 31004,
+        TokenIncorrect = code::TOKEN_INCORRECT,
     }
 }
 
@@ -108,9 +110,9 @@ seed_enum! {
     /// Whether a conversation notifies of new messages (seed §6.3, `setConversationStatus`).
     NotificationStatus, "notification status" {
         /// Do not disturb: excluded from the total unread count unless asked.
-        DoNotDisturb = 1,
+        DoNotDisturb = notification_status::DO_NOT_DISTURB,
         /// Notify (the default).
-        Notify = 2,
+        Notify = notification_status::NOTIFY,
     }
 }
 
@@ -146,9 +148,9 @@ seed_enum! {
     /// Order of a history page relative to its timestamp cursor (seed §2.10).
     HistoryOrder, "history order" {
         /// Messages older than the cursor (the default).
-        Older = 0,
+        Older = history_order::OLDER,
         /// Messages newer than the cursor.
-        Newer = 1,
+        Newer = history_order::NEWER,
     }
 }
 

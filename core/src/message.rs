@@ -7,11 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-/// Largest message body accepted, in bytes of content JSON (seed: 128 KB, code 30016).
-pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
-
-/// Longest user, group or chatroom id accepted (the Server API's limit).
-pub const MAX_ID_CHARS: usize = 64;
+pub use improto::limits::{MAX_CONTENT_BYTES, MAX_DELETE_COUNT as MAX_REMOTE_DELETE, MAX_ID_BYTES};
 
 /// A stored or delivered message (seed §5.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -253,7 +249,7 @@ impl TryFrom<InsertEnvelope> for InsertMessage {
 
     fn try_from(envelope: InsertEnvelope) -> ImResult<Self> {
         validate_target_id(&envelope.sender_user_id)
-            .map_err(|_| ImError::invalid("senderUserId must be 1–64 characters"))?;
+            .map_err(|_| ImError::invalid("senderUserId must be 1–64 bytes"))?;
         let content = MessageContent::try_from(ContentEnvelope {
             object_name: envelope.object_name,
             message_type: envelope.message_type,
@@ -307,10 +303,11 @@ impl RemoteMessageRef {
                 "messages must hold 1–{MAX_REMOTE_DELETE} entries"
             )));
         }
-        if list
-            .iter()
-            .any(|m| m.message_uid.is_empty() || m.message_uid.len() > 64 || m.sent_time < 0)
-        {
+        if list.iter().any(|m| {
+            m.message_uid.is_empty()
+                || m.message_uid.len() > improto::limits::MAX_MESSAGE_UID_BYTES
+                || m.sent_time < 0
+        }) {
             return Err(ImError::invalid(
                 "each message needs a messageUId and a sentTime",
             ));
@@ -318,9 +315,6 @@ impl RemoteMessageRef {
         Ok(())
     }
 }
-
-/// Most messages one `deleteRemoteMessages` call takes (seed: 100).
-pub const MAX_REMOTE_DELETE: usize = 100;
 
 /// Which stored message: by local id (a number) or by server UID (a string; seed `getMessage`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -349,7 +343,9 @@ impl MessageRef {
                 .as_i64()
                 .map(MessageRef::Id)
                 .ok_or_else(|| ImError::invalid("messageId must be an integer")),
-            Value::String(uid) if !uid.is_empty() && uid.len() <= 64 => {
+            Value::String(uid)
+                if !uid.is_empty() && uid.len() <= improto::limits::MAX_MESSAGE_UID_BYTES =>
+            {
                 Ok(MessageRef::Uid(uid.clone()))
             }
             _ => Err(ImError::invalid(
@@ -424,11 +420,11 @@ pub(crate) fn validate_timestamp(timestamp: i64) -> ImResult<()> {
     }
 }
 
-/// Checks a user/group/chatroom id: 1–64 characters.
+/// Checks a user/group/chatroom id: 1–64 bytes of UTF-8, counted as imserver counts them.
 pub fn validate_target_id(target_id: &str) -> ImResult<()> {
-    if target_id.is_empty() || target_id.chars().count() > MAX_ID_CHARS {
+    if target_id.is_empty() || target_id.len() > MAX_ID_BYTES {
         return Err(ImError::invalid(format!(
-            "targetId must be 1–{MAX_ID_CHARS} characters"
+            "targetId must be 1–{MAX_ID_BYTES} bytes"
         )));
     }
     Ok(())
@@ -531,5 +527,11 @@ mod tests {
         assert!(validate_target_id("bob").is_ok());
         assert_eq!(validate_target_id("").unwrap_err().code, 33003);
         assert_eq!(validate_target_id(&"x".repeat(65)).unwrap_err().code, 33003);
+        // Counted in bytes, as the server counts: 22 Chinese characters are 66 bytes.
+        assert!(validate_target_id(&"张".repeat(21)).is_ok());
+        assert_eq!(
+            validate_target_id(&"张".repeat(22)).unwrap_err().code,
+            33003
+        );
     }
 }

@@ -9,21 +9,7 @@ use serde::Deserialize;
 use std::sync::RwLock;
 use ts_rs::TS;
 
-/// How the server and the local store treat a message type (the seed's `MessageTag`), and
-/// which of its content fields the search index holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MessageTypeInfo {
-    /// Wire name, e.g. `RC:TxtMsg`.
-    pub object_name: &'static str,
-    /// Class name, e.g. `TextMessage`.
-    pub message_type: &'static str,
-    /// Counted as unread.
-    pub counted: bool,
-    /// Stored in history.
-    pub persisted: bool,
-    /// Content fields whose strings and integers (or arrays of them) are searchable.
-    pub search_fields: &'static [&'static str],
-}
+pub use improto::message_types::{BUILT_IN, MessageTypeInfo, RESERVED_PREFIX};
 
 /// The seed's `MessageTag(isCounted, isPersited)`: the flags of a custom type. As JSON,
 /// `{"isCounted":true,"isPersited":true}` (the seed's spelling; `isPersisted` is accepted too).
@@ -37,58 +23,11 @@ pub struct MessageTag {
     pub is_persisted: bool,
 }
 
-/// Longest ObjectName, in bytes (imserver refuses longer ones).
-pub const MAX_OBJECT_NAME_BYTES: usize = 32;
+pub use improto::limits::MAX_OBJECT_NAME_BYTES;
 /// Longest class name or search field name, in bytes.
 pub const MAX_NAME_BYTES: usize = 64;
 /// Most searchable fields one custom type may name.
 pub const MAX_SEARCH_FIELDS: usize = 16;
-/// ObjectName prefix reserved for built-in types.
-const RESERVED_PREFIX: &str = "RC:";
-
-const fn info(
-    object_name: &'static str,
-    message_type: &'static str,
-    counted: bool,
-    persisted: bool,
-    search_fields: &'static [&'static str],
-) -> MessageTypeInfo {
-    MessageTypeInfo {
-        object_name,
-        message_type,
-        counted,
-        persisted,
-        search_fields,
-    }
-}
-
-/// Every built-in message type: ObjectName, class name, counted, persisted, searchable fields.
-#[rustfmt::skip]
-pub const BUILT_IN: &[MessageTypeInfo] = &[
-    info("RC:TxtMsg",        "TextMessage",                    true,  true,  &["content"]),
-    info("RC:ImgMsg",        "ImageMessage",                   true,  true,  &[]),
-    info("RC:GIFMsg",        "GIFMessage",                     true,  true,  &[]),
-    info("RC:VcMsg",         "VoiceMessage",                   true,  true,  &[]),
-    info("RC:HQVCMsg",       "HQVoiceMessage",                 true,  true,  &[]),
-    info("RC:ImgTextMsg",    "RichContentMessage",             true,  true,  &["title", "content"]),
-    info("RC:FileMsg",       "FileMessage",                    true,  true,  &["name"]),
-    info("RC:SightMsg",      "SightMessage",                   true,  true,  &[]),
-    info("RC:LBSMsg",        "LocationMessage",                true,  true,  &["poi"]),
-    info("RC:CombineMsg",    "RCCombineMessage",               true,  true,  &["summaryList"]),
-    info("RC:InfoNtf",       "InformationNotificationMessage", false, true,  &["message"]),
-    info("RC:ContactNtf",    "ContactNotificationMessage",     false, true,  &[]),
-    info("RC:ProfileNtf",    "ProfileNotificationMessage",     false, true,  &[]),
-    info("RC:CmdNtf",        "CommandNotificationMessage",     false, true,  &[]),
-    info("RC:GrpNtf",        "GroupNotificationMessage",       false, true,  &[]),
-    info("RC:CmdMsg",        "CommandMessage",                 false, false, &[]),
-    info("RC:TypSts",        "TypingStatusMessage",            false, false, &[]),
-    info("RC:RcCmd",         "RecallCommandMessage",           false, true,  &[]),
-    info("RC:SRSMsg",        "SyncReadStatusMessage",          false, false, &[]),
-    info("RC:RRReqMsg",      "ReadReceiptRequestMessage",      false, false, &[]),
-    info("RC:RRRspMsg",      "ReadReceiptResponseMessage",     false, false, &[]),
-    info("RC:ReadNtf",       "ReadReceiptMessage",             false, false, &[]),
-    info("RC:chrmKVNotiMsg", "ChrmKVNotificationMessage",      false, false, &[]),
-];
 
 /// Custom types registered so far. Entries are leaked: a process registers a handful of types,
 /// and only a changed registration adds one.
@@ -128,13 +67,16 @@ pub fn register(
     }
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let fields: Vec<&'static str> = search_fields.iter().map(|f| leak(f)).collect();
-    let entry: &'static MessageTypeInfo = Box::leak(Box::new(info(
-        leak(object_name),
-        leak(message_type),
-        tag.is_counted,
-        tag.is_persisted,
-        Box::leak(fields.into_boxed_slice()),
-    )));
+    let entry: &'static MessageTypeInfo = Box::leak(Box::new(MessageTypeInfo {
+        object_name: leak(object_name),
+        message_type: leak(message_type),
+        counted: tag.is_counted,
+        persisted: tag.is_persisted,
+        // Custom types reach offline recipients, and are pushed when counted.
+        offline: true,
+        pushed: tag.is_counted,
+        search_fields: Box::leak(fields.into_boxed_slice()),
+    }));
     match position {
         Some(i) => registered[i] = entry,
         None => registered.push(entry),

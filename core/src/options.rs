@@ -60,7 +60,7 @@ fn default_heartbeat_ms() -> u64 {
 }
 
 fn default_platform() -> i32 {
-    1
+    improto::kinds::platform::DESKTOP
 }
 
 impl InitOptions {
@@ -95,7 +95,7 @@ impl InitOptions {
         if self.db_path.as_os_str().is_empty() {
             return Err(ImError::invalid("dbPath must not be empty"));
         }
-        if !(1..=3).contains(&self.platform) {
+        if !improto::kinds::platform::ALL.contains(&self.platform) {
             return Err(ImError::invalid("platform must be 1, 2 or 3"));
         }
         for (name, ms) in [

@@ -63,7 +63,7 @@ pub(crate) struct SessionContext {
 
 /// Conversations fetched from the server when the local database starts empty (new device or
 /// recovered database).
-const CONVERSATION_SYNC_COUNT: u32 = 1000;
+const CONVERSATION_SYNC_COUNT: u32 = improto::limits::MAX_CONVERSATION_COUNT as u32;
 
 /// Who waits for the response to a request.
 enum Waiting {

@@ -46,7 +46,9 @@ pub unsafe extern "C" fn imcore_call(
                 Outcome::Done(result) => completion.finish(result),
                 Outcome::Pending(running) => {
                     // If the engine stops first, dropping the completion reports 33001.
-                    let _ = client.core.spawn(async move { completion.finish(running.await) });
+                    let _ = client
+                        .core
+                        .spawn(async move { completion.finish(running.await) });
                 }
             }
             Ok(())

@@ -1,11 +1,19 @@
-//! The imcore wire protocol, shared by the client engine (`imcore`) and the server (`imserver`).
+//! The imcore wire contract, shared by the client engine (`imcore`) and the server
+//! (`imserver`): the protocol's frames, and the status codes, limits, enumeration numbers and
+//! built-in message types both sides must agree on.
 //!
 //! Frames are protobuf messages (see `proto/imcore.proto`) carried one per WebSocket binary
 //! message. [`encode`] and [`decode`] are the only ways either side turns frames into bytes.
 
-#![allow(missing_docs)] // generated code
+#![warn(missing_docs)]
+
+pub mod codes;
+pub mod kinds;
+pub mod limits;
+pub mod message_types;
 
 /// Generated protobuf types.
+#[allow(missing_docs)] // generated code
 pub mod wire {
     include!(concat!(env!("OUT_DIR"), "/imcore.wire.rs"));
 }

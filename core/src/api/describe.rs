@@ -8,7 +8,6 @@
 
 use super::{Kind, METHODS, fields};
 use crate::conversation::ConversationStatus;
-use crate::error::code;
 use crate::events::Event;
 use crate::options::InitOptions;
 use serde::Serialize;
@@ -296,7 +295,7 @@ pub fn markdown() -> String {
         out.push_str(&format!("### {name}\n\n```ts\n{decl}\n```\n\n"));
     }
     out.push_str("## Status codes\n\n| code | meaning |\n|---|---|\n");
-    for (value, meaning) in code::ALL {
+    for (value, meaning) in improto::codes::ALL {
         out.push_str(&format!("| {value} | {meaning} |\n"));
     }
     out

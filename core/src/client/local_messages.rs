@@ -15,8 +15,7 @@ use crate::time::unique_local_ms;
 use serde::Deserialize;
 use ts_rs::TS;
 
-/// Most messages one `delete_messages` call takes (seed: 100).
-pub const MAX_DELETE_COUNT: usize = 100;
+pub use improto::limits::MAX_DELETE_COUNT;
 
 impl ImClient {
     /// One message by local id or server UID, `None` if not stored (seed `getMessage`).

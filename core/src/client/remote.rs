@@ -20,8 +20,7 @@ use serde::Deserialize;
 use tokio::sync::oneshot;
 use ts_rs::TS;
 
-/// Largest page of cloud history.
-pub const MAX_REMOTE_HISTORY_COUNT: usize = 100;
+pub use improto::limits::MAX_REMOTE_HISTORY_COUNT;
 
 /// Sends `body` to the server and awaits its answer (30001 when not connected, 30003 without
 /// an answer in time, the server's code when refused).

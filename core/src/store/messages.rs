@@ -1,5 +1,6 @@
 //! Reading and writing messages and the inbox cursor; every write keeps the conversation list
-//! (see [`super::conversations`]) and the full-text index (triggers) in step.
+//! (see [`super::conversations`]) and the full-text index in step (inserts index their text
+//! through [`super::searchable`]; the schema's triggers follow updates and deletions).
 
 use super::conversations::{self, Arrival};
 use super::searchable::{self, Indexing};

@@ -1,7 +1,10 @@
-//! The per-user SQLite database, owned by one thread of its own.
+//! The per-user SQLite database: a thread of its own for writes, a read-only connection for
+//! reads.
 //!
-//! Callers send closures to that thread ([`Store::call`]) and await the answer, so no database
-//! work ever runs on a tokio worker, the JS thread or the callback dispatcher.
+//! Writes are closures sent to the database thread ([`Store::call`]); the session commits
+//! received messages in place on its network thread ([`Store::call_here`]); reads run on the
+//! calling task's thread over the read connection ([`Store::read`]). None of it runs on the JS
+//! thread or the callback dispatcher.
 
 mod actor;
 mod checkpoint;

@@ -59,7 +59,8 @@ fn completed(client: *mut ImcoreClient, method: &str, params: &str) -> (i32, Str
 /// Calls the synchronous `method`: (code, JSON).
 fn sync(client: *mut ImcoreClient, method: &str, params: &str) -> (i32, String) {
     let mut out = null_mut();
-    let code = unsafe { imcore_call_sync(client, c(method).as_ptr(), c(params).as_ptr(), &mut out) };
+    let code =
+        unsafe { imcore_call_sync(client, c(method).as_ptr(), c(params).as_ptr(), &mut out) };
     let json = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
     unsafe { imcore_string_free(out) };
     (code, json)
@@ -73,36 +74,96 @@ const VALID: &[(&str, &str)] = &[
     ("logout", "{}"),
     ("getConnectionStatus", "{}"),
     ("getCurrentUserId", "{}"),
-    ("registerMessageType", r#"{"messageType":"AbiValid","objectName":"abi:valid","messageTag":{"isCounted":false,"isPersited":true}}"#),
-    ("sendMessage", r#"{"conversationType":1,"targetId":"bob","message":{"objectName":"RC:TxtMsg","content":{"content":"hi"}}}"#),
+    (
+        "registerMessageType",
+        r#"{"messageType":"AbiValid","objectName":"abi:valid","messageTag":{"isCounted":false,"isPersited":true}}"#,
+    ),
+    (
+        "sendMessage",
+        r#"{"conversationType":1,"targetId":"bob","message":{"objectName":"RC:TxtMsg","content":{"content":"hi"}}}"#,
+    ),
     ("resendMessage", r#"{"messageId":1}"#),
-    ("getHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#),
+    (
+        "getHistoryMessages",
+        r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#,
+    ),
     ("getMessage", r#"{"message":"BKNA-0000-0000-0000"}"#),
-    ("insertMessage", r#"{"conversationType":1,"targetId":"bob","message":{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}}"#),
-    ("setMessageContent", r#"{"messageId":1,"content":{"content":"edited"}}"#),
-    ("setMessageReceivedStatus", r#"{"messageId":1,"receivedStatus":1}"#),
+    (
+        "insertMessage",
+        r#"{"conversationType":1,"targetId":"bob","message":{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}}"#,
+    ),
+    (
+        "setMessageContent",
+        r#"{"messageId":1,"content":{"content":"edited"}}"#,
+    ),
+    (
+        "setMessageReceivedStatus",
+        r#"{"messageId":1,"receivedStatus":1}"#,
+    ),
     ("setMessageSentStatus", r#"{"messageId":1,"sentStatus":30}"#),
     ("deleteMessages", r#"{"messageIds":[1,2]}"#),
-    ("clearHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0}"#),
+    (
+        "clearHistoryMessages",
+        r#"{"conversationType":1,"targetId":"bob","timestamp":0}"#,
+    ),
     ("getConversationList", r#"{"types":[1,3],"count":10}"#),
-    ("getConversation", r#"{"conversationType":1,"targetId":"bob"}"#),
-    ("removeConversation", r#"{"conversationType":1,"targetId":"bob"}"#),
+    (
+        "getConversation",
+        r#"{"conversationType":1,"targetId":"bob"}"#,
+    ),
+    (
+        "removeConversation",
+        r#"{"conversationType":1,"targetId":"bob"}"#,
+    ),
     ("clearConversations", "{}"),
-    ("setConversationStatus", r#"{"conversationType":1,"targetId":"bob","status":{"isTop":true}}"#),
+    (
+        "setConversationStatus",
+        r#"{"conversationType":1,"targetId":"bob","status":{"isTop":true}}"#,
+    ),
     ("getTotalUnreadCount", "{}"),
-    ("getUnreadCount", r#"{"conversationType":1,"targetId":"bob"}"#),
+    (
+        "getUnreadCount",
+        r#"{"conversationType":1,"targetId":"bob"}"#,
+    ),
     ("getConversationUnreadCount", r#"{"types":[1,3]}"#),
-    ("clearUnreadCount", r#"{"conversationType":1,"targetId":"bob"}"#),
+    (
+        "clearUnreadCount",
+        r#"{"conversationType":1,"targetId":"bob"}"#,
+    ),
     ("clearAllUnreadCount", "{}"),
-    ("saveTextMessageDraft", r#"{"conversationType":1,"targetId":"bob","draft":"d"}"#),
-    ("getTextMessageDraft", r#"{"conversationType":1,"targetId":"bob"}"#),
-    ("clearTextMessageDraft", r#"{"conversationType":1,"targetId":"bob"}"#),
-    ("getRemoteHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#),
+    (
+        "saveTextMessageDraft",
+        r#"{"conversationType":1,"targetId":"bob","draft":"d"}"#,
+    ),
+    (
+        "getTextMessageDraft",
+        r#"{"conversationType":1,"targetId":"bob"}"#,
+    ),
+    (
+        "clearTextMessageDraft",
+        r#"{"conversationType":1,"targetId":"bob"}"#,
+    ),
+    (
+        "getRemoteHistoryMessages",
+        r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#,
+    ),
     ("getRemoteConversationList", r#"{"count":10}"#),
-    ("deleteRemoteMessages", r#"{"conversationType":1,"targetId":"bob","messages":[{"messageUId":"BKNA-0000-0000-0000","sentTime":1,"messageDirection":1}]}"#),
-    ("clearRemoteHistoryMessages", r#"{"conversationType":1,"targetId":"bob","timestamp":0}"#),
-    ("searchConversationByContent", r#"{"keyword":"hi","types":[1]}"#),
-    ("searchMessages", r#"{"conversationType":1,"targetId":"bob","keyword":"hi","timestamp":0,"count":10}"#),
+    (
+        "deleteRemoteMessages",
+        r#"{"conversationType":1,"targetId":"bob","messages":[{"messageUId":"BKNA-0000-0000-0000","sentTime":1,"messageDirection":1}]}"#,
+    ),
+    (
+        "clearRemoteHistoryMessages",
+        r#"{"conversationType":1,"targetId":"bob","timestamp":0}"#,
+    ),
+    (
+        "searchConversationByContent",
+        r#"{"keyword":"hi","types":[1]}"#,
+    ),
+    (
+        "searchMessages",
+        r#"{"conversationType":1,"targetId":"bob","keyword":"hi","timestamp":0,"count":10}"#,
+    ),
 ];
 
 /// The method list as the library reports it: (name, kind).
@@ -113,7 +174,12 @@ fn methods() -> Vec<(String, String)> {
     unsafe { imcore_string_free(out) };
     let list: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     list.iter()
-        .map(|m| (m["name"].as_str().unwrap().into(), m["kind"].as_str().unwrap().into()))
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().into(),
+                m["kind"].as_str().unwrap().into(),
+            )
+        })
         .collect()
 }
 
@@ -127,18 +193,39 @@ fn null_handles_and_arguments_are_33003() {
     unsafe {
         imcore_client_free(null_mut());
         imcore_string_free(null_mut());
-        assert_eq!(imcore_init(null_mut(), c("k").as_ptr(), c("{}").as_ptr()), 33003);
-        assert_eq!(imcore_call(null_mut(), method.as_ptr(), null(), Some(on_done), ud), 33003);
-        assert_eq!(imcore_call(client, null(), null(), Some(on_done), ud), 33003);
-        assert_eq!(imcore_call(client, method.as_ptr(), null(), None, ud), 33003);
+        assert_eq!(
+            imcore_init(null_mut(), c("k").as_ptr(), c("{}").as_ptr()),
+            33003
+        );
+        assert_eq!(
+            imcore_call(null_mut(), method.as_ptr(), null(), Some(on_done), ud),
+            33003
+        );
+        assert_eq!(
+            imcore_call(client, null(), null(), Some(on_done), ud),
+            33003
+        );
+        assert_eq!(
+            imcore_call(client, method.as_ptr(), null(), None, ud),
+            33003
+        );
         let bad = not_utf8.as_ptr().cast();
         assert_eq!(imcore_call(client, bad, null(), Some(on_done), ud), 33003);
-        assert_eq!(imcore_call(client, method.as_ptr(), bad, Some(on_done), ud), 33003);
-        assert_eq!(imcore_call_sync(client, method.as_ptr(), null(), null_mut()), 33003);
+        assert_eq!(
+            imcore_call(client, method.as_ptr(), bad, Some(on_done), ud),
+            33003
+        );
+        assert_eq!(
+            imcore_call_sync(client, method.as_ptr(), null(), null_mut()),
+            33003
+        );
         assert_eq!(imcore_methods(null_mut()), 33003);
         let mut out = null_mut();
         assert_eq!(imcore_poll_event(null_mut(), 0, &mut out), 33003);
-        assert_eq!(imcore_set_event_callback(null_mut(), Some(on_event), null_mut(), None), 33003);
+        assert_eq!(
+            imcore_set_event_callback(null_mut(), Some(on_event), null_mut(), None),
+            33003
+        );
         imcore_client_free(client);
     }
     assert!(_rx.try_recv().is_err(), "refused calls never complete");
@@ -166,11 +253,20 @@ fn every_method_completes_once_with_33001_before_init_and_bad_init_is_33003() {
         assert_eq!(imcore_poll_event(client, 0, &mut out), 33001);
         assert_eq!(imcore_init(client, null_mut(), c("{}").as_ptr()), 33003);
         assert_eq!(imcore_init(client, c("app").as_ptr(), null_mut()), 33003);
-        assert_eq!(imcore_init(client, c("app").as_ptr(), c("{not json").as_ptr()), 33003);
+        assert_eq!(
+            imcore_init(client, c("app").as_ptr(), c("{not json").as_ptr()),
+            33003
+        );
         let not_utf8 = [0xffu8, 0xfe, 0];
-        assert_eq!(imcore_init(client, not_utf8.as_ptr().cast(), c("{}").as_ptr()), 33003);
+        assert_eq!(
+            imcore_init(client, not_utf8.as_ptr().cast(), c("{}").as_ptr()),
+            33003
+        );
         let log_level_9 = c(r#"{"navi":"http://127.0.0.1:1","dbPath":"/tmp/x","logLevel":9}"#);
-        assert_eq!(imcore_init(client, c("app").as_ptr(), log_level_9.as_ptr()), 33003);
+        assert_eq!(
+            imcore_init(client, c("app").as_ptr(), log_level_9.as_ptr()),
+            33003
+        );
         imcore_client_free(client);
     }
 }
@@ -263,11 +359,18 @@ fn polling_times_out_and_is_refused_while_a_callback_is_set() {
     let (client, _dir) = initialised("http://127.0.0.1:1");
     unsafe {
         let mut out: *mut c_char = null_mut();
-        assert_eq!(sync(client, "getConnectionStatus", ""), (0, "2".into()), "disconnected");
+        assert_eq!(
+            sync(client, "getConnectionStatus", ""),
+            (0, "2".into()),
+            "disconnected"
+        );
         assert_eq!(imcore_poll_event(client, 10, &mut out), IMCORE_POLL_TIMEOUT);
         assert!(out.is_null());
         assert_eq!(imcore_poll_event(client, 10, null_mut()), 33003);
-        assert_eq!(imcore_set_event_callback(client, Some(on_event), null_mut(), None), 0);
+        assert_eq!(
+            imcore_set_event_callback(client, Some(on_event), null_mut(), None),
+            0
+        );
         assert_eq!(imcore_poll_event(client, 10, &mut out), 33003);
         assert_eq!(imcore_set_event_callback(client, None, null_mut(), None), 0);
         assert_eq!(imcore_poll_event(client, 10, &mut out), IMCORE_POLL_TIMEOUT);
@@ -311,7 +414,10 @@ fn free_cancels_pending_calls_once_then_finalizes() {
     let (client, _dir) = initialised(&format!("http://{}", silent.local_addr().unwrap()));
     let (tx, rx) = mpsc::channel::<(i32, String)>();
     unsafe {
-        assert_eq!(imcore_set_event_callback(client, Some(on_event), null_mut(), Some(finalize)), 0);
+        assert_eq!(
+            imcore_set_event_callback(client, Some(on_event), null_mut(), Some(finalize)),
+            0
+        );
         let accepted = imcore_call(
             client,
             c("connect").as_ptr(),
@@ -379,7 +485,14 @@ fn register_message_type_needs_no_client_and_refuses_bad_ones_with_33003() {
         );
         sync(null_mut(), "registerMessageType", &params).0
     };
-    assert_eq!(register("AbiPerson", "abi:person", r#","searchProps":["name","age"]"#), 0);
+    assert_eq!(
+        register(
+            "AbiPerson",
+            "abi:person",
+            r#","searchProps":["name","age"]"#
+        ),
+        0
+    );
     assert_eq!(register("AbiPoke", "abi:poke", ""), 0);
     let kind = engine::message_types::by_object_name("abi:person").unwrap();
     assert_eq!(
@@ -393,9 +506,16 @@ fn register_message_type_needs_no_client_and_refuses_bad_ones_with_33003() {
         ("AbiBad", "abi:bad", r#","searchProps":"name""#),
         ("AbiBad", "abi:bad", r#","searchProps":[1]"#),
     ] {
-        assert_eq!(register(message_type, object_name, fields), 33003, "{object_name}");
+        assert_eq!(
+            register(message_type, object_name, fields),
+            33003,
+            "{object_name}"
+        );
     }
     assert!(engine::message_types::by_object_name("abi:bad").is_none());
     let (code, json) = sync(null_mut(), "getConnectionStatus", "");
-    assert_eq!(code, 33001, "only global methods work without a client: {json}");
+    assert_eq!(
+        code, 33001,
+        "only global methods work without a client: {json}"
+    );
 }

@@ -51,7 +51,13 @@ fn log_callback_alone_gets_log_lines_and_polling_gets_the_rest() {
         assert!(line.contains("initialised"), "{line}");
         let (method, token) = (c"connect", c"{\"token\":\"t\"}");
         assert_eq!(
-            imcore_call(client, method.as_ptr(), token.as_ptr(), Some(on_done), null_mut()),
+            imcore_call(
+                client,
+                method.as_ptr(),
+                token.as_ptr(),
+                Some(on_done),
+                null_mut()
+            ),
             0
         );
         let mut out: *mut c_char = null_mut();

@@ -22,7 +22,11 @@ fn header_version_is_the_crate_version() {
         crate::IMCORE_VERSION_MINOR,
         crate::IMCORE_VERSION_PATCH
     );
-    assert_eq!(defines, env!("CARGO_PKG_VERSION"), "update IMCORE_VERSION_* in lib.rs");
+    assert_eq!(
+        defines,
+        env!("CARGO_PKG_VERSION"),
+        "update IMCORE_VERSION_* in lib.rs"
+    );
     // SAFETY: a static NUL-terminated string.
     let reported = unsafe { std::ffi::CStr::from_ptr(crate::imcore_version()) };
     assert_eq!(reported.to_str().unwrap(), env!("CARGO_PKG_VERSION"));

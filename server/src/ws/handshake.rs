@@ -66,9 +66,9 @@ pub async fn accept(
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot read inbox sequence");
-            send_ack(queue, codes::SERVER_UNAVAILABLE, String::new(), 0).await;
+            send_ack(queue, codes::SIGNAL_FAILED, String::new(), 0).await;
             Err(End::close(
-                codes::SERVER_UNAVAILABLE,
+                codes::SIGNAL_FAILED,
                 1011,
                 "storage unavailable",
             ))
@@ -79,7 +79,7 @@ pub async fn accept(
 /// Checks the app key and token of `connect`; on failure, the code and reason to reject with.
 fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32, &'static str)> {
     let Some(app) = state.apps.get(&connect.app_key) else {
-        return Err((codes::UNKNOWN_APP_KEY, "unknown app key"));
+        return Err((codes::APP_KEY_REJECTED, "unknown app key"));
     };
     let now = now_ms();
     match token::verify(&app.key, &app.secret, &connect.token, now) {
@@ -101,7 +101,7 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
         }
         Err(TokenError::Expired) => Err((codes::TOKEN_EXPIRED, "token expired")),
         Err(TokenError::Malformed | TokenError::BadMac) => {
-            Err((codes::TOKEN_INVALID, "token invalid"))
+            Err((codes::TOKEN_INCORRECT, "token invalid"))
         }
     }
 }

@@ -5,7 +5,7 @@
 //! Parameters are checked at once (33003 if bad). Reads then run on the store's read pool;
 //! writes are queued to the writer at once, so a connection's writes (its sends included) apply
 //! in frame order. The `Response` is queued when the read is done or the write has committed
-//! (code 0), or with 30002 if storage failed; responses to different requests may overtake one
+//! (code 0), or with 30014 if storage failed; responses to different requests may overtake one
 //! another.
 
 use std::pin::Pin;
@@ -59,7 +59,7 @@ pub fn answer(
                 Ok(body) => (codes::OK, body),
                 Err(e) => {
                     tracing::error!(error = %e, "answering a request failed");
-                    (codes::SERVER_UNAVAILABLE, None)
+                    (codes::SIGNAL_FAILED, None)
                 }
             },
         };

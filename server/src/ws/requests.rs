@@ -18,7 +18,7 @@ use super::handshake::Identity;
 use super::outbox::Outgoing;
 use super::queries;
 use super::session::End;
-use super::validate::reject_send;
+use super::validate::check_send;
 use crate::state::ServerState;
 use crate::store::{NewEntries, NewMessage, SendOutcome};
 
@@ -88,9 +88,10 @@ impl Request {
     /// once.
     async fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
         let request_id = send.request_id;
-        if let Some(code) = reject_send(&send) {
-            return refuse_send(&self.queue, request_id, code).await;
-        }
+        let handling = match check_send(&send) {
+            Ok(handling) => handling,
+            Err(code) => return refuse_send(&self.queue, request_id, code).await,
+        };
         let message = NewMessage {
             app_key: self.identity.app_key.clone(),
             sender_id: self.identity.user_id.clone(),
@@ -99,8 +100,8 @@ impl Request {
             object_name: send.object_name,
             content: send.content,
             client_message_id: send.client_message_id,
-            persisted: send.persisted,
-            counted: send.counted,
+            persisted: handling.persisted,
+            counted: handling.counted,
         };
         let hub = self.state.hub.clone();
         let identity = self.identity;
@@ -133,7 +134,7 @@ impl Request {
                 }) => (codes::OK, message_uid, sent_time, None),
                 Err(e) => {
                     tracing::error!(error = %e, "storing a message failed");
-                    (codes::SERVER_UNAVAILABLE, String::new(), 0, None)
+                    (codes::SIGNAL_FAILED, String::new(), 0, None)
                 }
             };
             let ack = Outgoing::frame(Body::SendAck(SendAck {
@@ -185,7 +186,7 @@ impl Request {
                 let _ = self
                     .queue
                     .send(Outgoing::close(
-                        codes::SERVER_UNAVAILABLE,
+                        codes::SIGNAL_FAILED,
                         1011,
                         "storage unavailable".into(),
                     ))

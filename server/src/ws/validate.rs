@@ -7,39 +7,49 @@ use super::codes;
 use crate::store::Order;
 use crate::uid::is_message_uid;
 
-/// The only conversation type accepted for now.
-pub const PRIVATE: i32 = 1;
-/// Longest user id / target id, in bytes.
-pub const MAX_ID_BYTES: usize = 64;
-/// Longest message type name, in bytes.
-pub const MAX_OBJECT_NAME_BYTES: usize = 32;
-/// Largest content, in bytes.
-pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
-/// Longest idempotency key, in bytes.
-pub const MAX_CLIENT_MESSAGE_ID_BYTES: usize = 128;
-/// Most messages a history page holds.
-pub const MAX_HISTORY_PAGE: u32 = 100;
-/// Most conversations a conversation-list page holds.
-pub const MAX_CONVERSATION_PAGE: u32 = 1000;
-/// Most messages one `DeleteMessages` names (seed: 100).
-pub const MAX_DELETED_AT_ONCE: usize = 100;
+use improto::kinds::{conversation_type, notification_status};
+use improto::limits::{
+    MAX_CLIENT_MESSAGE_ID_BYTES, MAX_CONTENT_BYTES, MAX_DELETE_COUNT, MAX_ID_BYTES,
+    MAX_OBJECT_NAME_BYTES,
+};
 
-/// Returns the seed status code rejecting `send`, or `None` if it may be stored.
-pub fn reject_send(send: &SendRequest) -> Option<i32> {
+/// The only conversation type whose messages this server carries for now.
+pub const PRIVATE: i32 = conversation_type::PRIVATE;
+/// Most messages a history page holds.
+pub const MAX_HISTORY_PAGE: u32 = improto::limits::MAX_REMOTE_HISTORY_COUNT as u32;
+/// Most conversations a conversation-list page holds.
+pub const MAX_CONVERSATION_PAGE: u32 = improto::limits::MAX_CONVERSATION_COUNT as u32;
+
+/// How a message is kept: stored in history, counted as unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handling {
+    /// Stored in history.
+    pub persisted: bool,
+    /// Counted as unread by its recipients.
+    pub counted: bool,
+}
+
+/// Checks `send` and decides how its message is kept: a built-in type by the contract's table
+/// (whatever the client claims), a custom type by the flags its sender registered. Returns
+/// the seed status code refusing it otherwise.
+pub fn check_send(send: &SendRequest) -> Result<Handling, i32> {
     if conversation(send.conversation_type, &send.target_id).is_err()
         || send.object_name.is_empty()
         || send.object_name.len() > MAX_OBJECT_NAME_BYTES
         || send.client_message_id.len() > MAX_CLIENT_MESSAGE_ID_BYTES
     {
-        return Some(codes::INVALID_PARAMETER);
+        return Err(codes::INVALID_PARAMETER);
     }
     if send.content.len() > MAX_CONTENT_BYTES {
-        return Some(codes::MESSAGE_TOO_LARGE);
+        return Err(codes::MESSAGE_TOO_LARGE);
     }
     if serde_json::from_str::<serde::de::IgnoredAny>(&send.content).is_err() {
-        return Some(codes::INVALID_PARAMETER);
+        return Err(codes::INVALID_PARAMETER);
     }
-    None
+    let (persisted, counted) =
+        improto::message_types::handling(&send.object_name, send.persisted, send.counted)
+            .ok_or(codes::INVALID_PARAMETER)?;
+    Ok(Handling { persisted, counted })
 }
 
 /// Checks that `conversation_type` and `target_id` name a conversation the server keeps: a
@@ -50,14 +60,10 @@ pub fn conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> 
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
-/// Conversation types a user may keep a status for (seed: private, group, chatroom, system),
-/// whether or not this server carries their messages yet.
-const STATUS_CONVERSATION_TYPES: [i32; 4] = [1, 3, 4, 6];
-
 /// Checks the conversation of a status: a seed conversation type and a target id of 1 to
 /// [`MAX_ID_BYTES`] bytes; else 33003.
 pub fn status_conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> {
-    let valid = STATUS_CONVERSATION_TYPES.contains(&conversation_type)
+    let valid = conversation_type::ALL.contains(&conversation_type)
         && !target_id.is_empty()
         && target_id.len() <= MAX_ID_BYTES;
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
@@ -92,21 +98,23 @@ pub fn history_order(order: i32) -> Result<Order, i32> {
 }
 
 /// Most statuses one `ConversationStatusQuery` answer holds (also its default `limit`).
-pub const MAX_STATUS_PAGE: u32 = 500;
+pub const MAX_STATUS_PAGE: u32 = improto::limits::MAX_STATUS_PAGE as u32;
 
 /// A `notification_status` to set, if any: 1 (do not disturb) or 2 (notify); else 33003.
 pub fn notification_status(status: Option<i32>) -> Result<Option<i32>, i32> {
     match status {
-        None | Some(1) | Some(2) => Ok(status),
+        None | Some(notification_status::DO_NOT_DISTURB) | Some(notification_status::NOTIFY) => {
+            Ok(status)
+        }
         Some(_) => Err(codes::INVALID_PARAMETER),
     }
 }
 
-/// Checks a `DeleteMessages` list: 1 to [`MAX_DELETED_AT_ONCE`] message UIDs, each in the
+/// Checks a `DeleteMessages` list: 1 to [`MAX_DELETE_COUNT`] message UIDs, each in the
 /// UID format; else 33003.
 pub fn message_uids(uids: &[String]) -> Result<(), i32> {
-    let valid = (1..=MAX_DELETED_AT_ONCE).contains(&uids.len())
-        && uids.iter().all(|uid| is_message_uid(uid));
+    let valid =
+        (1..=MAX_DELETE_COUNT).contains(&uids.len()) && uids.iter().all(|uid| is_message_uid(uid));
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
@@ -129,7 +137,13 @@ mod tests {
 
     #[test]
     fn accepts_a_plain_text_message() {
-        assert_eq!(reject_send(&send()), None);
+        assert_eq!(
+            check_send(&send()),
+            Ok(Handling {
+                persisted: true,
+                counted: true
+            })
+        );
     }
 
     #[test]
@@ -146,7 +160,7 @@ mod tests {
         for change in cases {
             let mut s = send();
             change(&mut s);
-            assert_eq!(reject_send(&s), Some(codes::INVALID_PARAMETER), "{s:?}");
+            assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER), "{s:?}");
         }
     }
 
@@ -174,11 +188,43 @@ mod tests {
     }
 
     #[test]
+    fn built_in_types_are_kept_as_the_contract_says_whatever_the_client_claims() {
+        let mut s = send();
+        (s.persisted, s.counted) = (false, false);
+        assert_eq!(
+            check_send(&s),
+            Ok(Handling {
+                persisted: true,
+                counted: true
+            })
+        );
+        s.object_name = "RC:TypSts".into();
+        (s.persisted, s.counted) = (true, true);
+        assert_eq!(
+            check_send(&s),
+            Ok(Handling {
+                persisted: false,
+                counted: false
+            })
+        );
+        s.object_name = "app:card".into();
+        assert_eq!(
+            check_send(&s),
+            Ok(Handling {
+                persisted: true,
+                counted: true
+            })
+        );
+        s.object_name = "RC:NotBuiltIn".into();
+        assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER));
+    }
+
+    #[test]
     fn rejects_oversized_content_with_30016() {
         let mut s = send();
         s.content = format!("\"{}\"", "x".repeat(MAX_CONTENT_BYTES));
-        assert_eq!(reject_send(&s), Some(codes::MESSAGE_TOO_LARGE));
+        assert_eq!(check_send(&s).unwrap_err(), codes::MESSAGE_TOO_LARGE);
         s.content = format!("\"{}\"", "x".repeat(MAX_CONTENT_BYTES - 2));
-        assert_eq!(reject_send(&s), None);
+        assert!(check_send(&s).is_ok());
     }
 }

@@ -1,0 +1,27 @@
+//! The limits both sides enforce, counted the same way on both (bytes of UTF-8 unless named
+//! otherwise).
+
+/// Longest user, group or chatroom id, in bytes of UTF-8 (the Server API's 64).
+pub const MAX_ID_BYTES: usize = 64;
+/// Largest message content, in bytes of its JSON (seed: 128 KB, code 30016).
+pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
+/// Longest ObjectName, in bytes.
+pub const MAX_OBJECT_NAME_BYTES: usize = 32;
+/// Longest idempotency key of a send, in bytes.
+pub const MAX_CLIENT_MESSAGE_ID_BYTES: usize = 128;
+/// Longest message UID, in bytes.
+pub const MAX_MESSAGE_UID_BYTES: usize = 64;
+/// Longest token, in bytes.
+pub const MAX_TOKEN_BYTES: usize = 1024;
+/// Longest app key, in bytes.
+pub const MAX_APP_KEY_BYTES: usize = 64;
+/// Largest page of local history (seed: 1–20).
+pub const MAX_HISTORY_COUNT: usize = 20;
+/// Largest page of cloud history.
+pub const MAX_REMOTE_HISTORY_COUNT: usize = 100;
+/// Largest conversation list.
+pub const MAX_CONVERSATION_COUNT: usize = 1000;
+/// Most messages one deletion names (seed: 100).
+pub const MAX_DELETE_COUNT: usize = 100;
+/// Most conversation statuses one status page holds.
+pub const MAX_STATUS_PAGE: usize = 500;
