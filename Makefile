@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test test-rust test-examples test-node build
+.PHONY: demo test lint test-rust test-examples test-node build
 
 # imserver on its embedded SQLite plus two clients exchanging messages.
 demo:
@@ -9,8 +9,13 @@ demo:
 build:
 	cargo build --workspace
 
-# Every test: Rust (unit, e2e, header freshness), C and Python examples, Node addon.
-test: build test-rust test-node test-examples
+# Every test: formatting and lints, Rust (unit, e2e, header freshness), C and Python examples,
+# Node addon.
+test: lint build test-rust test-node test-examples
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace

@@ -87,6 +87,38 @@ count: number, };
 export type ConnectionStatus = number;
 
 /**
+ * A conversation's pin and do-not-disturb state, as another device of the user set it
+ * (payload of the `conversationStatus` event, the seed's conversation status listener).
+ */
+export type ImConversationStatus = { 
+/**
+ * Conversation type.
+ */
+conversationType: ConversationType, 
+/**
+ * Conversation id.
+ */
+targetId: string, 
+/**
+ * Pinned.
+ */
+isTop: boolean, 
+/**
+ * 1 do not disturb, 2 notify.
+ */
+notificationStatus: NotificationStatus, };
+
+/**
+ * Kind of conversation (seed §6.1).
+ */
+export type ConversationType = number;
+
+/**
+ * Whether a conversation notifies of new messages (seed §6.3, `setConversationStatus`).
+ */
+export type NotificationStatus = number;
+
+/**
  * A stored or delivered message (seed §5.1).
  */
 export type ImMessage = { 
@@ -148,46 +180,14 @@ receivedStatus: number,
 receivedTime: number, };
 
 /**
- * Kind of conversation (seed §6.1).
- */
-export type ConversationType = number;
-
-/**
- * Delivery state of an outgoing message (RongCloud 2.x values).
- */
-export type SentStatus = number;
-
-/**
  * Whether a message was sent or received by this user (seed §6.2).
  */
 export type MessageDirection = number;
 
 /**
- * A conversation's pin and do-not-disturb state, as another device of the user set it
- * (payload of the `conversationStatus` event, the seed's conversation status listener).
+ * Delivery state of an outgoing message (RongCloud 2.x values).
  */
-export type ImConversationStatus = { 
-/**
- * Conversation type.
- */
-conversationType: ConversationType, 
-/**
- * Conversation id.
- */
-targetId: string, 
-/**
- * Pinned.
- */
-isTop: boolean, 
-/**
- * 1 do not disturb, 2 notify.
- */
-notificationStatus: NotificationStatus, };
-
-/**
- * Whether a conversation notifies of new messages (seed §6.3, `setConversationStatus`).
- */
-export type NotificationStatus = number;
+export type SentStatus = number;
 
 /**
  * An error as the shells hand it to the host: `{"code":…,"message":"…"}`, plus

@@ -1,6 +1,7 @@
 //! `imbench`: one subcommand per scenario; each prints one JSON line with its figures, its
 //! same-run baseline and the ratio.
 
+#![warn(missing_docs)]
 mod backlog;
 mod echo;
 mod fleet_process;

@@ -4,6 +4,7 @@
 //! to callbacks on one dispatcher thread, panics to error codes. Every operation and all IM
 //! semantics live in the engine.
 
+#![warn(missing_docs)]
 #![allow(clippy::missing_safety_doc)] // the safety contract is documented in the header
 
 mod call;

@@ -1,13 +1,12 @@
-//! Conversions between JS values and core types, and from core errors to JS errors.
+//! Conversions from JS values to core's inputs, and from core errors to JS errors.
 //!
 //! Every argument arrives as an untyped JS value and is checked here, so that a wrong JS type is
 //! an `ImError` with 33003 like any other bad parameter, never a napi type error or a crash.
-//! Which *values* are acceptable is decided by core's parsers, not here.
+//! Which *values* are acceptable is decided by core's request types, not here.
 
-use imcore::{ImError, ImResult, MessageRef};
+use imcore::{ImError, ImResult};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
 use napi::{Env, ValueType};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
@@ -35,30 +34,8 @@ pub(crate) fn string(value: &Unknown<'_>, name: &str) -> ImResult<String> {
     }
 }
 
-/// A JS number argument that must be an integer exactly representable in JS.
-pub(crate) fn integer(value: &Unknown<'_>, name: &str) -> ImResult<i64> {
-    if type_of(value) != ValueType::Number {
-        return Err(ImError::invalid(format!(
-            "`{name}` must be a number, got {}",
-            describe(type_of(value))
-        )));
-    }
-    let n: f64 = read(value, name)?;
-    if n.fract() != 0.0 || !n.is_finite() || n.abs() > MAX_SAFE_INTEGER {
-        return Err(ImError::invalid(format!(
-            "`{name}` must be an integer, got {n}"
-        )));
-    }
-    Ok(n as i64)
-}
-
-/// A JS number argument that must be a 32-bit integer (enumerations).
-pub(crate) fn int32(value: &Unknown<'_>, name: &str) -> ImResult<i32> {
-    let n = integer(value, name)?;
-    i32::try_from(n).map_err(|_| ImError::invalid(format!("`{name}` is out of range: {n}")))
-}
-
-/// A JS object (or array) argument as JSON, for core's serde parsers.
+/// A JS object (or array) argument as JSON, for core's serde parsers. Functions, symbols and
+/// bigints inside it are refused by napi's reading (33003).
 pub(crate) fn json_object(value: &Unknown<'_>, name: &str) -> ImResult<Value> {
     match type_of(value) {
         ValueType::Object => {
@@ -71,6 +48,27 @@ pub(crate) fn json_object(value: &Unknown<'_>, name: &str) -> ImResult<Value> {
             describe(other)
         ))),
     }
+}
+
+/// The parameters of a call: an object of named fields, `null`/`undefined` for none. A bigint
+/// field is refused (napi would read it as a number) like any non-JSON value.
+pub(crate) fn params(value: &Unknown<'_>) -> ImResult<Value> {
+    if matches!(type_of(value), ValueType::Null | ValueType::Undefined) {
+        return Ok(Value::Null);
+    }
+    let json = json_object(value, "params")?;
+    let object: Object<'_> = read(value, "params")?;
+    for name in json
+        .as_object()
+        .into_iter()
+        .flat_map(|fields| fields.keys())
+    {
+        let field: Option<Unknown<'_>> = object.get(name).ok().flatten();
+        if field.is_some_and(|field| type_of(&field) == ValueType::BigInt) {
+            return Err(ImError::invalid(format!("`{name}` must not be a bigint")));
+        }
+    }
+    Ok(json)
 }
 
 /// napi reads whole JS numbers beyond 32 bits (ms timestamps, ids) as JSON floats, which
@@ -88,64 +86,6 @@ fn whole_numbers_as_integers(json: &mut Value) {
         Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
         _ => {}
     }
-}
-
-/// A JS object or array argument deserialised into `T` by serde.
-pub(crate) fn parsed<T: DeserializeOwned>(value: &Unknown<'_>, name: &str) -> ImResult<T> {
-    serde_json::from_value(json_object(value, name)?)
-        .map_err(|e| ImError::invalid(format!("`{name}`: {e}")))
-}
-
-/// An optional object or array argument deserialised into `T`; `null` or `undefined` is `None`.
-pub(crate) fn optional<T: DeserializeOwned>(
-    value: &Unknown<'_>,
-    name: &str,
-) -> ImResult<Option<T>> {
-    match type_of(value) {
-        ValueType::Null | ValueType::Undefined => Ok(None),
-        _ => parsed(value, name).map(Some),
-    }
-}
-
-/// A list of conversation types such as `[1, 3]`; `null` or `undefined` for every type.
-pub(crate) fn types(value: &Unknown<'_>) -> ImResult<Option<Vec<imcore::ConversationType>>> {
-    optional(value, "types")
-}
-
-/// A count argument. Negative counts become 0, so that core reports its own range error.
-pub(crate) fn count(value: &Unknown<'_>) -> ImResult<usize> {
-    Ok(usize::try_from(integer(value, "count")?).unwrap_or(0))
-}
-
-/// An optional string argument (`undefined` or `null` when absent).
-pub(crate) fn optional_string(value: &Unknown<'_>, name: &str) -> ImResult<Option<String>> {
-    match type_of(value) {
-        ValueType::Null | ValueType::Undefined => Ok(None),
-        _ => string(value, name).map(Some),
-    }
-}
-
-/// An optional boolean argument (`undefined` or `null` when absent).
-pub(crate) fn optional_bool(value: &Unknown<'_>, name: &str) -> ImResult<Option<bool>> {
-    match type_of(value) {
-        ValueType::Null | ValueType::Undefined => Ok(None),
-        ValueType::Boolean => read(value, name).map(Some),
-        other => Err(ImError::invalid(format!(
-            "`{name}` must be a boolean, got {}",
-            describe(other)
-        ))),
-    }
-}
-
-/// A message by local id (number) or server UID (string), as core's [`MessageRef`] parses it.
-pub(crate) fn message_ref(value: &Unknown<'_>) -> ImResult<MessageRef> {
-    let json = match type_of(value) {
-        ValueType::Number => Value::from(integer(value, "message")?),
-        ValueType::String => Value::from(string(value, "message")?),
-        // Anything else is refused by core with its own message.
-        _ => Value::Null,
-    };
-    MessageRef::from_value(&json)
 }
 
 fn describe(t: ValueType) -> &'static str {
@@ -178,56 +118,4 @@ pub(crate) fn js_error(env: &Env, error: ImError) -> napi::Error {
     };
     // Falls back to napi's own error (string code) only if the environment cannot build one.
     build().unwrap_or_else(|_| napi::Error::from_reason(error.to_string()))
-}
-
-/// A `(conversationType, targetId)` pair, the key of every conversation API.
-pub(crate) fn conversation(
-    conversation_type: &Unknown<'_>,
-    target_id: &Unknown<'_>,
-) -> ImResult<(imcore::ConversationType, String)> {
-    let conversation_type =
-        imcore::ConversationType::try_from(int32(conversation_type, "conversationType")?)?;
-    Ok((conversation_type, string(target_id, "targetId")?))
-}
-
-/// A history query's cursor and size.
-pub(crate) struct Page {
-    /// Cursor in ms, 0 = latest.
-    pub timestamp: i64,
-    /// Page size.
-    pub count: usize,
-    /// Older or newer than the cursor.
-    pub order: imcore::HistoryOrder,
-}
-
-/// The arguments of a history call: `(conversationType, targetId, timestamp, count, order)`.
-pub(crate) fn page(
-    conversation_type: &Unknown<'_>,
-    target_id: &Unknown<'_>,
-    timestamp: &Unknown<'_>,
-    count: &Unknown<'_>,
-    order: &Unknown<'_>,
-) -> ImResult<(imcore::ConversationType, String, Page)> {
-    let (kind, target, timestamp) = until(conversation_type, target_id, timestamp)?;
-    let order = imcore::HistoryOrder::try_from(int32(order, "order")?)?;
-    let count = self::count(count)?;
-    Ok((
-        kind,
-        target,
-        Page {
-            timestamp,
-            count,
-            order,
-        },
-    ))
-}
-
-/// A conversation and a `timestamp` in ms: `(conversationType, targetId, timestamp)`.
-pub(crate) fn until(
-    conversation_type: &Unknown<'_>,
-    target_id: &Unknown<'_>,
-    timestamp: &Unknown<'_>,
-) -> ImResult<(imcore::ConversationType, String, i64)> {
-    let (kind, target) = conversation(conversation_type, target_id)?;
-    Ok((kind, target, integer(timestamp, "timestamp")?))
 }

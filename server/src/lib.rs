@@ -13,6 +13,7 @@
 //!
 //! [`run`] starts a server in-process; the `imserver` binary wraps it with a command line.
 
+#![warn(missing_docs)]
 pub mod apps;
 pub mod auth;
 pub mod clock;

@@ -3,6 +3,7 @@
 //! stand-in navigation endpoint, a fault-injecting proxy, and a fleet of raw-protocol
 //! connections for load.
 
+#![warn(missing_docs)]
 mod clients;
 mod fleet;
 mod local_db;

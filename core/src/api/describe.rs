@@ -114,30 +114,60 @@ pub(super) fn types<T: TS + 'static, R: TS + 'static>(all: &mut Declarations<'_>
     all.add::<R>();
 }
 
-/// Collects the declarations of a type and of everything it refers to, once each.
+/// Collects the declarations of a type and of everything it refers to, once each, depth first
+/// with each type's dependencies in name order (the derive's own order varies between builds).
 pub(super) struct Declarations<'a> {
     cfg: &'a Config,
     seen: HashSet<TypeId>,
     out: Vec<String>,
 }
 
-impl TypeVisitor for Declarations<'_> {
+/// Declares one type (and what it refers to) into a collection.
+type Declare = fn(&mut Declarations<'_>);
+
+/// Collects the direct dependencies of one type: their names and how to declare each.
+struct Dependencies<'a> {
+    cfg: &'a Config,
+    found: Vec<(String, Declare)>,
+}
+
+impl TypeVisitor for Dependencies<'_> {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
-        if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
-            return;
+        if T::output_path().is_some() {
+            self.found.push((T::ident(self.cfg), declare::<T>));
         }
-        let mut decl = T::docs().unwrap_or_default();
-        decl.push_str("export ");
-        decl.push_str(&T::decl(self.cfg));
-        self.out.push(decl);
-        T::visit_dependencies(self);
     }
 }
 
+/// Declares `T` unless already declared, then its dependencies.
+fn declare<T: TS + 'static + ?Sized>(all: &mut Declarations<'_>) {
+    if T::output_path().is_none() || !all.seen.insert(TypeId::of::<T>()) {
+        return;
+    }
+    let mut decl = T::docs().unwrap_or_default();
+    decl.push_str("export ");
+    decl.push_str(&T::decl(all.cfg));
+    all.out.push(decl);
+    all.add_dependencies::<T>();
+}
+
 impl Declarations<'_> {
+    /// Declares the dependencies of `T`, in name order.
+    fn add_dependencies<T: TS + 'static + ?Sized>(&mut self) {
+        let mut deps = Dependencies {
+            cfg: self.cfg,
+            found: Vec::new(),
+        };
+        T::visit_dependencies(&mut deps);
+        deps.found.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, declare) in deps.found {
+            declare(self);
+        }
+    }
+
     fn add<T: TS + 'static + ?Sized>(&mut self) {
-        self.visit::<T>();
-        T::visit_dependencies(self);
+        declare::<T>(self);
+        self.add_dependencies::<T>();
     }
 }
 
