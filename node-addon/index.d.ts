@@ -243,6 +243,12 @@ export type Logout = Record<symbol, never>;
 export type GetConnectionStatus = Record<symbol, never>;
 
 /**
+ * The connection status now, as `getConnectionStatus` reports it (seed
+ * `getCurrentConnectionStatus`, synchronous since 2.2.9).
+ */
+export type GetCurrentConnectionStatus = Record<symbol, never>;
+
+/**
  * The connected user's id, `null` when none (seed `getCurrentUserId`).
  */
 export type GetCurrentUserId = Record<symbol, never>;
@@ -658,6 +664,12 @@ export type ClearUnreadCount = ConversationKey;
 export type ClearAllUnreadCount = Record<symbol, never>;
 
 /**
+ * Clears every conversation's unread count and @-mentions, like `clearAllUnreadCount`
+ * (seed `clearTotalUnreadCount`, 2.3.5, deprecated: its replacement clears each conversation).
+ */
+export type ClearTotalUnreadCount = Record<symbol, never>;
+
+/**
  * Saves the text draft of a conversation (seed `saveTextMessageDraft`); drafts live in the
  * user's database and survive restarts. 33003 for a draft over 128 KB.
  */
@@ -870,6 +882,11 @@ export declare class ImClient {
    */
   getConnectionStatus(): ConnectionStatus
   /**
+   * The connection status now, as `getConnectionStatus` reports it (seed
+   * `getCurrentConnectionStatus`, synchronous since 2.2.9).
+   */
+  getCurrentConnectionStatus(): ConnectionStatus
+  /**
    * The connected user's id, `null` when none (seed `getCurrentUserId`).
    */
   getCurrentUserId(): string | null
@@ -990,6 +1007,11 @@ export declare class ImClient {
    * Clears every conversation's unread count and @-mentions (seed `clearAllUnreadCount`).
    */
   clearAllUnreadCount(): Promise<null>
+  /**
+   * Clears every conversation's unread count and @-mentions, like `clearAllUnreadCount`
+   * (seed `clearTotalUnreadCount`, 2.3.5, deprecated: its replacement clears each conversation).
+   */
+  clearTotalUnreadCount(): Promise<null>
   /**
    * Saves the text draft of a conversation (seed `saveTextMessageDraft`); drafts live in the
    * user's database and survive restarts. 33003 for a draft over 128 KB.

@@ -28,6 +28,10 @@ def test_methods_come_from_the_library():
     client = imcore.Client("k", OPTIONS)
     try:
         assert "get_history_messages" in dir(client)
+        for method in lib.methods:
+            assert callable(getattr(client, imcore._snake(method))), method
+        assert client.get_current_connection_status() == 2  # disconnected
+        assert code_of(client.clear_total_unread_count) == 30001  # no user database yet
         with pytest.raises(AttributeError):
             client.no_such_method()
         with pytest.raises(TypeError):

@@ -24,6 +24,7 @@ const NEW_CALLS = [
   ['getConversationUnreadCount', (c) => c.getConversationUnreadCount([1, 3])],
   ['clearUnreadCount', (c) => c.clearUnreadCount(1, 'bob')],
   ['clearAllUnreadCount', (c) => c.clearAllUnreadCount()],
+  ['clearTotalUnreadCount', (c) => c.clearTotalUnreadCount()],
   ['getMessage', (c) => c.getMessage(1)],
   ['insertMessage', (c) => c.insertMessage(1, 'bob', INSERT)],
   ['setMessageContent', (c) => c.setMessageContent(1, { content: 'edited' })],

@@ -76,6 +76,7 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
   assert.equal(await a.connect(tokenA), 'alice');
   assert.equal(await b.connect(tokenB), 'bob');
   assert.equal(a.getConnectionStatus(), 0);
+  assert.equal(a.getCurrentConnectionStatus(), 0);
   assert.equal(a.getCurrentUserId(), 'alice');
   await nextEvent(eventsA, (e) => e.type === 'connectionStatus' && e.status === 0);
   await nextEvent(eventsB, (e) => e.type === 'pullOfflineFinished');
@@ -174,6 +175,7 @@ test('conversation list, unread counts, search and local messages after an excha
   assert.equal(await b.getTotalUnreadCount(null, true), 0);
   assert.equal(await b.clearUnreadCount(PRIVATE, 'alice'), false);
   await b.clearAllUnreadCount();
+  assert.equal(await b.clearTotalUnreadCount(), null);
 
   // Local messages: insert (never unread), get by id and UID, change, delete.
   const tip = await b.insertMessage(PRIVATE, 'alice', {

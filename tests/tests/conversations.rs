@@ -3,7 +3,7 @@
 
 use imcore::{
     ConversationStatusItem, ConversationType, Event, ImClient, InsertMessage, MessageContent,
-    MessageDirection, MessageRef, MessageTag, NotificationStatus,
+    MessageDirection, MessageRef, MessageTag, NotificationStatus, Outcome, Params,
 };
 use imcore_harness::{Client, ServerProcess};
 use std::time::Duration;
@@ -83,6 +83,17 @@ async fn unread_counts_conversations_and_search_follow_an_exchange() {
             .unwrap(),
         1
     );
+    // The seed's later names, through the one request API: the status now, and clearing every
+    // unread count at once (cat's is the one left).
+    let status = bob
+        .im
+        .call_sync("getCurrentConnectionStatus", Params::Json(""));
+    assert_eq!(status.unwrap(), "0", "connected");
+    let Outcome::Pending(cleared) = bob.im.call("clearTotalUnreadCount", Params::Json("{}")) else {
+        panic!("clearTotalUnreadCount is asynchronous");
+    };
+    assert_eq!(cleared.await.unwrap(), "null");
+    assert_eq!(bob.im.get_total_unread_count(None, true).await.unwrap(), 0);
 
     let found = bob
         .im

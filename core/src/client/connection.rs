@@ -87,6 +87,21 @@ impl SyncOperation for GetConnectionStatus {
     }
 }
 
+/// The connection status now, as `getConnectionStatus` reports it (seed
+/// `getCurrentConnectionStatus`, synchronous since 2.2.9).
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct GetCurrentConnectionStatus {}
+
+impl SyncOperation for GetCurrentConnectionStatus {
+    const METHOD: &'static str = "getCurrentConnectionStatus";
+    type Output = ConnectionStatus;
+
+    fn run(self, client: &ImClient) -> ImResult<ConnectionStatus> {
+        client.connection_status()
+    }
+}
+
 /// The connected user's id, `null` when none (seed `getCurrentUserId`).
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

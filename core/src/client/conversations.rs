@@ -366,3 +366,18 @@ impl Operation for ClearAllUnreadCount {
         client.clear_all_unread_count().await
     }
 }
+
+/// Clears every conversation's unread count and @-mentions, like `clearAllUnreadCount`
+/// (seed `clearTotalUnreadCount`, 2.3.5, deprecated: its replacement clears each conversation).
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ClearTotalUnreadCount {}
+
+impl Operation for ClearTotalUnreadCount {
+    const METHOD: &'static str = "clearTotalUnreadCount";
+    type Output = ();
+
+    async fn run(self, client: ImClient) -> ImResult<()> {
+        client.clear_all_unread_count().await
+    }
+}

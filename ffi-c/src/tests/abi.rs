@@ -73,6 +73,7 @@ const VALID: &[(&str, &str)] = &[
     ("disconnect", "{}"),
     ("logout", "{}"),
     ("getConnectionStatus", "{}"),
+    ("getCurrentConnectionStatus", "{}"),
     ("getCurrentUserId", "{}"),
     (
         "registerMessageType",
@@ -131,6 +132,7 @@ const VALID: &[(&str, &str)] = &[
         r#"{"conversationType":1,"targetId":"bob"}"#,
     ),
     ("clearAllUnreadCount", "{}"),
+    ("clearTotalUnreadCount", "{}"),
     (
         "saveTextMessageDraft",
         r#"{"conversationType":1,"targetId":"bob","draft":"d"}"#,
@@ -280,7 +282,7 @@ fn every_method_with_valid_parameters_needs_the_user_database_or_a_connection() 
             // Nothing listens on the navigation port (reconnect retries the failed connect).
             "connect" | "reconnect" => 30007,
             "registerMessageType" | "disconnect" | "logout" => 0,
-            "getConnectionStatus" => {
+            "getConnectionStatus" | "getCurrentConnectionStatus" => {
                 assert_eq!(json, "2", "disconnected");
                 0
             }
