@@ -12,6 +12,7 @@ mod rtt;
 mod soak;
 mod stats;
 mod store;
+mod throughput;
 
 use clap::{Parser, Subcommand};
 use imcore_harness::Peer;
@@ -97,6 +98,20 @@ enum Scenario {
         #[arg(long, default_value_t = 2_000.0)]
         rate: f64,
     },
+    /// Persisted 1:1 messages per second through imserver with N sender→receiver pairs, each
+    /// sender keeping a window of sends unacknowledged, counted when the receiver committed
+    /// them; imserver's CPU per 1,000 messages; vs a raw WebSocket echo at the same window.
+    Throughput {
+        /// Pair counts, one run (and one JSON line) each.
+        #[arg(long, value_delimiter = ',', default_value = "1,10,50")]
+        pairs: Vec<usize>,
+        /// Sends each sender keeps unacknowledged.
+        #[arg(long, default_value_t = 100)]
+        window: usize,
+        /// Measured seconds per run (after a 1 s warm-up).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Internal: the raw tokio-tungstenite echo server used as a baseline.
     #[command(hide = true)]
     EchoServer {
@@ -151,6 +166,11 @@ fn main() {
             seconds,
             rate,
         } => runtime.block_on(soak::run(connections, seconds, rate)),
+        Scenario::Throughput {
+            pairs,
+            window,
+            seconds,
+        } => runtime.block_on(throughput::run(&pairs, window, seconds)),
         Scenario::EchoServer { read_buffer_bytes } => {
             runtime.block_on(echo::serve(read_buffer_bytes))
         }

@@ -7,7 +7,8 @@ use imcore_harness::{Client, ServerProcess};
 use std::time::{Duration, Instant};
 
 const WARM_UP: usize = 200;
-const TEXT: &str = "benchmark message payload 0123456789";
+/// The text every benchmark message carries.
+pub(crate) const TEXT: &str = "benchmark message payload 0123456789";
 
 /// Runs the scenario and prints its JSON line.
 pub async fn run(messages: usize) {
@@ -43,7 +44,7 @@ pub async fn run(messages: usize) {
         }
     }
 
-    let frame_size = improto_frame_size();
+    let frame_size = send_frame_size();
     let echo = EchoProcess::start(None);
     echo.round_trips(frame_size, WARM_UP).await;
     let mut baseline = echo.round_trips(frame_size, messages).await;
@@ -71,7 +72,7 @@ pub async fn run(messages: usize) {
 }
 
 /// Size of the `Send` frame carrying the benchmark text, so the baseline echoes as many bytes.
-fn improto_frame_size() -> usize {
+pub(crate) fn send_frame_size() -> usize {
     improto::encode(improto::Body::Send(improto::Send {
         request_id: 1,
         conversation_type: 1,
