@@ -52,8 +52,12 @@ pub struct HistoryPage {
 }
 
 struct Running {
-    /// Taken by `destroy`; otherwise shut down in the background on drop.
+    /// The network runtime (connection, session, delivery commits, heartbeats). Taken by
+    /// `destroy`; otherwise shut down in the background on drop, like `calls`.
     runtime: Option<Runtime>,
+    /// Where the shells' calls run ([`ImClient::spawn`]) and with them the database reads, so
+    /// that a slow read never delays delivery or heartbeats on the network thread.
+    calls: Option<Runtime>,
     engine: Arc<Engine>,
     events: EventQueue,
 }
@@ -80,12 +84,8 @@ impl ImClient {
         if running.is_some() {
             return Err(ImError::invalid("init was already called on this client"));
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("imcore-io")
-            .enable_all()
-            .build()
-            .map_err(|e| ImError::new(code::UNKNOWN, format!("runtime: {e}")))?;
+        let runtime = single_worker_runtime(NETWORK_THREAD)?;
+        let calls = single_worker_runtime("imcore-calls")?;
         let (sender, events) = events::channel(events::DEFAULT_CAPACITY);
         let log = Logger::new(
             options.log_level,
@@ -101,6 +101,7 @@ impl ImClient {
         engine.log.info(format!("initialised for app {app_key}"));
         *running = Some(Running {
             runtime: Some(runtime),
+            calls: Some(calls),
             engine: Arc::new(engine),
             events,
         });
@@ -134,12 +135,17 @@ impl ImClient {
             .ok_or_else(ImError::not_initialized)
     }
 
-    /// Runs `task` on the client's runtime (33001 before `init`); shells use it for callbacks.
+    /// Runs `task` on the client's calls thread (33001 before `init`), never the network
+    /// thread: shells run their calls and callbacks there.
     pub fn spawn<F>(&self, task: F) -> ImResult<()>
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let handle = self.engine()?.runtime.clone();
+        let handle = self
+            .lock()
+            .as_ref()
+            .and_then(|r| r.calls.as_ref().map(|calls| calls.handle().clone()))
+            .ok_or_else(ImError::not_initialized)?;
         handle.spawn(task);
         Ok(())
     }
@@ -404,14 +410,16 @@ impl ImClient {
         if let Some(mut running) = running {
             running.engine.stop();
             running.engine.state().store = None;
-            if let Some(runtime) = running.runtime.take() {
-                // On a thread of its own: a runtime may not be shut down from an async context,
-                // and the caller is owed a closed database when this returns.
-                let stopping = std::thread::spawn(move || {
+            // Calls first (their completions report 33001), then the network. On a thread of
+            // its own: a runtime may not be shut down from an async context, and the caller is
+            // owed a closed database when this returns.
+            let runtimes = [running.calls.take(), running.runtime.take()];
+            let stopping = std::thread::spawn(move || {
+                for runtime in runtimes.into_iter().flatten() {
                     runtime.shutdown_timeout(Duration::from_secs(2));
-                });
-                let _ = stopping.join();
-            }
+                }
+            });
+            let _ = stopping.join();
         }
     }
 
@@ -533,6 +541,19 @@ async fn await_reply<T>(answer: oneshot::Receiver<T>, timeout: Duration) -> ImRe
     }
 }
 
+/// The name of the network thread, which never runs a database read.
+pub(crate) const NETWORK_THREAD: &str = "imcore-io";
+
+/// A runtime of one worker thread named `name`.
+fn single_worker_runtime(name: &str) -> ImResult<Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .map_err(|e| ImError::new(code::UNKNOWN, format!("runtime {name}: {e}")))
+}
+
 /// Runs `task` on the engine's runtime and awaits it from any executor.
 async fn run<T, F>(runtime: &tokio::runtime::Handle, task: F) -> ImResult<T>
 where
@@ -548,7 +569,10 @@ where
 impl Drop for Running {
     fn drop(&mut self) {
         self.engine.stop();
-        if let Some(runtime) = self.runtime.take() {
+        for runtime in [self.calls.take(), self.runtime.take()]
+            .into_iter()
+            .flatten()
+        {
             runtime.shutdown_background();
         }
     }

@@ -149,8 +149,13 @@ impl Store {
     }
 
     /// Runs the read `f` on the calling thread over the read-only connection; it sees every
-    /// write that completed before.
+    /// write that completed before. Never on the network thread (a debug build checks).
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Connection) -> ImResult<R>) -> ImResult<R> {
+        debug_assert_ne!(
+            thread::current().name(),
+            Some(crate::client::NETWORK_THREAD),
+            "a database read on the network thread would delay delivery and heartbeats"
+        );
         f(&lock(&self.reader))
     }
 

@@ -3,8 +3,8 @@
 //!
 //! Writes are closures sent to the database thread ([`Store::call`]); the session commits
 //! received messages in place on its network thread ([`Store::call_here`]); reads run on the
-//! calling task's thread over the read connection ([`Store::read`]). None of it runs on the JS
-//! thread or the callback dispatcher.
+//! calling task's thread over the read connection ([`Store::read`]): the shells' calls thread,
+//! never the network thread. None of it runs on the JS thread or the callback dispatcher.
 
 mod actor;
 mod checkpoint;
