@@ -415,8 +415,12 @@ impl ImClient {
             // owed a closed database when this returns.
             let runtimes = [running.calls.take(), running.runtime.take()];
             let stopping = std::thread::spawn(move || {
+                // Both within the 2 s that `destroy` promises.
+                let deadline = std::time::Instant::now() + Duration::from_secs(2);
                 for runtime in runtimes.into_iter().flatten() {
-                    runtime.shutdown_timeout(Duration::from_secs(2));
+                    runtime.shutdown_timeout(
+                        deadline.saturating_duration_since(std::time::Instant::now()),
+                    );
                 }
             });
             let _ = stopping.join();
