@@ -8,7 +8,7 @@ use crate::completion::{Completion, ImcoreCompletion};
 use crate::guard::catch;
 use crate::strings::{arg, give};
 use crate::{IMCORE_INVALID_PARAMETER, IMCORE_OK};
-use engine::{ImClient, ImResult, Outcome, Params};
+use imcore::{ImClient, ImResult, Outcome, Params};
 use std::ffi::{c_char, c_void};
 use std::sync::LazyLock;
 
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn imcore_methods(out_json: *mut *mut c_char) -> i32 {
             return IMCORE_INVALID_PARAMETER;
         }
         // SAFETY: `out_json` checked non-NULL above.
-        unsafe { give(out_json, engine::api::describe::methods_json()) };
+        unsafe { give(out_json, imcore::api::describe::methods_json()) };
         IMCORE_OK
     })
 }

@@ -6,7 +6,7 @@ use crate::dispatch::{
 use crate::guard::{catch, catch_void};
 use crate::strings::{arg, give};
 use crate::{IMCORE_INVALID_PARAMETER, IMCORE_OK, IMCORE_POLL_TIMEOUT};
-use engine::{ImClient, ImError, ImResult, InitOptions};
+use imcore::{ImClient, ImError, ImResult, InitOptions};
 use std::ffi::{c_char, c_void};
 use std::time::Duration;
 

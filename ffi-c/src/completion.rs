@@ -3,7 +3,7 @@
 use crate::dispatch::{Job, UserData};
 use crate::strings::c_string;
 use crossbeam_channel::Sender;
-use engine::{ImError, ImResult, code};
+use imcore::{ImError, ImResult, code};
 use std::ffi::{c_char, c_void};
 
 /// Completes an asynchronous call: `code` 0 with the result JSON, or a seed code with

@@ -7,7 +7,7 @@
 //! slot before it is called, so no lock is held while host code runs.
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
-use engine::{Event, EventQueue};
+use imcore::{Event, EventQueue};
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle, ThreadId};

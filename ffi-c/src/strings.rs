@@ -1,6 +1,6 @@
 //! C strings in and out.
 
-use engine::{ImError, ImResult};
+use imcore::{ImError, ImResult};
 use std::ffi::{CStr, CString, c_char};
 
 /// Borrows a NUL-terminated UTF-8 argument; NULL or invalid UTF-8 is a parameter error.

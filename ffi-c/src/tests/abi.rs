@@ -496,7 +496,7 @@ fn register_message_type_needs_no_client_and_refuses_bad_ones_with_33003() {
         0
     );
     assert_eq!(register("AbiPoke", "abi:poke", ""), 0);
-    let kind = engine::message_types::by_object_name("abi:person").unwrap();
+    let kind = imcore::message_types::by_object_name("abi:person").unwrap();
     assert_eq!(
         (kind.message_type, kind.search_fields),
         ("AbiPerson", &["name", "age"][..])
@@ -514,7 +514,7 @@ fn register_message_type_needs_no_client_and_refuses_bad_ones_with_33003() {
             "{object_name}"
         );
     }
-    assert!(engine::message_types::by_object_name("abi:bad").is_none());
+    assert!(imcore::message_types::by_object_name("abi:bad").is_none());
     let (code, json) = sync(null_mut(), "getConnectionStatus", "");
     assert_eq!(
         code, 33001,

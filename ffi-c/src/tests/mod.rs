@@ -1,5 +1,5 @@
 //! The C ABI called as C would call it (unit tests: the crate builds no rlib, whose name would
-//! collide with the engine's `libimcore.rlib`).
+//! collide with core's `libimcore.rlib`).
 
 mod abi;
 mod log_routing;
@@ -8,10 +8,10 @@ mod log_routing;
 fn header_constants_are_the_engine_codes() {
     assert_eq!(
         crate::IMCORE_INVALID_PARAMETER,
-        engine::code::INVALID_PARAMETER
+        imcore::code::INVALID_PARAMETER
     );
-    assert_eq!(crate::IMCORE_NOT_INITIALIZED, engine::code::NOT_INITIALIZED);
-    assert_eq!(crate::IMCORE_UNKNOWN_ERROR, engine::code::UNKNOWN);
+    assert_eq!(crate::IMCORE_NOT_INITIALIZED, imcore::code::NOT_INITIALIZED);
+    assert_eq!(crate::IMCORE_UNKNOWN_ERROR, imcore::code::UNKNOWN);
 }
 
 #[test]
