@@ -30,6 +30,17 @@ pub(crate) struct State {
     pub session: Option<mpsc::Sender<Command>>,
     pub supervisor: Option<JoinHandle<()>>,
     pub connecting: bool,
+    /// Which `connect` the supervisor serves: every start and stop moves it on, so that a
+    /// supervisor already stopped (an abort lands at its next await) reports nothing more.
+    pub run: u64,
+}
+
+/// A connection that authenticated, before the supervisor adopts it.
+struct Established {
+    session: Session,
+    commands: mpsc::Sender<Command>,
+    store: Store,
+    user_id: String,
 }
 
 /// Everything the engine's tasks share.
@@ -76,8 +87,25 @@ impl Engine {
 
     /// Records and reports a status change.
     pub(crate) fn set_status(&self, status: ConnectionStatus, code: i32) {
-        self.state().status = Some(status);
+        self.announce(&mut self.state(), status, code);
+    }
+
+    /// Records a status change and emits it under the state lock, so that the order of the
+    /// events is the order of the changes whichever thread makes them.
+    fn announce(&self, state: &mut State, status: ConnectionStatus, code: i32) {
+        state.status = Some(status);
         self.events.emit(Event::ConnectionStatus { status, code });
+    }
+
+    /// Reports a status change of supervisor `run`; false (nothing reported) once that run
+    /// was stopped or superseded.
+    fn report(&self, run: u64, status: ConnectionStatus, code: i32) -> bool {
+        let mut state = self.state();
+        let current = state.run == run;
+        if current {
+            self.announce(&mut state, status, code);
+        }
+        current
     }
 
     /// Starts connecting with `token`; the answer is the user id, or why the first attempt failed.
@@ -99,13 +127,15 @@ impl Engine {
         state.session = None;
         state.connecting = true;
         state.token = Some(token.clone());
+        state.run += 1;
+        let run = state.run;
+        // Before the supervisor exists: none of its reports can come first.
+        self.announce(&mut state, ConnectionStatus::Connecting, 0);
         let engine = Arc::clone(self);
         state.supervisor = Some(
             self.runtime
-                .spawn(async move { engine.supervise(token, first_tx).await }),
+                .spawn(async move { engine.supervise(run, token, first_tx).await }),
         );
-        drop(state);
-        self.set_status(ConnectionStatus::Connecting, 0);
         Ok(first_rx)
     }
 
@@ -113,6 +143,7 @@ impl Engine {
     pub(crate) fn stop(&self) -> bool {
         let mut state = self.state();
         let was_running = state.supervisor.is_some();
+        state.run += 1;
         if let Some(task) = state.supervisor.take() {
             task.abort();
         }
@@ -121,15 +152,21 @@ impl Engine {
         was_running
     }
 
-    async fn supervise(self: Arc<Self>, token: String, first: oneshot::Sender<ImResult<String>>) {
+    async fn supervise(
+        self: Arc<Self>,
+        run: u64,
+        token: String,
+        first: oneshot::Sender<ImResult<String>>,
+    ) {
         let mut first = Some(first);
         let mut failures: u32 = 0;
         loop {
             match self.establish(&token).await {
-                Ok((session, user_id)) => {
+                Ok(established) => {
                     failures = 0;
-                    self.state().connecting = false;
-                    self.set_status(ConnectionStatus::Connected, 0);
+                    let Some((session, user_id)) = self.adopt(run, established) else {
+                        return;
+                    };
                     if let Some(first) = first.take() {
                         let _ = first.send(Ok(user_id));
                     }
@@ -141,7 +178,7 @@ impl Engine {
                             self.log
                                 .warn(format!("server closed the connection ({code}): {reason}"));
                             if let Some(status) = fatal_status(code) {
-                                self.give_up(status, code);
+                                self.give_up(run, status, code);
                                 return;
                             }
                         }
@@ -150,12 +187,19 @@ impl Engine {
                         }
                     }
                     self.state().connecting = true;
-                    self.set_status(ConnectionStatus::NetworkUnavailable, code::CONNECTION_LOST);
-                    self.set_status(ConnectionStatus::Connecting, 0);
+                    if !self.report(
+                        run,
+                        ConnectionStatus::NetworkUnavailable,
+                        code::CONNECTION_LOST,
+                    ) || !self.report(run, ConnectionStatus::Connecting, 0)
+                    {
+                        return;
+                    }
                 }
                 Err(e) => {
                     if let Some(first) = first.take() {
                         self.give_up(
+                            run,
                             fatal_status(e.code).unwrap_or(ConnectionStatus::Disconnected),
                             e.code,
                         );
@@ -163,7 +207,7 @@ impl Engine {
                         return;
                     }
                     if let Some(status) = fatal_status(e.code) {
-                        self.give_up(status, e.code);
+                        self.give_up(run, status, e.code);
                         return;
                     }
                     self.log.info(format!("reconnect attempt failed: {e}"));
@@ -174,18 +218,34 @@ impl Engine {
         }
     }
 
-    fn give_up(&self, status: ConnectionStatus, code: i32) {
-        {
-            let mut state = self.state();
-            state.connecting = false;
-            state.session = None;
-            state.supervisor = None;
+    fn give_up(&self, run: u64, status: ConnectionStatus, code: i32) {
+        let mut state = self.state();
+        if state.run != run {
+            return;
         }
-        self.set_status(status, code);
+        state.connecting = false;
+        state.session = None;
+        state.supervisor = None;
+        self.announce(&mut state, status, code);
+    }
+
+    /// Makes an authenticated connection the current one and reports Connected, unless run
+    /// `run` was stopped meanwhile (None then: the connection is dropped).
+    fn adopt(&self, run: u64, established: Established) -> Option<(Session, String)> {
+        let mut state = self.state();
+        if state.run != run {
+            return None;
+        }
+        state.connecting = false;
+        state.user_id = Some(established.user_id.clone());
+        state.store = Some(established.store);
+        state.session = Some(established.commands);
+        self.announce(&mut state, ConnectionStatus::Connected, 0);
+        Some((established.session, established.user_id))
     }
 
     /// One connection attempt: navigation (cached), WebSocket, authentication, database.
-    async fn establish(self: &Arc<Self>, token: &str) -> ImResult<(Session, String)> {
+    async fn establish(self: &Arc<Self>, token: &str) -> ImResult<Established> {
         let cached = self
             .navi_cache
             .lock()
@@ -218,7 +278,7 @@ impl Engine {
         self: &Arc<Self>,
         servers: &[String],
         token: &str,
-    ) -> ImResult<(Session, String)> {
+    ) -> ImResult<Established> {
         let mut last_error = ImError::new(code::SOCKET_FAILED, "no server reachable");
         for url in servers {
             let mut socket = match transport::open(url).await {
@@ -240,17 +300,19 @@ impl Engine {
             let store = self.open_store(&ack.user_id).await?;
             let (commands_tx, commands_rx) = mpsc::channel(1024);
             let context = SessionContext {
-                store,
+                store: store.clone(),
                 events: self.events.clone(),
                 log: self.log.clone(),
                 keepalive: self.options.keepalive(),
                 user_id: ack.user_id.clone(),
             };
             let session = Session::new(socket, commands_rx, ack.inbox_seq, context).await?;
-            let mut state = self.state();
-            state.user_id = Some(ack.user_id.clone());
-            state.session = Some(commands_tx);
-            return Ok((session, ack.user_id));
+            return Ok(Established {
+                session,
+                commands: commands_tx,
+                store,
+                user_id: ack.user_id,
+            });
         }
         Err(last_error)
     }
@@ -275,7 +337,6 @@ impl Engine {
             ));
             self.events.emit(Event::DatabaseRecovered { moved_to });
         }
-        self.state().store = Some(store.clone());
         Ok(store)
     }
 }
