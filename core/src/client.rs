@@ -257,7 +257,7 @@ impl ImClient {
         run(&engine.runtime.clone(), async move {
             let (session, store, _) = connected(&engine)?;
             let outgoing = store
-                .call(move |conn| store::messages::failed_outgoing(conn, message_id))
+                .call(move |conn| store::sent::failed_outgoing(conn, message_id))
                 .await?
                 .ok_or_else(|| {
                     ImError::invalid(format!(
@@ -434,7 +434,7 @@ async fn send_outgoing(
     match outcome {
         Err(e) if kind.persisted => {
             let failed = store
-                .call(move |conn| store::messages::store_failed(conn, &kept))
+                .call(move |conn| store::sent::store_failed(conn, &kept))
                 .await?;
             Err(e.with_failed_message(failed))
         }

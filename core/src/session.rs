@@ -138,8 +138,8 @@ impl Session {
         } = context;
         let (stored, holds_nothing) = store
             .call(|conn| {
-                let seq = store::messages::inbox_seq(conn)?;
-                Ok((seq, store::messages::holds_no_server_message(conn)?))
+                let seq = store::received::inbox_seq(conn)?;
+                Ok((seq, store::received::holds_no_server_message(conn)?))
             })
             .await?;
         Ok(Session {
@@ -302,12 +302,7 @@ impl Session {
             Ok(transient_message(&pending.outgoing, &ack))
         } else {
             let stored = self.store.call_here(|conn| {
-                store::messages::store_sent(
-                    conn,
-                    &pending.outgoing,
-                    &ack.message_uid,
-                    ack.sent_time,
-                )
+                store::sent::store_sent(conn, &pending.outgoing, &ack.message_uid, ack.sent_time)
             });
             self.store.index_soon();
             stored
@@ -370,7 +365,7 @@ impl Session {
             let stored = self
                 .store
                 .call_here(|conn| {
-                    store::messages::store_incoming(conn, &batch, last, offline, now_ms(), me)
+                    store::received::store_incoming(conn, &batch, last, offline, now_ms(), me)
                 })
                 .map_err(|e| End::Lost(format!("storing messages: {e}")))?;
             for message in stored {

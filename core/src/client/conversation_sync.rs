@@ -11,7 +11,7 @@ use crate::error::ImResult;
 use crate::message::validate_count;
 use crate::session::{incoming_from_wire, synced_from_wire};
 use crate::store::conversations::SyncedStatus;
-use crate::store::{IncomingMessage, conversations, messages};
+use crate::store::{IncomingMessage, conversations, received};
 use improto::request::Body as Ask;
 use improto::response::Body as Answer;
 use serde::Deserialize;
@@ -43,7 +43,7 @@ impl ImClient {
             let (_, store, me) = connected(&engine)?;
             store
                 .call(move |conn| {
-                    messages::store_history(conn, &batch, &me, true)?;
+                    received::store_history(conn, &batch, &me, true)?;
                     conversations::list(conn, None, count)
                 })
                 .await

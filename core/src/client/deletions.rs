@@ -8,7 +8,7 @@ use crate::api::Operation;
 use crate::enums::ConversationType;
 use crate::error::{ImError, ImResult};
 use crate::message::{MessageRef, RemoteMessageRef, validate_target_id, validate_timestamp};
-use crate::store::messages;
+use crate::store::deletions;
 use improto::request::Body as Ask;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -26,7 +26,7 @@ impl ImClient {
             )));
         }
         let which: Vec<MessageRef> = message_ids.into_iter().map(MessageRef::Id).collect();
-        self.on_store(move |conn| messages::delete(conn, &which))
+        self.on_store(move |conn| deletions::delete(conn, &which))
             .await
     }
 
@@ -43,7 +43,7 @@ impl ImClient {
         validate_timestamp(timestamp)?;
         let target_id = target_id.to_owned();
         self.on_store(move |conn| {
-            messages::clear_history(conn, conversation_type, &target_id, timestamp)
+            deletions::clear_history(conn, conversation_type, &target_id, timestamp)
         })
         .await
     }
@@ -71,7 +71,7 @@ impl ImClient {
             let which: Vec<MessageRef> = uids.into_iter().map(MessageRef::Uid).collect();
             let (_, store, _) = connected(&engine)?;
             store
-                .call(move |conn| messages::delete(conn, &which))
+                .call(move |conn| deletions::delete(conn, &which))
                 .await?;
             Ok(())
         })
@@ -101,7 +101,7 @@ impl ImClient {
             let (_, store, _) = connected(&engine)?;
             store
                 .call(move |conn| {
-                    messages::clear_history(conn, conversation_type, &target_id, timestamp)
+                    deletions::clear_history(conn, conversation_type, &target_id, timestamp)
                 })
                 .await?;
             Ok(())

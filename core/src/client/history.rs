@@ -10,7 +10,7 @@ use crate::enums::{ConversationType, HistoryOrder};
 use crate::error::{ImError, ImResult};
 use crate::message::{Message, validate_count, validate_target_id, validate_timestamp};
 use crate::session::incoming_from_wire;
-use crate::store::{HistoryQuery, IncomingMessage, messages};
+use crate::store::{HistoryQuery, IncomingMessage, history, received};
 use improto::request::Body as Ask;
 use improto::response::Body as Answer;
 use serde::{Deserialize, Serialize};
@@ -67,7 +67,7 @@ impl ImClient {
             object_name: object_name.map(str::to_owned),
         };
         let (mut list, has_more) =
-            user_store(&engine)?.read(|conn| messages::history(conn, &query))?;
+            user_store(&engine)?.read(|conn| history::history(conn, &query))?;
         let short = count - list.len();
         let local_only = order == HistoryOrder::Newer || query.object_name.is_some();
         if short == 0 || local_only || connected(&engine).is_err() {
@@ -162,7 +162,7 @@ async fn fetch_history(
         .collect();
     let (_, store, me) = connected(engine)?;
     let mut list = store
-        .call(move |conn| messages::store_history(conn, &batch, &me, false))
+        .call(move |conn| received::store_history(conn, &batch, &me, false))
         .await?;
     list.sort_by_key(|m| (m.sent_time, m.message_id));
     Ok((list, page.has_more))

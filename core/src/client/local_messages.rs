@@ -9,7 +9,7 @@ use crate::message::{
     InsertMessage as LocalInsert, Message, MessageRef, validate_content_object,
     validate_received_status, validate_target_id,
 };
-use crate::store::{LocalMessage, messages};
+use crate::store::{LocalMessage, local_messages, messages};
 use crate::time::unique_local_ms;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -45,7 +45,7 @@ impl ImClient {
             received_status: message.received_status,
             sent_time: message.sent_time.unwrap_or_else(unique_local_ms),
         };
-        self.on_store(move |conn| messages::insert_local(conn, &local))
+        self.on_store(move |conn| local_messages::insert_local(conn, &local))
             .await
     }
 
@@ -54,7 +54,7 @@ impl ImClient {
         self.ensure_initialized()?;
         validate_content_object(content)?;
         let content = content.to_owned();
-        self.on_store(move |conn| messages::set_content(conn, message_id, &content))
+        self.on_store(move |conn| local_messages::set_content(conn, message_id, &content))
             .await
     }
 
@@ -66,7 +66,7 @@ impl ImClient {
     ) -> ImResult<bool> {
         self.ensure_initialized()?;
         validate_received_status(status)?;
-        self.on_store(move |conn| messages::set_received_status(conn, message_id, status))
+        self.on_store(move |conn| local_messages::set_received_status(conn, message_id, status))
             .await
     }
 
@@ -77,7 +77,7 @@ impl ImClient {
         status: SentStatus,
     ) -> ImResult<bool> {
         self.ensure_initialized()?;
-        self.on_store(move |conn| messages::set_sent_status(conn, message_id, status))
+        self.on_store(move |conn| local_messages::set_sent_status(conn, message_id, status))
             .await
     }
 }

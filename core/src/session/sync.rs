@@ -92,7 +92,7 @@ impl Session {
         let me = self.user_id.as_str();
         self.store
             .call_here(|conn| {
-                store::messages::store_history(conn, &batch, me, true)?;
+                store::received::store_history(conn, &batch, me, true)?;
                 let listed: Vec<_> = listed.iter().map(|(k, t)| (*k, t.as_str())).collect();
                 store::conversations::hide_unlisted(conn, &listed, pulled_through, oldest_listed)
             })
