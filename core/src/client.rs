@@ -4,52 +4,38 @@
 //! shells may drive it from any thread. Methods on a client that was not initialised fail with
 //! 33001, methods that need a connection with 30001.
 
+mod ask;
 pub(crate) mod connection;
+pub(crate) mod conversation_sync;
 pub(crate) mod conversations;
+pub(crate) mod deletions;
 pub(crate) mod drafts;
+pub(crate) mod history;
 pub(crate) mod local_messages;
 pub(crate) mod messages;
-pub(crate) mod remote;
 pub(crate) mod search;
 
-pub use local_messages::MAX_DELETE_COUNT;
-pub use remote::MAX_REMOTE_HISTORY_COUNT;
+pub use deletions::MAX_DELETE_COUNT;
+pub use history::{HistoryPage, MAX_HISTORY_COUNT, MAX_REMOTE_HISTORY_COUNT};
 pub use search::{MAX_KEYWORD_CHARS, MAX_SEARCH_COUNT};
 
 use crate::engine::Engine;
-use crate::enums::{ConnectionStatus, ConversationType, HistoryOrder};
+use crate::enums::{ConnectionStatus, ConversationType};
 use crate::error::{ImError, ImResult, code};
 use crate::events::{self, EventQueue};
 use crate::log::Logger;
-use crate::message::{
-    Message, MessageContent, validate_count, validate_target_id, validate_timestamp,
-};
+use crate::message::{Message, MessageContent, validate_target_id};
 use crate::message_types::{MessageTag, MessageTypeInfo};
 use crate::options::InitOptions;
 use crate::session::Command;
-use crate::store::{self, HistoryQuery, OutgoingMessage};
+use crate::store::{self, OutgoingMessage};
 use crate::time::{now_ms, unique_local_ms};
 use rand::Rng;
-use serde::Serialize;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
-use ts_rs::TS;
-
-pub use improto::limits::MAX_HISTORY_COUNT;
-
-/// One page of history (seed: `onSuccess(list, hasMsg)`).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(rename = "ImHistoryPage")]
-pub struct HistoryPage {
-    /// Messages in ascending `sentTime` order.
-    pub list: Vec<Message>,
-    /// Whether more messages exist beyond this page in the direction of the query.
-    pub has_more: bool,
-}
 
 struct Running {
     /// The network runtime (connection, session, delivery commits, heartbeats). Taken by
@@ -271,7 +257,7 @@ impl ImClient {
         run(&engine.runtime.clone(), async move {
             let (session, store, _) = connected(&engine)?;
             let outgoing = store
-                .call(move |conn| store::messages::failed_outgoing(conn, message_id))
+                .call(move |conn| store::sent::failed_outgoing(conn, message_id))
                 .await?
                 .ok_or_else(|| {
                     ImError::invalid(format!(
@@ -281,79 +267,6 @@ impl ImClient {
             let kind = crate::message_types::by_object_name(&outgoing.object_name)
                 .ok_or_else(|| ImError::invalid("unknown message type"))?;
             send_outgoing(&engine, session, store, outgoing, kind).await
-        })
-        .await
-    }
-
-    /// A page of a conversation's history (seed `getHistoryMessages`): from the local database
-    /// first; when it runs out while paging to older messages and the client is connected,
-    /// the page is completed from the server's cloud history, which is stored locally, so
-    /// paging goes on without gaps or duplicates. If the server cannot answer, the local page
-    /// is returned (and the failure logged).
-    ///
-    /// `timestamp` 0 means "from the latest"; `count` is 1–20; `order` 0 pages to older
-    /// messages, 1 to newer ones; `object_name` keeps only messages of that type (the seed's
-    /// desktop-only filter: such pages come from the local database alone). `list` is in
-    /// ascending `sentTime` order.
-    pub async fn get_history_messages(
-        &self,
-        conversation_type: ConversationType,
-        target_id: &str,
-        timestamp: i64,
-        count: usize,
-        order: HistoryOrder,
-        object_name: Option<&str>,
-    ) -> ImResult<HistoryPage> {
-        let engine = self.engine()?;
-        validate_target_id(target_id)?;
-        validate_count(count, MAX_HISTORY_COUNT)?;
-        validate_timestamp(timestamp)?;
-        if object_name.is_some_and(|name| {
-            name.is_empty() || name.len() > crate::message_types::MAX_OBJECT_NAME_BYTES
-        }) {
-            return Err(ImError::invalid("objectName must be 1–32 bytes"));
-        }
-        let query = HistoryQuery {
-            conversation_type,
-            target_id: target_id.to_owned(),
-            timestamp,
-            count,
-            order,
-            object_name: object_name.map(str::to_owned),
-        };
-        let (mut list, has_more) =
-            user_store(&engine)?.read(|conn| store::messages::history(conn, &query))?;
-        let short = count - list.len();
-        let local_only = order == HistoryOrder::Newer || query.object_name.is_some();
-        if short == 0 || local_only || connected(&engine).is_err() {
-            return Ok(HistoryPage { list, has_more });
-        }
-        let target_id = query.target_id;
-        run(&engine.runtime.clone(), async move {
-            let oldest = list.first().map_or(timestamp, |m| m.sent_time);
-            let remote = remote::fetch_history(
-                &engine,
-                conversation_type,
-                &target_id,
-                oldest,
-                short,
-                HistoryOrder::Older,
-            )
-            .await;
-            match remote {
-                Ok((older, has_more)) => {
-                    list.splice(0..0, older);
-                    Ok(HistoryPage { list, has_more })
-                }
-                Err(e) => {
-                    // The local page stands; the next call asks the server again.
-                    engine.log.warn(format!(
-                        "cloud history unavailable ({}): {}",
-                        e.code, e.message
-                    ));
-                    Ok(HistoryPage { list, has_more })
-                }
-            }
         })
         .await
     }
@@ -521,7 +434,7 @@ async fn send_outgoing(
     match outcome {
         Err(e) if kind.persisted => {
             let failed = store
-                .call(move |conn| store::messages::store_failed(conn, &kept))
+                .call(move |conn| store::sent::store_failed(conn, &kept))
                 .await?;
             Err(e.with_failed_message(failed))
         }

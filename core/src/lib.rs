@@ -27,14 +27,16 @@ mod time;
 
 pub use api::{Outcome, Params};
 pub use client::connection::*;
+pub use client::conversation_sync::*;
 pub use client::conversations::*;
+pub use client::deletions::*;
 pub use client::drafts::*;
+pub use client::history::*;
 pub use client::local_messages::{
-    ClearHistoryMessages, DeleteMessages, GetMessage, InsertMessage as InsertMessageRequest,
-    SetMessageContent, SetMessageReceivedStatus, SetMessageSentStatus,
+    GetMessage, InsertMessage as InsertMessageRequest, SetMessageContent, SetMessageReceivedStatus,
+    SetMessageSentStatus,
 };
 pub use client::messages::*;
-pub use client::remote::*;
 pub use client::search::*;
 pub use client::{
     HistoryPage, ImClient, MAX_DELETE_COUNT, MAX_HISTORY_COUNT, MAX_KEYWORD_CHARS,

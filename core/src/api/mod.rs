@@ -172,9 +172,9 @@ const fn synchronous<T: SyncOperation>() -> Method {
 use crate::client::conversations as conv;
 use crate::client::drafts as draft;
 use crate::client::local_messages as local;
-use crate::client::remote;
 use crate::client::search;
 use crate::client::{connection as conn, messages as msg};
+use crate::client::{conversation_sync, deletions, history};
 
 /// Every operation, in the order the shells and the reference list them.
 pub static METHODS: &[Method] = &[
@@ -188,14 +188,14 @@ pub static METHODS: &[Method] = &[
     synchronous::<msg::RegisterMessageType>(),
     asynchronous::<msg::SendMessage>(),
     asynchronous::<msg::ResendMessage>(),
-    asynchronous::<msg::GetHistoryMessages>(),
+    asynchronous::<history::GetHistoryMessages>(),
     asynchronous::<local::GetMessage>(),
     asynchronous::<local::InsertMessage>(),
     asynchronous::<local::SetMessageContent>(),
     asynchronous::<local::SetMessageReceivedStatus>(),
     asynchronous::<local::SetMessageSentStatus>(),
-    asynchronous::<local::DeleteMessages>(),
-    asynchronous::<local::ClearHistoryMessages>(),
+    asynchronous::<deletions::DeleteMessages>(),
+    asynchronous::<deletions::ClearHistoryMessages>(),
     asynchronous::<conv::GetConversationList>(),
     asynchronous::<conv::GetConversation>(),
     asynchronous::<conv::RemoveConversation>(),
@@ -210,10 +210,10 @@ pub static METHODS: &[Method] = &[
     asynchronous::<draft::SaveTextMessageDraft>(),
     asynchronous::<draft::GetTextMessageDraft>(),
     asynchronous::<draft::ClearTextMessageDraft>(),
-    asynchronous::<remote::GetRemoteHistoryMessages>(),
-    asynchronous::<remote::GetRemoteConversationList>(),
-    asynchronous::<remote::DeleteRemoteMessages>(),
-    asynchronous::<remote::ClearRemoteHistoryMessages>(),
+    asynchronous::<history::GetRemoteHistoryMessages>(),
+    asynchronous::<conversation_sync::GetRemoteConversationList>(),
+    asynchronous::<deletions::DeleteRemoteMessages>(),
+    asynchronous::<deletions::ClearRemoteHistoryMessages>(),
     asynchronous::<search::SearchConversationByContent>(),
     asynchronous::<search::SearchMessages>(),
 ];

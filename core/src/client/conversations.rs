@@ -2,7 +2,7 @@
 //! from and written to the local database; removals and statuses also go to the server when
 //! connected, so that every device of the user shows them.
 
-use super::remote::{remove_conversation_remotely, set_status_remotely};
+use super::conversation_sync::{remove_conversation_remotely, set_status_remotely};
 use super::{ImClient, run, user_store};
 use crate::api::Operation;
 use crate::conversation::{

@@ -1,21 +1,18 @@
 //! Messages of the local database: read one, insert local-only ones, change their content and
-//! statuses, delete them (seed `getMessage`, `insertMessage`, `setMessage*`, `deleteMessages`,
-//! `clearHistoryMessages`).
+//! statuses (seed `getMessage`, `insertMessage`, `setMessage*`).
 
 use super::ImClient;
 use crate::api::Operation;
 use crate::enums::{ConversationType, SentStatus};
-use crate::error::{ImError, ImResult};
+use crate::error::ImResult;
 use crate::message::{
     InsertMessage as LocalInsert, Message, MessageRef, validate_content_object,
-    validate_received_status, validate_target_id, validate_timestamp,
+    validate_received_status, validate_target_id,
 };
-use crate::store::{LocalMessage, messages};
+use crate::store::{LocalMessage, local_messages, messages};
 use crate::time::unique_local_ms;
 use serde::Deserialize;
 use ts_rs::TS;
-
-pub use improto::limits::MAX_DELETE_COUNT;
 
 impl ImClient {
     /// One message by local id or server UID, `None` if not stored (seed `getMessage`).
@@ -48,7 +45,7 @@ impl ImClient {
             received_status: message.received_status,
             sent_time: message.sent_time.unwrap_or_else(unique_local_ms),
         };
-        self.on_store(move |conn| messages::insert_local(conn, &local))
+        self.on_store(move |conn| local_messages::insert_local(conn, &local))
             .await
     }
 
@@ -57,7 +54,7 @@ impl ImClient {
         self.ensure_initialized()?;
         validate_content_object(content)?;
         let content = content.to_owned();
-        self.on_store(move |conn| messages::set_content(conn, message_id, &content))
+        self.on_store(move |conn| local_messages::set_content(conn, message_id, &content))
             .await
     }
 
@@ -69,7 +66,7 @@ impl ImClient {
     ) -> ImResult<bool> {
         self.ensure_initialized()?;
         validate_received_status(status)?;
-        self.on_store(move |conn| messages::set_received_status(conn, message_id, status))
+        self.on_store(move |conn| local_messages::set_received_status(conn, message_id, status))
             .await
     }
 
@@ -80,40 +77,8 @@ impl ImClient {
         status: SentStatus,
     ) -> ImResult<bool> {
         self.ensure_initialized()?;
-        self.on_store(move |conn| messages::set_sent_status(conn, message_id, status))
+        self.on_store(move |conn| local_messages::set_sent_status(conn, message_id, status))
             .await
-    }
-
-    /// Deletes 1–100 messages from the local database by id (seed `deleteMessages`); resolves
-    /// to how many existed. Conversations show their latest remaining message afterwards.
-    pub async fn delete_messages(&self, message_ids: Vec<i64>) -> ImResult<usize> {
-        self.ensure_initialized()?;
-        if message_ids.is_empty() || message_ids.len() > MAX_DELETE_COUNT {
-            return Err(ImError::invalid(format!(
-                "messageIds must hold 1–{MAX_DELETE_COUNT} ids"
-            )));
-        }
-        let which: Vec<MessageRef> = message_ids.into_iter().map(MessageRef::Id).collect();
-        self.on_store(move |conn| messages::delete(conn, &which))
-            .await
-    }
-
-    /// Deletes a conversation's local messages sent at or before `timestamp` (0 = all; seed
-    /// `clearHistoryMessages`); resolves to how many were deleted.
-    pub async fn clear_history_messages(
-        &self,
-        conversation_type: ConversationType,
-        target_id: &str,
-        timestamp: i64,
-    ) -> ImResult<usize> {
-        self.ensure_initialized()?;
-        validate_target_id(target_id)?;
-        validate_timestamp(timestamp)?;
-        let target_id = target_id.to_owned();
-        self.on_store(move |conn| {
-            messages::clear_history(conn, conversation_type, &target_id, timestamp)
-        })
-        .await
     }
 }
 
@@ -222,48 +187,6 @@ impl Operation for SetMessageSentStatus {
     async fn run(self, client: ImClient) -> ImResult<bool> {
         client
             .set_message_sent_status(self.message_id, self.sent_status)
-            .await
-    }
-}
-
-/// Deletes 1–100 messages of the local database by local id (seed `deleteMessages`);
-/// resolves to how many existed. Conversations show their latest remaining message afterwards.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeleteMessages {
-    /// Local ids, 1–100.
-    pub message_ids: Vec<i64>,
-}
-
-impl Operation for DeleteMessages {
-    const METHOD: &'static str = "deleteMessages";
-    type Output = usize;
-
-    async fn run(self, client: ImClient) -> ImResult<usize> {
-        client.delete_messages(self.message_ids).await
-    }
-}
-
-/// Deletes a conversation's local messages sent at or before `timestamp` (0 = all; seed
-/// `clearHistoryMessages`); resolves to how many were deleted. 33003 for a negative timestamp.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ClearHistoryMessages {
-    /// Conversation type.
-    pub conversation_type: ConversationType,
-    /// Conversation id.
-    pub target_id: String,
-    /// Cutoff in ms; 0 = everything.
-    pub timestamp: i64,
-}
-
-impl Operation for ClearHistoryMessages {
-    const METHOD: &'static str = "clearHistoryMessages";
-    type Output = usize;
-
-    async fn run(self, client: ImClient) -> ImResult<usize> {
-        client
-            .clear_history_messages(self.conversation_type, &self.target_id, self.timestamp)
             .await
     }
 }

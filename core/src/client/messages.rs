@@ -1,9 +1,9 @@
-//! Message requests: sending, resending, history pages and custom message types (seed §2.8,
-//! §2.10, `registerMessageType`).
+//! Message requests: sending, resending and custom message types (seed §2.8,
+//! `registerMessageType`).
 
-use super::{HistoryPage, ImClient};
+use super::ImClient;
 use crate::api::{Operation, SyncOperation};
-use crate::enums::{ConversationType, HistoryOrder};
+use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::message::{Message, MessageContent};
 use crate::message_types::MessageTag;
@@ -87,47 +87,5 @@ impl Operation for ResendMessage {
 
     async fn run(self, client: ImClient) -> ImResult<Message> {
         client.resend_message(self.message_id).await
-    }
-}
-
-/// A page of a conversation's history (seed `getHistoryMessages`): from the local database
-/// first; when it runs out while paging to older messages and the client is connected, the
-/// page is completed from the server's cloud history (stored locally as it arrives), so paging
-/// goes on without gaps or duplicates. `list` is in ascending `sentTime` order. 33003 for a
-/// count outside 1–20, a negative timestamp or an empty `objectName`.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[ts(optional_fields)]
-pub struct GetHistoryMessages {
-    /// Conversation type.
-    pub conversation_type: ConversationType,
-    /// Conversation id.
-    pub target_id: String,
-    /// Cursor in ms; 0 = from the latest.
-    pub timestamp: i64,
-    /// Page size, 1–20.
-    pub count: usize,
-    /// 0 older than the cursor, 1 newer.
-    pub order: HistoryOrder,
-    /// Only messages of this ObjectName (the seed's desktop-only filter; such pages come from
-    /// the local database alone).
-    pub object_name: Option<String>,
-}
-
-impl Operation for GetHistoryMessages {
-    const METHOD: &'static str = "getHistoryMessages";
-    type Output = HistoryPage;
-
-    async fn run(self, client: ImClient) -> ImResult<HistoryPage> {
-        client
-            .get_history_messages(
-                self.conversation_type,
-                &self.target_id,
-                self.timestamp,
-                self.count,
-                self.order,
-                self.object_name.as_deref(),
-            )
-            .await
     }
 }

@@ -2,12 +2,19 @@
 //! conversation list for a new device, and the user's conversation statuses (those changed
 //! here offline go to the server, those changed elsewhere come here).
 
-use super::{CONVERSATION_SYNC_COUNT, End, Session, Waiting, incoming_from_wire};
+use super::incoming_from_wire;
+use super::jobs::Job;
+use super::machine::{Action, Actions, Machine, lost};
+use super::requests::Waiting;
 use crate::conversation::ConversationStatus;
 use crate::enums::{ConversationType, NotificationStatus};
-use crate::error::code;
+use crate::error::{ImResult, code};
 use crate::events::Event;
-use crate::store::{self, conversations::StatusOrigin, conversations::SyncedStatus};
+use crate::store::conversations::{StatusOrigin, SyncedStatus};
+
+/// Conversations fetched from the server when the local database starts empty (new device or
+/// recovered database).
+const CONVERSATION_SYNC_COUNT: u32 = improto::limits::MAX_CONVERSATION_COUNT as u32;
 
 /// What a page of conversation statuses from the server is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,38 +27,51 @@ pub(super) enum StatusNews {
     Own,
 }
 
-impl Session {
+impl Machine {
     /// Announces the end of the offline pull. A database that started empty (new device,
     /// recovered file) then asks for the server's conversation list, for conversations whose
     /// messages are older than the inbox keeps; after the pull, so that what the inbox held
-    /// arrives as news (announced, counted as unread) first.
-    pub(super) async fn finish_offline_pull(&mut self) -> Result<(), End> {
+    /// arrives as news (announced, counted as unread) first. Then the statuses changed here
+    /// offline go out and those changed elsewhere are caught up.
+    pub(super) fn finish_offline_pull(&mut self) -> Actions {
         self.offline_finished = true;
-        self.events.emit(Event::PullOfflineFinished);
-        if self.started_empty {
+        let next = if self.started_empty {
             self.started_empty = false;
-            let pulled_through = self
-                .store
-                .call_here(|conn| store::conversations::latest_sent_time(conn))
-                .map_err(|e| End::Lost(format!("reading conversations: {e}")))?;
-            let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
-                count: CONVERSATION_SYNC_COUNT,
-                before_time: 0,
-            });
-            self.request(query, Waiting::ConversationSync { pulled_through })
-                .await?;
-        }
-        self.send_pending_statuses().await?;
-        self.catch_up_statuses().await
+            Job::LatestSentTime
+        } else {
+            Job::PendingStatuses
+        };
+        vec![Action::Emit(Event::PullOfflineFinished), Action::Run(next)]
+    }
+
+    /// Asks for the server's conversation list once the pull stored messages sent up to the
+    /// time read.
+    pub(super) fn on_latest_sent_time(&mut self, read: ImResult<i64>) -> Actions {
+        let pulled_through = match read {
+            Ok(time) => time,
+            Err(e) => return lost("reading conversations", e),
+        };
+        let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
+            count: CONVERSATION_SYNC_COUNT,
+            before_time: 0,
+        });
+        vec![
+            self.request(query, Waiting::ConversationSync { pulled_through }),
+            Action::Run(Job::PendingStatuses),
+        ]
     }
 
     /// Sends the statuses changed here while offline; the server answers each with its
-    /// version (and shows it to the user's other devices).
-    async fn send_pending_statuses(&mut self) -> Result<(), End> {
-        let pending = self
-            .store
-            .call_here(|conn| store::conversations::pending_statuses(conn))
-            .map_err(|e| End::Lost(format!("reading pending statuses: {e}")))?;
+    /// version (and shows it to the user's other devices). Then catches up.
+    pub(super) fn on_pending_statuses(
+        &mut self,
+        read: ImResult<Vec<ConversationStatus>>,
+    ) -> Actions {
+        let pending = match read {
+            Ok(pending) => pending,
+            Err(e) => return lost("reading pending statuses", e),
+        };
+        let mut actions = Vec::with_capacity(pending.len() + 1);
         for status in pending {
             let waiting = Waiting::OwnStatus(status.conversation_type, status.target_id.clone());
             let change = improto::SetConversationStatus {
@@ -61,19 +81,42 @@ impl Session {
                 notification_status: Some(status.notification_status.into()),
             };
             let body = improto::request::Body::SetConversationStatus(change);
-            self.request(body, waiting).await?;
+            actions.push(self.request(body, waiting));
         }
-        Ok(())
+        actions.push(Action::Run(Job::StatusCursor));
+        actions
+    }
+
+    /// Asks for the next page of the status changes made since this device last caught up
+    /// (on other devices, or by this one before a restart) to the version read.
+    pub(super) fn on_status_cursor(&mut self, read: ImResult<u64>) -> Actions {
+        let after_version = match read {
+            Ok(version) => version,
+            Err(e) => return lost("reading the status cursor", e),
+        };
+        let query =
+            improto::request::Body::ConversationStatuses(improto::ConversationStatusQuery {
+                after_version,
+                limit: 0,
+            });
+        vec![self.request(query, Waiting::StatusSync)]
     }
 
     /// Merges the server's conversation list into an empty database after its first pull: stores
     /// each conversation's latest message, and hides the pulled conversations the list leaves
     /// out (removed on another device).
-    pub(super) fn store_conversation_list(
-        &self,
-        list: improto::ConversationList,
+    pub(super) fn on_conversation_list(
+        &mut self,
+        response: improto::Response,
         pulled_through: i64,
-    ) -> Result<(), End> {
+    ) -> Actions {
+        let Some(improto::response::Body::ConversationList(list)) = response.body else {
+            self.log.warn(format!(
+                "conversation list sync refused with {}",
+                response.code
+            ));
+            return Vec::new();
+        };
         // The server cuts a page at the count asked for, or earlier to fit one frame.
         let partial = list.has_more || list.conversations.len() >= CONVERSATION_SYNC_COUNT as usize;
         let mut listed = Vec::with_capacity(list.conversations.len());
@@ -89,15 +132,24 @@ impl Session {
         // partial list, nothing at all).
         let oldest_listed =
             partial.then(|| batch.iter().map(|m| m.sent_time).min().unwrap_or(i64::MAX));
-        let me = self.user_id.as_str();
-        self.store
-            .call_here(|conn| {
-                store::messages::store_history(conn, &batch, me, true)?;
-                let listed: Vec<_> = listed.iter().map(|(k, t)| (*k, t.as_str())).collect();
-                store::conversations::hide_unlisted(conn, &listed, pulled_through, oldest_listed)
-            })
-            .map_err(|e| End::Lost(format!("storing conversations: {e}")))?;
-        Ok(())
+        vec![Action::Run(Job::ConversationList {
+            batch,
+            listed,
+            pulled_through,
+            oldest_listed,
+        })]
+    }
+
+    /// A page of the status changes made elsewhere: applied, then the next page asked for.
+    pub(super) fn on_status_page(&mut self, response: improto::Response) -> Actions {
+        let Some(improto::response::Body::ConversationStatuses(page)) = response.body else {
+            self.log.warn(format!(
+                "conversation status sync refused with {}",
+                response.code
+            ));
+            return Vec::new();
+        };
+        self.statuses_job(page.statuses, StatusNews::CaughtUp, page.has_more)
     }
 
     /// Takes the server's answer to a status changed here offline: applied with its version;
@@ -106,68 +158,74 @@ impl Session {
     pub(super) fn on_own_status(
         &mut self,
         kind: ConversationType,
-        target_id: &str,
+        target_id: String,
         response: improto::Response,
-    ) -> Result<(), End> {
+    ) -> Actions {
         if let Some(improto::response::Body::ConversationStatuses(own)) = response.body {
             return self.apply_statuses(own.statuses, StatusNews::Own);
         }
-        if response.code == code::INVALID_PARAMETER {
-            self.log.warn(format!(
-                "the server refused the status of conversation {target_id}; it stays on this device"
-            ));
-            self.store
-                .call_here(|conn| {
-                    store::conversations::settle_pending_status(conn, kind, target_id)
-                })
-                .map_err(|e| End::Lost(format!("storing conversation statuses: {e}")))?;
+        if response.code != code::INVALID_PARAMETER {
+            return Vec::new();
         }
-        Ok(())
+        self.log.warn(format!(
+            "the server refused the status of conversation {target_id}; it stays on this device"
+        ));
+        vec![Action::Run(Job::SettleStatus(kind, target_id))]
     }
 
-    /// Applies conversation statuses from the server; a catch-up page then moves the catch-up
-    /// cursor past them. The host hears of other devices' changes that changed something.
+    /// Applies conversation statuses from the server.
     pub(super) fn apply_statuses(
         &mut self,
         statuses: Vec<improto::ConversationStatus>,
         news: StatusNews,
-    ) -> Result<(), End> {
+    ) -> Actions {
+        self.statuses_job(statuses, news, false)
+    }
+
+    /// Applies conversation statuses from the server; a catch-up page then moves the catch-up
+    /// cursor past them, and `more` asks for the next page.
+    fn statuses_job(
+        &mut self,
+        statuses: Vec<improto::ConversationStatus>,
+        news: StatusNews,
+        more: bool,
+    ) -> Actions {
         let last_version = statuses.last().map(|s| s.version);
-        let synced: Vec<_> = statuses.into_iter().filter_map(synced_from_wire).collect();
+        let synced = statuses.into_iter().filter_map(synced_from_wire).collect();
         let origin = match news {
             StatusNews::Own => StatusOrigin::Here,
             StatusNews::Pushed | StatusNews::CaughtUp => StatusOrigin::Elsewhere,
         };
-        let applied = self
-            .store
-            .call_here(|conn| {
-                let applied = store::conversations::apply_synced(conn, &synced, origin)?;
-                if let Some(version) = last_version.filter(|_| news == StatusNews::CaughtUp) {
-                    store::conversations::advance_status_cursor(conn, version)?;
-                }
-                Ok(applied)
-            })
-            .map_err(|e| End::Lost(format!("storing conversation statuses: {e}")))?;
-        if !applied.is_empty() && origin == StatusOrigin::Elsewhere {
-            self.events
-                .emit(Event::ConversationStatus { statuses: applied });
-        }
-        Ok(())
+        vec![Action::Run(Job::Statuses {
+            synced,
+            origin,
+            advance_to: last_version.filter(|_| news == StatusNews::CaughtUp),
+            announce: origin == StatusOrigin::Elsewhere,
+            more,
+        })]
     }
 
-    /// Asks for the next page of the status changes made since this device last caught up
-    /// (on other devices, or by this one before a restart).
-    pub(super) async fn catch_up_statuses(&mut self) -> Result<(), End> {
-        let after_version = self
-            .store
-            .call_here(|conn| store::conversations::status_cursor(conn))
-            .map_err(|e| End::Lost(format!("reading the status cursor: {e}")))?;
-        let query =
-            improto::request::Body::ConversationStatuses(improto::ConversationStatusQuery {
-                after_version,
-                limit: 0,
-            });
-        self.request(query, Waiting::StatusSync).await
+    /// Statuses applied: the host hears of other devices' changes that changed something.
+    pub(super) fn on_statuses_applied(
+        &mut self,
+        applied: ImResult<Vec<ConversationStatus>>,
+        announce: bool,
+        more: bool,
+    ) -> Actions {
+        let applied = match applied {
+            Ok(applied) => applied,
+            Err(e) => return lost("storing conversation statuses", e),
+        };
+        let mut actions = Vec::new();
+        if !applied.is_empty() && announce {
+            actions.push(Action::Emit(Event::ConversationStatus {
+                statuses: applied,
+            }));
+        }
+        if more {
+            actions.push(Action::Run(Job::StatusCursor));
+        }
+        actions
     }
 }
 
@@ -183,4 +241,66 @@ pub(crate) fn synced_from_wire(s: improto::ConversationStatus) -> Option<SyncedS
         },
         version: s.version,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::jobs::Done;
+    use super::super::machine::tests::machine;
+    use super::*;
+
+    #[test]
+    fn a_new_device_asks_for_the_conversation_list_then_catches_up_statuses() {
+        let mut m = machine(0, 0);
+        m.started_empty = true;
+        let actions = m.start(tokio::time::Instant::now());
+        assert!(matches!(
+            actions.as_slice(),
+            [
+                Action::Emit(Event::PullOfflineFinished),
+                Action::Run(Job::LatestSentTime)
+            ]
+        ));
+        let actions = m.on_done(Done::LatestSentTime(Ok(9)));
+        assert!(matches!(
+            actions.as_slice(),
+            [
+                Action::Write(improto::Body::Request(_)),
+                Action::Run(Job::PendingStatuses)
+            ]
+        ));
+        let actions = m.on_done(Done::PendingStatuses(Ok(Vec::new())));
+        assert!(matches!(
+            actions.as_slice(),
+            [Action::Run(Job::StatusCursor)]
+        ));
+        let actions = m.on_done(Done::StatusCursor(Ok(4)));
+        let [Action::Write(improto::Body::Request(request))] = actions.as_slice() else {
+            panic!("the catch-up is asked for");
+        };
+        let page = improto::ConversationStatuses {
+            statuses: vec![improto::ConversationStatus {
+                conversation_type: ConversationType::Private.into(),
+                target_id: "ann".into(),
+                version: 5,
+                ..Default::default()
+            }],
+            has_more: true,
+        };
+        let response = improto::Response {
+            request_id: request.request_id,
+            body: Some(improto::response::Body::ConversationStatuses(page)),
+            ..Default::default()
+        };
+        let actions = m.on_response(response);
+        assert!(matches!(
+            actions.as_slice(),
+            [Action::Run(Job::Statuses {
+                advance_to: Some(5),
+                announce: true,
+                more: true,
+                ..
+            })]
+        ));
+    }
 }

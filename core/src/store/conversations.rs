@@ -132,7 +132,7 @@ pub(crate) fn list(
     types: Option<&[ConversationType]>,
     count: usize,
 ) -> ImResult<Vec<Conversation>> {
-    // A literal LIMIT: SQLite plans it better than a bound one (see `messages::history`).
+    // A literal LIMIT: SQLite plans it better than a bound one (see `history::history`).
     let sql = select_sql(
         &format!(
             "c.hidden = 0{}",

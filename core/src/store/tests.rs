@@ -2,8 +2,8 @@
 //! messages from several devices, deletions, search.
 
 use super::conversations::{self, StatusOrigin, list};
-use super::messages::{self, IncomingMessage, OutgoingMessage};
-use super::{LocalMessage, schema, search, searchable};
+use super::{IncomingMessage, LocalMessage, OutgoingMessage, schema, search, searchable};
+use super::{deletions, local_messages, messages, received, sent};
 use crate::conversation::ConversationStatusItem;
 use crate::enums::{ConversationType, MessageDirection, NotificationStatus, SentStatus};
 use crate::message::MessageRef;
@@ -40,7 +40,7 @@ fn incoming(
 }
 
 fn receive(conn: &mut Connection, batch: &[IncomingMessage]) -> usize {
-    messages::store_incoming(conn, batch, 1, false, 0, ME)
+    received::store_incoming(conn, batch, 1, false, 0, ME)
         .unwrap()
         .len()
 }
@@ -131,7 +131,7 @@ fn only_counted_messages_from_others_are_unread_and_muted_ones_are_excluded() {
         ),
         4
     );
-    messages::store_sent(&mut conn, &outgoing("ann", "k1"), "U5", 5).unwrap();
+    sent::store_sent(&mut conn, &outgoing("ann", "k1"), "U5", 5).unwrap();
     assert_eq!(
         conversations::unread(&conn, ConversationType::Private, "ann").unwrap(),
         1
@@ -200,7 +200,7 @@ fn removed_conversations_come_back_with_the_next_message() {
 #[test]
 fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     let (_dir, mut conn) = db();
-    assert!(messages::holds_no_server_message(&conn).unwrap());
+    assert!(received::holds_no_server_message(&conn).unwrap());
     receive(
         &mut conn,
         &[
@@ -210,8 +210,8 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
             text("U4", "newer", "d", 50),
         ],
     );
-    messages::insert_local(&mut conn, &tip("local", "a tip", 25)).unwrap();
-    assert!(!messages::holds_no_server_message(&conn).unwrap());
+    local_messages::insert_local(&mut conn, &tip("local", "a tip", 25)).unwrap();
+    assert!(!received::holds_no_server_message(&conn).unwrap());
     assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
     // The server listed only "listed", in a full page reaching back to time 15, and its list
     // was read after messages up to time 40 had been pulled.
@@ -332,28 +332,28 @@ fn own_messages_are_stored_once_whichever_copy_comes_first() {
     echo.sender_user_id = ME.into();
     echo.client_message_id = "k1".into();
     // Acknowledged first, then the server's echo: one row, nothing announced.
-    let sent = messages::store_sent(&mut conn, &outgoing("ann", "k1"), "U1", 5).unwrap();
+    let sent = sent::store_sent(&mut conn, &outgoing("ann", "k1"), "U1", 5).unwrap();
     assert_eq!(receive(&mut conn, std::slice::from_ref(&echo)), 0);
     // The echo of a message sent from another device: stored as outgoing, announced.
     let mut other = echo;
     other.message_uid = "U2".into();
     other.client_message_id = "k2".into();
-    let announced = messages::store_incoming(&mut conn, &[other], 2, true, 9, ME).unwrap();
+    let announced = received::store_incoming(&mut conn, &[other], 2, true, 9, ME).unwrap();
     assert_eq!(announced[0].message_direction, MessageDirection::Send);
     assert!(!announced[0].offline_message);
     // This device's own send whose echo came first: matched by key, not stored twice.
-    let again = messages::store_sent(&mut conn, &outgoing("ann", "k2"), "U2", 6).unwrap();
+    let again = sent::store_sent(&mut conn, &outgoing("ann", "k2"), "U2", 6).unwrap();
     assert_eq!(again.message_id, announced[0].message_id);
     // A failed send becomes SENT when acknowledged late; a late failure does not undo it.
-    let failed = messages::store_failed(&mut conn, &outgoing("ann", "k3")).unwrap();
+    let failed = sent::store_failed(&mut conn, &outgoing("ann", "k3")).unwrap();
     assert_eq!(failed.sent_status, SentStatus::Failed);
-    let acked = messages::store_sent(&mut conn, &outgoing("ann", "k3"), "U3", 7).unwrap();
+    let acked = sent::store_sent(&mut conn, &outgoing("ann", "k3"), "U3", 7).unwrap();
     assert_eq!(
         (acked.message_id, acked.sent_status),
         (failed.message_id, SentStatus::Sent)
     );
     assert_eq!(
-        messages::store_failed(&mut conn, &outgoing("ann", "k3"))
+        sent::store_failed(&mut conn, &outgoing("ann", "k3"))
             .unwrap()
             .sent_status,
         SentStatus::Sent
@@ -383,7 +383,7 @@ fn deleting_messages_moves_the_latest_back() {
     let id = |conn: &Connection, uid| messages::get_by_uid(conn, uid).unwrap().unwrap().message_id;
     let (u2, u3) = (id(&conn, "U2"), id(&conn, "U3"));
     assert_eq!(
-        messages::delete(
+        deletions::delete(
             &mut conn,
             &[
                 MessageRef::Id(u3),
@@ -399,11 +399,11 @@ fn deleting_messages_moves_the_latest_back() {
         .unwrap();
     assert_eq!((ann.latest_message_id, ann.sent_time), (Some(u2), 2));
     assert_eq!(
-        messages::clear_history(&mut conn, ConversationType::Private, "ann", 1).unwrap(),
+        deletions::clear_history(&mut conn, ConversationType::Private, "ann", 1).unwrap(),
         1
     );
     assert_eq!(
-        messages::clear_history(&mut conn, ConversationType::Private, "ann", 0).unwrap(),
+        deletions::clear_history(&mut conn, ConversationType::Private, "ann", 0).unwrap(),
         1
     );
     let ann = conversations::get(&conn, ConversationType::Private, "ann")
@@ -426,7 +426,7 @@ fn deleting_messages_moves_the_latest_back() {
 fn local_messages_show_in_the_conversation_without_counting() {
     let (_dir, mut conn) = db();
     let tip = tip("ann", "you are now friends", 50);
-    let stored = messages::insert_local(&mut conn, &tip).unwrap();
+    let stored = local_messages::insert_local(&mut conn, &tip).unwrap();
     assert!(stored.message_uid.is_empty());
     let ann = conversations::get(&conn, ConversationType::Private, "ann")
         .unwrap()
@@ -441,15 +441,17 @@ fn local_messages_show_in_the_conversation_without_counting() {
             .len(),
         1
     );
-    assert!(messages::set_content(&conn, stored.message_id, r#"{"message":"renamed"}"#).unwrap());
+    assert!(
+        local_messages::set_content(&conn, stored.message_id, r#"{"message":"renamed"}"#).unwrap()
+    );
     assert!(
         search::messages(&conn, ConversationType::Private, "ann", "friends", 0, 5)
             .unwrap()
             .is_empty()
     );
-    assert!(messages::set_received_status(&conn, stored.message_id, 1).unwrap());
-    assert!(messages::set_sent_status(&conn, stored.message_id, SentStatus::Read).unwrap());
-    assert!(!messages::set_sent_status(&conn, 12345, SentStatus::Read).unwrap());
+    assert!(local_messages::set_received_status(&conn, stored.message_id, 1).unwrap());
+    assert!(local_messages::set_sent_status(&conn, stored.message_id, SentStatus::Read).unwrap());
+    assert!(!local_messages::set_sent_status(&conn, 12345, SentStatus::Read).unwrap());
     let back = messages::get(&conn, stored.message_id).unwrap().unwrap();
     assert_eq!(
         (back.received_status, back.sent_status),
@@ -540,7 +542,7 @@ async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile(
     for n in 0..3 {
         let live = [text(&format!("U{n}"), "ann", &format!("live {n} 北京"), n)];
         store
-            .call_here(|conn| messages::store_incoming(conn, &live, n as u64 + 1, false, 0, ME))
+            .call_here(|conn| received::store_incoming(conn, &live, n as u64 + 1, false, 0, ME))
             .unwrap();
         store.index_soon();
     }
