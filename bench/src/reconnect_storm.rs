@@ -86,6 +86,7 @@ async fn queue_backlog(data_dir: &Path, app_key: &str, users: &[String], backlog
                     sender_id: BACKLOG_SENDER.to_owned(),
                     conversation_type: 1,
                     target_id: user.clone(),
+                    recipients: vec![user.clone()],
                     object_name: "RC:TxtMsg".into(),
                     content: format!(r#"{{"content":"backlog {i}"}}"#),
                     client_message_id: String::new(),

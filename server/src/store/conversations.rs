@@ -87,23 +87,23 @@ impl Store {
     }
 }
 
-/// Makes the persisted `message` (as stored: `target_id` the recipient) the latest of its
-/// conversation in the lists of both participants (the same row twice for a message to
-/// oneself), in one statement.
+/// Makes the persisted `message`, as `user_id` sees it, the latest of its conversation in
+/// `user_id`'s list.
 pub(super) fn record_latest(
     conn: &Connection,
     app_key: &str,
+    user_id: &str,
     message: &InboxMessage,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO conversations (app_key, user_id, conversation_type, target_id, \
-         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?1, ?4, ?3, ?2, ?5, ?6) \
+         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
          ON CONFLICT (app_key, user_id, conversation_type, target_id) DO UPDATE SET \
            latest_message_uid = excluded.latest_message_uid, sent_time = excluded.sent_time",
     )?
     .execute(params![
         app_key,
-        message.sender_user_id,
+        user_id,
         message.conversation_type,
         message.target_id,
         message.message_uid,

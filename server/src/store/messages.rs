@@ -1,5 +1,5 @@
-//! Storing a sent message: idempotency, history, the inboxes of recipient and sender, and both
-//! users' conversation lists, in one job.
+//! Storing a sent message: idempotency, history, the inboxes of its recipients and of the
+//! sender, and their conversation lists, in one job.
 
 use improto::InboxMessage;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -9,7 +9,7 @@ use super::message_view::seen_by;
 use super::{Store, StoreError, WriteTx};
 use crate::uid::new_message_uid;
 
-/// A validated private message from `sender_id` to `target_id`.
+/// A validated message from `sender_id` in the conversation `target_id`, for `recipients`.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     /// App both users belong to.
@@ -18,8 +18,11 @@ pub struct NewMessage {
     pub sender_id: String,
     /// Conversation type (1 = private).
     pub conversation_type: i32,
-    /// Recipient user id.
+    /// The conversation's id as the sender sees it (for a private message, the recipient).
     pub target_id: String,
+    /// Distinct users whose inboxes get the message (a private message: `[target_id]`). The
+    /// sender's own entry comes regardless; the sender among them is skipped.
+    pub recipients: Vec<String>,
     /// Message type name, e.g. `RC:TxtMsg`.
     pub object_name: String,
     /// Content JSON.
@@ -32,14 +35,21 @@ pub struct NewMessage {
     pub counted: bool,
 }
 
-/// The inbox entries a newly stored message got: the recipient's and the sender's own.
+/// A recipient's new inbox entry, to push to them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecipientEntry {
+    /// The recipient.
+    pub user_id: String,
+    /// The entry, as the recipient sees the message.
+    pub entry: InboxMessage,
+}
+
+/// The inbox entries a newly stored message got: the recipients' and the sender's own.
 #[derive(Debug, Clone)]
 pub struct NewEntries {
-    /// The recipient (the target of the send).
-    pub recipient: String,
-    /// The recipient's new entry, to push to them; `None` for a message to oneself, whose only
-    /// entry is `own_entry`.
-    pub recipient_entry: Option<InboxMessage>,
+    /// The recipients' entries, in [`NewMessage::recipients`] order (none for a message to
+    /// oneself, whose only entry is `own_entry`).
+    pub recipients: Vec<RecipientEntry>,
     /// The sender's new entry (carries the UID, the sent time and the sender's
     /// `client_message_id`), to push to every connection of the sender.
     pub own_entry: InboxMessage,
@@ -48,7 +58,7 @@ pub struct NewEntries {
 /// What storing a message did.
 #[derive(Debug, Clone)]
 pub enum SendOutcome {
-    /// Stored now, with these entries (boxed: two entries dwarf the other variant).
+    /// Stored now, with these entries (boxed: the sender's entry dwarfs the other variant).
     Stored(Box<NewEntries>),
     /// A retry of an earlier send: the first result, nothing stored or delivered again.
     Duplicate {
@@ -112,8 +122,8 @@ impl Store {
 }
 
 /// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key),
-/// inbox entries referencing it, the recipient's and the sender's own (one for a message to
-/// oneself), and, for history, the latest message of the conversation in both users' lists.
+/// inbox entries referencing it, each recipient's and the sender's own (one for a message to
+/// oneself), and, for history, the latest message of the conversation in each of their lists.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
     let sent_time = tx.clock.stamp();
@@ -170,18 +180,23 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         counted: m.counted,
         client_message_id: m.client_message_id,
     };
-    let recipient = stored.target_id.clone();
-    let recipient_entry = if recipient == stored.sender_user_id {
-        None
-    } else {
-        let seq = append_to_inbox(tx.conn, &m.app_key, &recipient, &stored.message_uid)?;
-        Some(InboxMessage {
+    let mut recipients = Vec::with_capacity(m.recipients.len());
+    for user_id in m.recipients {
+        if user_id == stored.sender_user_id {
+            continue;
+        }
+        let seq = append_to_inbox(tx.conn, &m.app_key, &user_id, &stored.message_uid)?;
+        let entry = InboxMessage {
             seq,
-            ..seen_by(&recipient, stored.clone())
-        })
-    };
+            ..seen_by(&user_id, stored.clone())
+        };
+        if stored.persisted {
+            record_latest(tx.conn, &m.app_key, &user_id, &entry)?;
+        }
+        recipients.push(RecipientEntry { user_id, entry });
+    }
     if stored.persisted {
-        record_latest(tx.conn, &m.app_key, &stored)?;
+        record_latest(tx.conn, &m.app_key, &stored.sender_user_id, &stored)?;
     }
     let own_seq = append_to_inbox(
         tx.conn,
@@ -190,8 +205,7 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         &stored.message_uid,
     )?;
     Ok(SendOutcome::Stored(Box::new(NewEntries {
-        recipient,
-        recipient_entry,
+        recipients,
         own_entry: InboxMessage {
             seq: own_seq,
             ..stored

@@ -47,7 +47,7 @@ use rusqlite::Connection;
 pub use conversations::UserConversation;
 pub use history::Order;
 pub use inbox::Pulled;
-pub use messages::{NewEntries, NewMessage, SendOutcome};
+pub use messages::{NewEntries, NewMessage, RecipientEntry, SendOutcome};
 pub use restrictions::StoredRestrictions;
 pub use statuses::StatusChange;
 pub use users::UserProfile;

@@ -18,6 +18,7 @@ fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage {
         sender_id: "alice".into(),
         conversation_type: 1,
         target_id: to.into(),
+        recipients: vec![to.into()],
         object_name: "RC:TxtMsg".into(),
         content: r#"{"content":"hi"}"#.into(),
         client_message_id: client_message_id.into(),
@@ -82,13 +83,15 @@ async fn assigns_per_user_sequences_and_pulls_in_order() {
 async fn the_sender_gets_an_entry_of_its_own_with_its_key() {
     let (_dir, store) = open();
     let NewEntries {
-        recipient,
-        recipient_entry: Some(theirs),
+        recipients,
         own_entry: ours,
-    } = stored(&store, message("bob", "k1", true)).await
-    else {
-        panic!("expected two entries")
-    };
+    } = stored(&store, message("bob", "k1", true)).await;
+    let [
+        RecipientEntry {
+            user_id: recipient,
+            entry: theirs,
+        },
+    ] = <[_; 1]>::try_from(recipients).expect("expected two entries");
     assert_eq!(recipient, "bob");
     assert_eq!((ours.seq, ours.target_id.as_str()), (1, "bob"));
     assert_eq!(ours.client_message_id, "k1");
@@ -112,7 +115,7 @@ async fn the_sender_gets_an_entry_of_its_own_with_its_key() {
         .await
         .unwrap();
     let to_self = stored(&store, message("alice", "k3", true)).await;
-    assert!(to_self.recipient_entry.is_none(), "one entry only");
+    assert!(to_self.recipients.is_empty(), "one entry only");
     let own_entry = to_self.own_entry;
     assert_eq!(
         (
@@ -130,6 +133,40 @@ async fn the_sender_gets_an_entry_of_its_own_with_its_key() {
         store.inbox_seq("app".into(), "bob".into()).await.unwrap(),
         2
     );
+    store.shutdown();
+}
+
+#[tokio::test]
+async fn a_message_for_several_recipients_gets_an_entry_in_each_inbox() {
+    let (_dir, store) = open();
+    stored(&store, message("bob", "", true)).await;
+    let entries = stored(
+        &store,
+        NewMessage {
+            recipients: vec!["bob".into(), "alice".into(), "carol".into()],
+            ..message("bob", "k", true)
+        },
+    )
+    .await;
+    // The sender among the recipients is skipped: its own entry is the only one it gets.
+    let got: Vec<_> = entries
+        .recipients
+        .iter()
+        .map(|r| (r.user_id.as_str(), r.entry.seq, r.entry.target_id.as_str()))
+        .collect();
+    assert_eq!(got, vec![("bob", 2, "alice"), ("carol", 1, "alice")]);
+    assert_eq!(entries.own_entry.seq, 2);
+    for r in &entries.recipients {
+        let pulled = pull_all(&store, &r.user_id, r.entry.seq - 1).await.messages;
+        assert_eq!(pulled, vec![r.entry.clone()]);
+        let listed = store
+            .conversation_list("app".into(), r.user_id.clone(), 10, 0)
+            .await
+            .unwrap();
+        let latest = listed.conversations[0].latest_message.as_ref().unwrap();
+        assert_eq!(latest.message_uid, entries.own_entry.message_uid);
+    }
+    assert_eq!(pull_all(&store, "alice", 0).await.messages.len(), 2);
     store.shutdown();
 }
 
@@ -255,10 +292,9 @@ async fn migrates_messages_stored_by_the_first_schema() {
     retry.content = "again".into();
     let retried = store.send_message(retry, |_| {}).await.unwrap();
     assert_eq!(retried.message_uid(), "0000-0000-0000-0002");
-    let entry = stored(&store, message("bob", "c3", true))
-        .await
-        .recipient_entry
-        .unwrap();
+    let entry = stored(&store, message("bob", "c3", true)).await.recipients[0]
+        .entry
+        .clone();
     assert_eq!(entry.seq, 8);
     assert!(entry.sent_time > 11);
     store.shutdown();

@@ -334,7 +334,7 @@ async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing() {
         .await
         .unwrap();
     let next = stored(&store, text("alice", "bob", "k5")).await;
-    assert_eq!(next.recipient_entry.unwrap().seq, 6);
+    assert_eq!(next.recipients[0].entry.seq, 6);
     let history = walk(&store, "bob", "alice", 10, Order::OldestFirst).await;
     assert_eq!(uids(&history), vec![next.own_entry.message_uid.as_str()]);
     assert_eq!(
