@@ -20,7 +20,7 @@ use super::queries;
 use super::session::End;
 use super::validate::check_send;
 use crate::state::ServerState;
-use crate::store::{NewEntries, NewMessage, SendOutcome};
+use crate::store::{NewEntries, NewMessage, SendOutcome, StoreError};
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -109,7 +109,7 @@ impl Request {
         let connection = self.connection;
         let queue = self.queue;
         let runtime = tokio::runtime::Handle::current();
-        self.state.store.send_message_then(message, move |outcome| {
+        let complete = Box::new(move |outcome: Result<SendOutcome, StoreError>| {
             let (code, message_uid, sent_time, own_delivery) = match outcome {
                 Ok(SendOutcome::Stored(entries)) => {
                     let NewEntries {
@@ -155,6 +155,7 @@ impl Request {
                 hub.push_to_others(&identity.app_key, &identity.user_id, connection, &own);
             }
         });
+        self.state.store.send_message_then(message, complete);
     }
 
     /// Answers a `Pull` with a page of the user's inbox.

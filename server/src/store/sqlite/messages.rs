@@ -6,113 +6,27 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::conversations::record_latest;
 use super::message_view::seen_by;
-use super::{Store, StoreError, WriteTx};
+use super::{SqliteStore, StoreError, WriteTx};
+use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome};
 use crate::uid::new_message_uid;
 
-/// A validated message from `sender_id` in the conversation `target_id`, for `recipients`.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    /// App both users belong to.
-    pub app_key: String,
-    /// Authenticated sender.
-    pub sender_id: String,
-    /// Conversation type (1 = private).
-    pub conversation_type: i32,
-    /// The conversation's id as the sender sees it (for a private message, the recipient).
-    pub target_id: String,
-    /// Distinct users whose inboxes get the message (a private message: `[target_id]`). The
-    /// sender's own entry comes regardless; the sender among them is skipped.
-    pub recipients: Vec<String>,
-    /// Message type name, e.g. `RC:TxtMsg`.
-    pub object_name: String,
-    /// Content JSON.
-    pub content: String,
-    /// Sender's idempotency key; empty disables the check.
-    pub client_message_id: String,
-    /// Stored in history.
-    pub persisted: bool,
-    /// Counted as unread.
-    pub counted: bool,
-}
-
-/// A recipient's new inbox entry, to push to them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecipientEntry {
-    /// The recipient.
-    pub user_id: String,
-    /// The entry, as the recipient sees the message.
-    pub entry: InboxMessage,
-}
-
-/// The inbox entries a newly stored message got: the recipients' and the sender's own.
-#[derive(Debug, Clone)]
-pub struct NewEntries {
-    /// The recipients' entries, in [`NewMessage::recipients`] order (none for a message to
-    /// oneself, whose only entry is `own_entry`).
-    pub recipients: Vec<RecipientEntry>,
-    /// The sender's new entry (carries the UID, the sent time and the sender's
-    /// `client_message_id`), to push to every connection of the sender.
-    pub own_entry: InboxMessage,
-}
-
-/// What storing a message did.
-#[derive(Debug, Clone)]
-pub enum SendOutcome {
-    /// Stored now, with these entries (boxed: the sender's entry dwarfs the other variant).
-    Stored(Box<NewEntries>),
-    /// A retry of an earlier send: the first result, nothing stored or delivered again.
-    Duplicate {
-        /// UID given the first time.
-        message_uid: String,
-        /// Sent time given the first time.
-        sent_time: i64,
-    },
-}
-
-impl SendOutcome {
-    /// The message UID to acknowledge.
-    pub fn message_uid(&self) -> &str {
-        match self {
-            SendOutcome::Stored(entries) => &entries.own_entry.message_uid,
-            SendOutcome::Duplicate { message_uid, .. } => message_uid,
-        }
-    }
-
-    /// The sent time to acknowledge.
-    pub fn sent_time(&self) -> i64 {
-        match self {
-            SendOutcome::Stored(entries) => entries.own_entry.sent_time,
-            SendOutcome::Duplicate { sent_time, .. } => *sent_time,
-        }
-    }
-}
-
-impl Store {
+impl SqliteStore {
     /// Stores `message` (see [`SendOutcome`]). The write is queued when this is called, so
     /// messages are stored in call order; the returned future yields the outcome after commit.
-    /// `after_commit` runs on the writer thread right after the commit, in commit order, which
-    /// makes it the place to queue pushes.
-    pub fn send_message<A>(
+    pub(super) fn send_message(
         &self,
         message: NewMessage,
-        after_commit: A,
-    ) -> impl Future<Output = Result<SendOutcome, StoreError>> + Send + use<A>
-    where
-        A: FnOnce(&SendOutcome) + Send + 'static,
-    {
+    ) -> impl Future<Output = Result<SendOutcome, StoreError>> + Send + use<> {
         self.writer
-            .submit(move |tx| store_message(tx, message), after_commit)
+            .submit(move |tx| store_message(tx, message), |_| {})
     }
-}
 
-impl Store {
-    /// Stores `message` like [`Store::send_message`], but hands the outcome to `complete` right
-    /// after the commit (in commit order; `Ok` only once committed) instead of waking a task:
-    /// the place to push the message and queue the answer. If the writer is idle, the message
-    /// is stored (and `complete` runs) before this returns, on the calling thread (see
-    /// [`Writer::submit_eager`](super::Writer::submit_eager)). `complete` must not block or
-    /// panic.
-    pub fn send_message_then<C>(&self, message: NewMessage, complete: C)
+    /// Stores `message` like [`SqliteStore::send_message`], but hands the outcome to `complete`
+    /// right after the commit (in commit order; `Ok` only once committed) instead of waking a
+    /// task. If the writer is idle, the message is stored (and `complete` runs) before this
+    /// returns, on the calling thread (see [`Writer::submit_eager`](super::Writer::submit_eager)).
+    /// `complete` must not block or panic.
+    pub(super) fn send_message_then<C>(&self, message: NewMessage, complete: C)
     where
         C: FnOnce(Result<SendOutcome, StoreError>) + Send + 'static,
     {
@@ -121,7 +35,7 @@ impl Store {
     }
 }
 
-/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key),
+/// The job body of [`SqliteStore::send_message`]: one `messages` row (content, idempotency key),
 /// inbox entries referencing it, each recipient's and the sender's own (one for a message to
 /// oneself), and, for history, the latest message of the conversation in each of their lists.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
