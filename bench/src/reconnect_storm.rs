@@ -7,7 +7,8 @@ use crate::echo::EchoProcess;
 use futures_util::future::join_all;
 use imcore::{ConnectionStatus, Event};
 use imcore_harness::{Client, Fleet, Member, Peer, ServerProcess};
-use imserver::store::{NewMessage, Store};
+use imserver::store::sqlite::SqliteStore;
+use imserver::store::{NewMessage, Storage};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -77,23 +78,21 @@ pub async fn run(clients: usize, backlog: usize) {
 /// Stores `backlog` messages for each of `users` in the data dir of the stopped server,
 /// through imserver's own storage layer, as another node of a cluster would have.
 async fn queue_backlog(data_dir: &Path, app_key: &str, users: &[String], backlog: usize) {
-    let store = tokio::task::block_in_place(|| Store::open(data_dir)).expect("open store");
+    let store = tokio::task::block_in_place(|| SqliteStore::open(data_dir)).expect("open store");
     let writes = users.iter().flat_map(|user| {
         (0..backlog).map(|i| {
-            store.send_message(
-                NewMessage {
-                    app_key: app_key.to_owned(),
-                    sender_id: BACKLOG_SENDER.to_owned(),
-                    conversation_type: 1,
-                    target_id: user.clone(),
-                    object_name: "RC:TxtMsg".into(),
-                    content: format!(r#"{{"content":"backlog {i}"}}"#),
-                    client_message_id: String::new(),
-                    persisted: true,
-                    counted: true,
-                },
-                |_| {},
-            )
+            store.send_message(NewMessage {
+                app_key: app_key.to_owned(),
+                sender_id: BACKLOG_SENDER.to_owned(),
+                conversation_type: 1,
+                target_id: user.clone(),
+                recipients: vec![user.clone()],
+                object_name: "RC:TxtMsg".into(),
+                content: format!(r#"{{"content":"backlog {i}"}}"#),
+                client_message_id: String::new(),
+                persisted: true,
+                counted: true,
+            })
         })
     });
     for stored in join_all(writes.collect::<Vec<_>>()).await {

@@ -108,11 +108,6 @@ impl Hub {
             .is_some_and(|users| users.contains_key(user_id))
     }
 
-    /// Queues `frame` on every connection of the user, without waiting.
-    pub fn push(&self, app_key: &str, user_id: &str, frame: &axum::body::Bytes) {
-        self.push_skipping(app_key, user_id, None, frame);
-    }
-
     /// Queues `frame` on every connection of the user but `connection` (a
     /// [`Registration::connection_id`]), without waiting.
     pub fn push_to_others(
@@ -122,34 +117,24 @@ impl Hub {
         connection: u64,
         frame: &axum::body::Bytes,
     ) {
-        self.push_skipping(app_key, user_id, Some(connection), frame);
+        if let Some(users) = self.lock().get(app_key) {
+            push_to_peers(users, user_id, Some(connection), frame);
+        }
     }
 
-    /// Queues `frame` on the user's connections except `skip`; a connection whose outbox is
-    /// full is too slow and is kicked.
-    fn push_skipping(
-        &self,
-        app_key: &str,
-        user_id: &str,
-        skip: Option<u64>,
-        frame: &axum::body::Bytes,
-    ) {
+    /// Queues each user's frame on every connection of that user, without waiting, taking the
+    /// registry's lock once for all of them (a message's fan-out to its recipients).
+    pub fn push_each<U, S>(&self, app_key: &str, deliveries: U)
+    where
+        U: IntoIterator<Item = (S, axum::body::Bytes)>,
+        S: AsRef<str>,
+    {
         let peers = self.lock();
-        let Some(list) = peers.get(app_key).and_then(|users| users.get(user_id)) else {
+        let Some(users) = peers.get(app_key) else {
             return;
         };
-        for peer in list.iter().filter(|p| Some(p.id) != skip) {
-            if let Err(mpsc::error::TrySendError::Full(_)) =
-                peer.queue.try_send(Outgoing::Frame(frame.clone()))
-            {
-                tracing::warn!(
-                    user_id,
-                    connection = peer.id,
-                    "outbox full; closing slow connection"
-                );
-                peer.kick
-                    .kick(codes::DISCONNECTED, "too slow to keep up with deliveries");
-            }
+        for (user_id, frame) in deliveries {
+            push_to_peers(users, user_id.as_ref(), None, &frame);
         }
     }
 
@@ -218,6 +203,27 @@ impl Hub {
     }
 }
 
+/// Queues `frame` on the connections of `user_id` among `users` except `skip`; a connection
+/// whose outbox is full is too slow and is kicked.
+fn push_to_peers(users: &AppPeers, user_id: &str, skip: Option<u64>, frame: &axum::body::Bytes) {
+    let Some(list) = users.get(user_id) else {
+        return;
+    };
+    for peer in list.iter().filter(|p| Some(p.id) != skip) {
+        if let Err(mpsc::error::TrySendError::Full(_)) =
+            peer.queue.try_send(Outgoing::Frame(frame.clone()))
+        {
+            tracing::warn!(
+                user_id,
+                connection = peer.id,
+                "outbox full; closing slow connection"
+            );
+            peer.kick
+                .kick(codes::DISCONNECTED, "too slow to keep up with deliveries");
+        }
+    }
+}
+
 impl Registration {
     /// The hub's id of the registered connection.
     pub fn connection_id(&self) -> u64 {
@@ -256,7 +262,7 @@ mod tests {
         let r2 = hub.register("app", "bob", 1, 0, tx2, Arc::default());
         assert!(hub.is_online("app", "bob"));
         assert!(!hub.is_online("other", "bob"));
-        hub.push("app", "bob", &axum::body::Bytes::from_static(b"x"));
+        hub.push_each("app", [("bob", axum::body::Bytes::from_static(b"x"))]);
         assert!(matches!(rx1.try_recv(), Ok(Outgoing::Frame(_))));
         assert!(matches!(rx2.try_recv(), Ok(Outgoing::Frame(_))));
         hub.push_to_others("app", "bob", r1.connection_id(), &axum::body::Bytes::new());
@@ -268,6 +274,27 @@ mod tests {
         assert!(!hub.is_online("app", "bob"));
     }
 
+    #[test]
+    fn pushes_each_user_their_own_frame() {
+        let hub = Arc::new(Hub::default());
+        let (bob_tx, mut bob) = mpsc::channel(4);
+        let (carol_tx, mut carol) = mpsc::channel(4);
+        let _bob = hub.register("app", "bob", 1, 0, bob_tx, Arc::default());
+        let _carol = hub.register("app", "carol", 1, 0, carol_tx, Arc::default());
+        let frame = |b: &'static [u8]| axum::body::Bytes::from_static(b);
+        hub.push_each(
+            "app",
+            [
+                ("bob", frame(b"b")),
+                ("offline", frame(b"o")),
+                ("carol", frame(b"c")),
+            ],
+        );
+        assert!(matches!(bob.try_recv(), Ok(Outgoing::Frame(f)) if f == frame(b"b")));
+        assert!(matches!(carol.try_recv(), Ok(Outgoing::Frame(f)) if f == frame(b"c")));
+        assert!(bob.try_recv().is_err() && carol.try_recv().is_err());
+    }
+
     #[tokio::test]
     async fn kicks_a_connection_whose_outbox_is_full() {
         let hub = Arc::new(Hub::default());
@@ -275,8 +302,7 @@ mod tests {
         let kick = Arc::new(Kick::default());
         let _reg = hub.register("app", "bob", 1, 0, tx, kick.clone());
         let frame = axum::body::Bytes::from_static(b"x");
-        hub.push("app", "bob", &frame);
-        hub.push("app", "bob", &frame);
+        hub.push_each("app", [("bob", frame.clone()), ("bob", frame)]);
         let (code, _) = tokio::time::timeout(std::time::Duration::from_secs(1), kick.kicked())
             .await
             .unwrap();

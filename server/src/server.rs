@@ -18,7 +18,8 @@ use crate::config::Config;
 use crate::hub::Hub;
 use crate::restrictions::Restrictions;
 use crate::state::ServerState;
-use crate::store::{Store, StoreError};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Storage, StoreError};
 use crate::{http, ws};
 
 /// How often old inbox entries are purged (also once at start).
@@ -66,9 +67,10 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let data_dir = config.data_dir.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&data_dir))
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&data_dir))
         .await
         .map_err(|_| StoreError::Closed)??;
+    let store: Arc<dyn Storage> = Arc::new(store);
     let configured = config
         .app_key
         .clone()
@@ -139,7 +141,7 @@ pub async fn run(
 }
 
 /// Purges inbox entries older than `retention_ms`, now and every [`PURGE_INTERVAL`].
-async fn purge_periodically(store: Store, retention_ms: i64) {
+async fn purge_periodically(store: Arc<dyn Storage>, retention_ms: i64) {
     let mut ticks = tokio::time::interval(PURGE_INTERVAL);
     loop {
         ticks.tick().await;

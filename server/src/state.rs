@@ -8,14 +8,14 @@ use crate::apps::Apps;
 use crate::auth::freshness::Freshness;
 use crate::hub::Hub;
 use crate::restrictions::Restrictions;
-use crate::store::Store;
+use crate::store::Storage;
 
 /// Everything a request handler or session needs; shared behind an `Arc`.
 pub struct ServerState {
     /// Apps served.
     pub apps: Apps,
-    /// The database.
-    pub store: Store,
+    /// The database, behind the storage boundary.
+    pub store: Arc<dyn Storage>,
     /// Online connections.
     pub hub: Arc<Hub>,
     /// Opt-in timestamp and nonce checks on signed Server API calls.

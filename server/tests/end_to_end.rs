@@ -402,8 +402,8 @@ async fn persists_acks_at_most_once_a_second_and_the_last_one_when_the_session_e
     send(&mut bob, Body::Ping(improto::Ping { nonce: 7 })).await;
     assert!(matches!(recv(&mut bob).await, Body::Pong(_)));
     let data = server.stop().await;
-    let conn =
-        rusqlite::Connection::open(data.path().join(imserver::store::DATABASE_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(data.path().join(imserver::store::sqlite::DATABASE_FILE))
+        .unwrap();
     let acked: i64 = conn
         .query_row(
             "SELECT acked_seq FROM device_acks WHERE user_id = 'bob'",

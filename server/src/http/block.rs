@@ -7,17 +7,14 @@
 //! tokens refused with `ConnectAck{code: 31010}`. The database holds both (they survive
 //! restarts); the cache in `state.restrictions` serves the connect path.
 
-use axum::http::HeaderMap;
-use axum::response::Response;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::form::Form;
-use super::reply::{self, ApiError};
-use super::signed::authenticate;
+use super::reply::ApiError;
 use super::user::{user_id, valid_user_id};
+use crate::apps::App;
 use crate::clock::{format_datetime, now_ms};
 use crate::state::ServerState;
-use crate::store::StoreError;
 use crate::ws::codes;
 
 /// Most users one `/user/block.json` call may block.
@@ -28,13 +25,7 @@ const MAX_BLOCK_MINUTES: i64 = 43_200;
 const MINUTE_MS: i64 = 60_000;
 
 /// Blocks `userId` (repeated, at most 20) for `minute` minutes (1 to 43200): `{"code":200}`.
-pub async fn block(
-    state: &ServerState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let app = authenticate(state, headers)?;
-    let form = Form::parse(body);
+pub async fn block(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let user_ids = user_ids(&form, MAX_BLOCKED_PER_CALL)?;
     let minutes = form
         .get("minute")
@@ -46,8 +37,7 @@ pub async fn block(
     state
         .store
         .block_users(app.key.clone(), user_ids.clone(), until, now)
-        .await
-        .map_err(storage_failed)?;
+        .await?;
     // Cache first, then close: a connection registering in between sees the block either way.
     state
         .restrictions
@@ -61,59 +51,37 @@ pub async fn block(
             "user blocked",
         );
     }
-    Ok(reply::ok(json!({})))
+    Ok(json!({}))
 }
 
 /// Lifts the blocks of `userId` (repeated): `{"code":200}`.
-pub async fn unblock(
-    state: &ServerState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let app = authenticate(state, headers)?;
-    let form = Form::parse(body);
+pub async fn unblock(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let user_ids = user_ids(&form, usize::MAX)?;
     state
         .store
         .unblock_users(app.key.clone(), user_ids.clone())
-        .await
-        .map_err(storage_failed)?;
+        .await?;
     state
         .restrictions
         .unblock(&app.key, user_ids.iter().map(String::as_str));
-    Ok(reply::ok(json!({})))
+    Ok(json!({}))
 }
 
 /// The users blocked now: `{"code":200,"users":[{"userId":…,"blockEndTime":"yyyy-MM-dd HH:mm:ss"}]}`.
 /// Takes no parameters (an empty body is fine; [java]'s `page`/`size` are ignored).
-pub async fn query(
-    state: &ServerState,
-    headers: &HeaderMap,
-    _body: &[u8],
-) -> Result<Response, ApiError> {
-    let app = authenticate(state, headers)?;
-    let blocked = state
-        .store
-        .blocked_users(app.key.clone(), now_ms())
-        .await
-        .map_err(storage_failed)?;
+pub async fn query(state: &ServerState, app: &App, _form: Form) -> Result<Value, ApiError> {
+    let blocked = state.store.blocked_users(app.key.clone(), now_ms()).await?;
     let users: Vec<_> = blocked
         .into_iter()
         .map(
             |(user_id, until)| json!({ "userId": user_id, "blockEndTime": format_datetime(until) }),
         )
         .collect();
-    Ok(reply::ok(json!({ "users": users })))
+    Ok(json!({ "users": users }))
 }
 
 /// Invalidates the tokens of `userId` issued before `time` (ms): `{"code":200}`.
-pub async fn expire_tokens(
-    state: &ServerState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let app = authenticate(state, headers)?;
-    let form = Form::parse(body);
+pub async fn expire_tokens(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let user_id = user_id(&form)?;
     let before = form
         .get("time")
@@ -123,8 +91,7 @@ pub async fn expire_tokens(
     let cutoff = state
         .store
         .expire_tokens(app.key.clone(), user_id.to_owned(), before)
-        .await
-        .map_err(storage_failed)?;
+        .await?;
     state.restrictions.expire_tokens(&app.key, user_id, cutoff);
     state.hub.close(
         &app.key,
@@ -133,10 +100,10 @@ pub async fn expire_tokens(
         codes::TOKEN_EXPIRED,
         "token expired",
     );
-    Ok(reply::ok(json!({})))
+    Ok(json!({}))
 }
 
-/// The repeated `userId` parameter: at least one, at most `max`, each 1 to 64 bytes.
+/// The repeated `userId` parameter: at least one, at most `max`, each 1 to `MAX_ID_BYTES` bytes.
 fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
     let mut ids: Vec<String> = Vec::new();
     for id in form.get_all("userId") {
@@ -154,10 +121,4 @@ fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
         )));
     }
     Ok(ids)
-}
-
-/// Logs a storage failure and answers 1000.
-fn storage_failed(e: StoreError) -> ApiError {
-    tracing::error!(error = %e, "storage failed");
-    ApiError::internal()
 }

@@ -1,7 +1,8 @@
 //! HTTP endpoints: the Server API (`/user/*.json`) and navigation (`/navi.json`).
 //!
 //! Requests go through one dispatcher so that repeated slashes in the path can be collapsed
-//! before matching (SDKs build URLs by concatenation, server-api.md §1.1).
+//! before matching (SDKs build URLs by concatenation, server-api.md §1.1). A signed endpoint
+//! is its route line here plus an `async fn` answered through [`signed::Call`].
 
 mod block;
 pub mod form;
@@ -29,20 +30,26 @@ pub async fn dispatch(
     body: Bytes,
 ) -> Response {
     let path = collapse_slashes(uri.path());
-    let post = method == Method::POST;
-    let result = match path.as_str() {
-        "/navi.json" if post || method == Method::GET => {
-            navi::navi(&state, uri.query(), &headers, &body)
-        }
-        "/user/getToken.json" if post => user::get_token(&state, &headers, &body).await,
-        "/user/checkOnline.json" if post => user::check_online(&state, &headers, &body),
-        "/user/block.json" if post => block::block(&state, &headers, &body).await,
-        "/user/unblock.json" if post => block::unblock(&state, &headers, &body).await,
-        "/user/block/query.json" if post => block::query(&state, &headers, &body).await,
-        "/user/token/expire.json" if post => block::expire_tokens(&state, &headers, &body).await,
-        _ => Err(ApiError::not_found(&path)),
+    if path == "/navi.json" && (method == Method::POST || method == Method::GET) {
+        return navi::navi(&state, uri.query(), &headers, &body)
+            .unwrap_or_else(IntoResponse::into_response);
+    }
+    let call = signed::Call {
+        state: &state,
+        path: &path,
+        headers: &headers,
+        body: &body,
     };
-    result.unwrap_or_else(IntoResponse::into_response)
+    match path.as_str() {
+        _ if method != Method::POST => ApiError::not_found(&path).into_response(),
+        "/user/getToken.json" => call.answer(user::get_token).await,
+        "/user/checkOnline.json" => call.answer(user::check_online).await,
+        "/user/block.json" => call.answer(block::block).await,
+        "/user/unblock.json" => call.answer(block::unblock).await,
+        "/user/block/query.json" => call.answer(block::query).await,
+        "/user/token/expire.json" => call.answer(block::expire_tokens).await,
+        _ => ApiError::not_found(&path).into_response(),
+    }
 }
 
 /// `path` with every run of `/` replaced by a single `/`.

@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::store::StoreError;
+
 /// Parameter error (missing or invalid).
 pub const PARAMETER_ERROR: i32 = 1002;
 /// Parameter over its length limit.
@@ -19,6 +21,8 @@ pub struct ApiError {
     pub code: i32,
     /// What was wrong.
     pub message: String,
+    /// For a failure of the server's own, its cause: logged, never sent.
+    cause: Option<String>,
 }
 
 impl ApiError {
@@ -28,6 +32,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            cause: None,
         }
     }
 
@@ -60,13 +65,28 @@ impl ApiError {
         )
     }
 
-    /// 1000: internal server error (HTTP 500).
-    pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            1000,
-            "internal server error",
-        )
+    /// 1000: internal server error (HTTP 500) because of `cause`, which is kept for the log.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError {
+            cause: Some(cause.to_string()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                1000,
+                "internal server error",
+            )
+        }
+    }
+
+    /// The cause of a failure of the server's own (see [`ApiError::internal`]).
+    pub fn cause(&self) -> Option<&str> {
+        self.cause.as_deref()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// A storage failure: 1000.
+    fn from(e: StoreError) -> Self {
+        Self::internal(e)
     }
 }
 

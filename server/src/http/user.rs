@@ -1,32 +1,23 @@
 //! `/user/getToken.json` and `/user/checkOnline.json`.
 
-use axum::http::HeaderMap;
-use axum::response::Response;
-use serde_json::json;
+use improto::limits::MAX_ID_BYTES;
+use serde_json::{Value, json};
 
 use super::form::Form;
 use super::reply::{self, ApiError};
-use super::signed::authenticate;
+use crate::apps::App;
 use crate::auth::token::{self, Claims};
 use crate::clock::now_ms;
 use crate::state::ServerState;
 use crate::store::UserProfile;
 
-/// Longest user id, in bytes (keeps tokens under 256 bytes).
-const MAX_USER_ID_BYTES: usize = 64;
 /// Longest display name, in characters.
 const MAX_NAME_CHARS: usize = 128;
 /// Longest portrait URI, in characters.
 const MAX_PORTRAIT_CHARS: usize = 1024;
 
 /// Registers (or updates) a user and issues a token: `{"code":200,"userId":…,"token":…}`.
-pub async fn get_token(
-    state: &ServerState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let app = authenticate(state, headers)?;
-    let form = Form::parse(body);
+pub async fn get_token(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let user_id = user_id(&form)?;
     let name = form.get("name").unwrap_or_default();
     let portrait_uri = form.get("portraitUri").unwrap_or_default();
@@ -43,11 +34,7 @@ pub async fn get_token(
     state
         .store
         .register_user(app.key.clone(), user_id.to_owned(), profile)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "registering a user failed");
-            ApiError::internal()
-        })?;
+        .await?;
     let now = now_ms();
     let claims = Claims {
         user_id: user_id.to_owned(),
@@ -55,35 +42,26 @@ pub async fn get_token(
         expires_at_ms: now.saturating_add(state.token_ttl_ms),
     };
     let token = token::issue(&app.key, &app.secret, &claims);
-    Ok(reply::ok(json!({ "userId": user_id, "token": token })))
+    Ok(json!({ "userId": user_id, "token": token }))
 }
 
 /// Whether a user has an open connection: `{"code":200,"status":"1"|"0"}`.
-pub fn check_online(
-    state: &ServerState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let app = authenticate(state, headers)?;
-    let form = Form::parse(body);
-    let user_id = user_id(&form)?;
-    let online = state.hub.is_online(&app.key, user_id);
-    Ok(reply::ok(
-        json!({ "status": if online { "1" } else { "0" } }),
-    ))
+pub async fn check_online(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
+    let online = state.hub.is_online(&app.key, user_id(&form)?);
+    Ok(json!({ "status": if online { "1" } else { "0" } }))
 }
 
-/// The required `userId` parameter: 1 to 64 bytes.
+/// The required `userId` parameter: 1 to [`MAX_ID_BYTES`] bytes.
 pub(super) fn user_id(form: &Form) -> Result<&str, ApiError> {
     valid_user_id(form.get("userId"))
 }
 
-/// A given user id, checked: 1 to 64 bytes.
+/// A given user id, checked: 1 to [`MAX_ID_BYTES`] bytes.
 pub(super) fn valid_user_id(id: Option<&str>) -> Result<&str, ApiError> {
     match id {
         None | Some("") => Err(ApiError::parameter("userId is required")),
-        Some(id) if id.len() > MAX_USER_ID_BYTES => Err(ApiError::parameter(format!(
-            "userId is longer than {MAX_USER_ID_BYTES} bytes"
+        Some(id) if id.len() > MAX_ID_BYTES => Err(ApiError::parameter(format!(
+            "userId is longer than {MAX_ID_BYTES} bytes"
         ))),
         Some(id) => Ok(id),
     }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::handshake::Identity;
-use crate::store::Store;
+use crate::store::Storage;
 
 /// Shortest time between two writes of one connection's acks.
 pub const PERSIST_INTERVAL: Duration = Duration::from_secs(1);
@@ -38,14 +38,14 @@ impl Acks {
     }
 
     /// Queues the write of the unpersisted ack, if any, without waiting for it.
-    pub fn persist_in_background(&self, store: &Store, identity: &Identity) {
+    pub fn persist_in_background(&self, store: &dyn Storage, identity: &Identity) {
         if let Some(write) = self.write(store, identity) {
             tokio::spawn(write);
         }
     }
 
     /// Writes the unpersisted ack, if any, and waits for it (used when the connection ends).
-    pub async fn persist_now(&self, store: &Store, identity: &Identity) {
+    pub async fn persist_now(&self, store: &dyn Storage, identity: &Identity) {
         if let Some(write) = self.write(store, identity) {
             write.await;
         }
@@ -54,7 +54,7 @@ impl Acks {
     /// The write of the unpersisted ack, queued in the store at once.
     fn write(
         &self,
-        store: &Store,
+        store: &dyn Storage,
         identity: &Identity,
     ) -> Option<impl Future<Output = ()> + Send + 'static> {
         let seq = self.take_unpersisted()?;

@@ -21,7 +21,7 @@ use super::handshake::Identity;
 use super::outbox::Outgoing;
 use super::validate;
 use crate::hub::Hub;
-use crate::store::{StatusChange, Store, StoreError, UserConversation};
+use crate::store::{StatusChange, Storage, StoreError, UserConversation};
 
 /// A request under way: the body of its `Response` (`None` for writes), once done.
 type Answer = Pin<Box<dyn Future<Output = Result<Option<response::Body>, StoreError>> + Send>>;
@@ -40,7 +40,7 @@ pub struct Asker<'a> {
 /// Answers `request` of `asker`'s connection: queues its `Response` once ready, from a task of
 /// its own, then releases `permit`.
 pub fn answer(
-    store: &Store,
+    store: &Arc<dyn Storage>,
     hub: &Arc<Hub>,
     asker: Asker<'_>,
     request: improto::Request,
@@ -76,7 +76,7 @@ pub fn answer(
 
 /// Checks `body` and starts its read or queues its write; `Err` is the status code to answer.
 fn start(
-    store: &Store,
+    store: &Arc<dyn Storage>,
     hub: &Arc<Hub>,
     asker: &Asker<'_>,
     body: request::Body,

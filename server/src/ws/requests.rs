@@ -2,7 +2,7 @@
 //! [`queries`]; the session keeps `Ack`s).
 //!
 //! A `Send` is queued to the store in frame order and completed on the writer thread right
-//! after its commit (push to the recipient, `SendAck`, push of the sender's own entry); other
+//! after its commit (push to the recipients, `SendAck`, push of the sender's own entry); other
 //! storage work runs in its own task. Either way the caller's permit bounds a connection's
 //! requests in flight, so a connection can have several sends in one group commit; replies go
 //! through the outbox.
@@ -20,7 +20,7 @@ use super::queries;
 use super::session::End;
 use super::validate::check_send;
 use crate::state::ServerState;
-use crate::store::{NewEntries, NewMessage, SendOutcome};
+use crate::store::{NewEntries, NewMessage, SendOutcome, StoreError};
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -82,7 +82,7 @@ impl Request {
     }
 
     /// Validates a message and queues it for storage, in frame order. Right after its commit,
-    /// on the writer thread, the message is pushed to the recipient, the `SendAck` queued, then
+    /// on the writer thread, the message is pushed to its recipients, the `SendAck` queued, then
     /// the sender's own entry pushed to every connection of the sender (on this one after the
     /// `SendAck`), so nothing waits for a task to wake up. An invalid message is answered at
     /// once.
@@ -96,6 +96,7 @@ impl Request {
             app_key: self.identity.app_key.clone(),
             sender_id: self.identity.user_id.clone(),
             conversation_type: send.conversation_type,
+            recipients: vec![send.target_id.clone()],
             target_id: send.target_id,
             object_name: send.object_name,
             content: send.content,
@@ -108,17 +109,17 @@ impl Request {
         let connection = self.connection;
         let queue = self.queue;
         let runtime = tokio::runtime::Handle::current();
-        self.state.store.send_message_then(message, move |outcome| {
+        let complete = Box::new(move |outcome: Result<SendOutcome, StoreError>| {
             let (code, message_uid, sent_time, own_delivery) = match outcome {
                 Ok(SendOutcome::Stored(entries)) => {
                     let NewEntries {
-                        recipient,
-                        recipient_entry,
+                        recipients,
                         own_entry,
                     } = *entries;
-                    if let Some(entry) = recipient_entry {
-                        hub.push(&identity.app_key, &recipient, &delivery_frame(entry));
-                    }
+                    let deliveries = recipients
+                        .into_iter()
+                        .map(|r| (r.user_id, delivery_frame(r.entry)));
+                    hub.push_each(&identity.app_key, deliveries);
                     let (message_uid, sent_time) =
                         (own_entry.message_uid.clone(), own_entry.sent_time);
                     (
@@ -154,6 +155,7 @@ impl Request {
                 hub.push_to_others(&identity.app_key, &identity.user_id, connection, &own);
             }
         });
+        self.state.store.send_message_then(message, complete);
     }
 
     /// Answers a `Pull` with a page of the user's inbox.

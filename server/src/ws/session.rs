@@ -97,7 +97,7 @@ pub fn serve(
             }
         };
         if let Some(identity) = authenticated.get() {
-            acks.persist_now(&state.store, identity).await;
+            acks.persist_now(&*state.store, identity).await;
         }
         match &end {
             End::PeerGone(why) => tracing::debug!(%peer, why, "connection ended by peer"),
@@ -223,7 +223,7 @@ async fn run(
             () = &mut ack_timer, if ack_write_due => {
                 ack_write_due = false;
                 ack_written_at = Some(Instant::now());
-                acks.persist_in_background(&state.store, &identity);
+                acks.persist_in_background(&*state.store, &identity);
             }
             () = &mut idle => {
                 let silent_until = last_frame + IDLE_TIMEOUT;

@@ -299,7 +299,7 @@ impl TestServer {
     /// A connection to the server's database file, for inspection.
     pub fn database(&self) -> rusqlite::Connection {
         let dir = self.dir.as_ref().expect("server running");
-        rusqlite::Connection::open(dir.path().join(imserver::store::DATABASE_FILE)).unwrap()
+        rusqlite::Connection::open(dir.path().join(imserver::store::sqlite::DATABASE_FILE)).unwrap()
     }
 
     /// Stops the server (waiting for it) and returns its data directory.

@@ -3,21 +3,13 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
+use crate::store::StoredRestrictions;
 
-/// Every restriction in the database, loaded once at start into the in-memory cache.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StoredRestrictions {
-    /// `(app_key, user_id, blocked_until_ms)` of blocks still in force at load time.
-    pub blocks: Vec<(String, String, i64)>,
-    /// `(app_key, user_id, issued_before_ms)`.
-    pub token_cutoffs: Vec<(String, String, i64)>,
-}
-
-impl Store {
+impl SqliteStore {
     /// Blocks `user_ids` of the app until `until_ms` (replacing any earlier block end), and
     /// deletes the app's blocks that ended before `now_ms`.
-    pub async fn block_users(
+    pub(super) async fn block_users(
         &self,
         app_key: String,
         user_ids: Vec<String>,
@@ -44,7 +36,7 @@ impl Store {
     }
 
     /// Lifts the blocks of `user_ids` of the app (users not blocked are ignored).
-    pub async fn unblock_users(
+    pub(super) async fn unblock_users(
         &self,
         app_key: String,
         user_ids: Vec<String>,
@@ -63,7 +55,7 @@ impl Store {
     }
 
     /// Users of the app blocked at `now_ms`, with their block end, ordered by user id.
-    pub async fn blocked_users(
+    pub(super) async fn blocked_users(
         &self,
         app_key: String,
         now_ms: i64,
@@ -85,7 +77,7 @@ impl Store {
 
     /// Refuses the user's tokens issued before `before_ms`. Cutoffs only move forward: an
     /// earlier time than the one stored changes nothing. Returns the cutoff now in force.
-    pub async fn expire_tokens(
+    pub(super) async fn expire_tokens(
         &self,
         app_key: String,
         user_id: String,
@@ -107,7 +99,10 @@ impl Store {
     }
 
     /// Every block in force at `now_ms` and every token cutoff.
-    pub async fn load_restrictions(&self, now_ms: i64) -> Result<StoredRestrictions, StoreError> {
+    pub(super) async fn load_restrictions(
+        &self,
+        now_ms: i64,
+    ) -> Result<StoredRestrictions, StoreError> {
         self.read(move |conn| {
             let mut blocks = conn.prepare_cached(
                 "SELECT app_key, user_id, blocked_until FROM user_blocks WHERE blocked_until > ?1",
@@ -132,13 +127,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Storage;
 
     const NOW: i64 = 1_764_000_000_000;
 
     #[tokio::test]
     async fn blocks_end_by_time_or_unblock_and_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         let users = vec!["bob".to_owned(), "carol".to_owned()];
         store
             .block_users("app".into(), users, NOW + 60_000, NOW)
@@ -186,7 +182,7 @@ mod tests {
         store.shutdown();
         drop(store);
 
-        let store = Store::open(dir.path()).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
         let loaded = store.load_restrictions(NOW).await.unwrap();
         let mut blocks = loaded.blocks.clone();
         blocks.sort();

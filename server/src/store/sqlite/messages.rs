@@ -1,108 +1,32 @@
-//! Storing a sent message: idempotency, history, the inboxes of recipient and sender, and both
-//! users' conversation lists, in one job.
+//! Storing a sent message: idempotency, history, the inboxes of its recipients and of the
+//! sender, and their conversation lists, in one job.
 
 use improto::InboxMessage;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::conversations::record_latest;
 use super::message_view::seen_by;
-use super::{Store, StoreError, WriteTx};
+use super::{SqliteStore, StoreError, WriteTx};
+use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome};
 use crate::uid::new_message_uid;
 
-/// A validated private message from `sender_id` to `target_id`.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    /// App both users belong to.
-    pub app_key: String,
-    /// Authenticated sender.
-    pub sender_id: String,
-    /// Conversation type (1 = private).
-    pub conversation_type: i32,
-    /// Recipient user id.
-    pub target_id: String,
-    /// Message type name, e.g. `RC:TxtMsg`.
-    pub object_name: String,
-    /// Content JSON.
-    pub content: String,
-    /// Sender's idempotency key; empty disables the check.
-    pub client_message_id: String,
-    /// Stored in history.
-    pub persisted: bool,
-    /// Counted as unread.
-    pub counted: bool,
-}
-
-/// The inbox entries a newly stored message got: the recipient's and the sender's own.
-#[derive(Debug, Clone)]
-pub struct NewEntries {
-    /// The recipient (the target of the send).
-    pub recipient: String,
-    /// The recipient's new entry, to push to them; `None` for a message to oneself, whose only
-    /// entry is `own_entry`.
-    pub recipient_entry: Option<InboxMessage>,
-    /// The sender's new entry (carries the UID, the sent time and the sender's
-    /// `client_message_id`), to push to every connection of the sender.
-    pub own_entry: InboxMessage,
-}
-
-/// What storing a message did.
-#[derive(Debug, Clone)]
-pub enum SendOutcome {
-    /// Stored now, with these entries (boxed: two entries dwarf the other variant).
-    Stored(Box<NewEntries>),
-    /// A retry of an earlier send: the first result, nothing stored or delivered again.
-    Duplicate {
-        /// UID given the first time.
-        message_uid: String,
-        /// Sent time given the first time.
-        sent_time: i64,
-    },
-}
-
-impl SendOutcome {
-    /// The message UID to acknowledge.
-    pub fn message_uid(&self) -> &str {
-        match self {
-            SendOutcome::Stored(entries) => &entries.own_entry.message_uid,
-            SendOutcome::Duplicate { message_uid, .. } => message_uid,
-        }
-    }
-
-    /// The sent time to acknowledge.
-    pub fn sent_time(&self) -> i64 {
-        match self {
-            SendOutcome::Stored(entries) => entries.own_entry.sent_time,
-            SendOutcome::Duplicate { sent_time, .. } => *sent_time,
-        }
-    }
-}
-
-impl Store {
+impl SqliteStore {
     /// Stores `message` (see [`SendOutcome`]). The write is queued when this is called, so
     /// messages are stored in call order; the returned future yields the outcome after commit.
-    /// `after_commit` runs on the writer thread right after the commit, in commit order, which
-    /// makes it the place to queue pushes.
-    pub fn send_message<A>(
+    pub(super) fn send_message(
         &self,
         message: NewMessage,
-        after_commit: A,
-    ) -> impl Future<Output = Result<SendOutcome, StoreError>> + Send + use<A>
-    where
-        A: FnOnce(&SendOutcome) + Send + 'static,
-    {
+    ) -> impl Future<Output = Result<SendOutcome, StoreError>> + Send + use<> {
         self.writer
-            .submit(move |tx| store_message(tx, message), after_commit)
+            .submit(move |tx| store_message(tx, message), |_| {})
     }
-}
 
-impl Store {
-    /// Stores `message` like [`Store::send_message`], but hands the outcome to `complete` right
-    /// after the commit (in commit order; `Ok` only once committed) instead of waking a task:
-    /// the place to push the message and queue the answer. If the writer is idle, the message
-    /// is stored (and `complete` runs) before this returns, on the calling thread (see
-    /// [`Writer::submit_eager`](super::Writer::submit_eager)). `complete` must not block or
-    /// panic.
-    pub fn send_message_then<C>(&self, message: NewMessage, complete: C)
+    /// Stores `message` like [`SqliteStore::send_message`], but hands the outcome to `complete`
+    /// right after the commit (in commit order; `Ok` only once committed) instead of waking a
+    /// task. If the writer is idle, the message is stored (and `complete` runs) before this
+    /// returns, on the calling thread (see [`Writer::submit_eager`](super::Writer::submit_eager)).
+    /// `complete` must not block or panic.
+    pub(super) fn send_message_then<C>(&self, message: NewMessage, complete: C)
     where
         C: FnOnce(Result<SendOutcome, StoreError>) + Send + 'static,
     {
@@ -111,9 +35,9 @@ impl Store {
     }
 }
 
-/// The job body of [`Store::send_message`]: one `messages` row (content, idempotency key),
-/// inbox entries referencing it, the recipient's and the sender's own (one for a message to
-/// oneself), and, for history, the latest message of the conversation in both users' lists.
+/// The job body of [`SqliteStore::send_message`]: one `messages` row (content, idempotency key),
+/// inbox entries referencing it, each recipient's and the sender's own (one for a message to
+/// oneself), and, for history, the latest message of the conversation in each of their lists.
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
     let sent_time = tx.clock.stamp();
@@ -170,18 +94,23 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         counted: m.counted,
         client_message_id: m.client_message_id,
     };
-    let recipient = stored.target_id.clone();
-    let recipient_entry = if recipient == stored.sender_user_id {
-        None
-    } else {
-        let seq = append_to_inbox(tx.conn, &m.app_key, &recipient, &stored.message_uid)?;
-        Some(InboxMessage {
+    let mut recipients = Vec::with_capacity(m.recipients.len());
+    for user_id in m.recipients {
+        if user_id == stored.sender_user_id {
+            continue;
+        }
+        let seq = append_to_inbox(tx.conn, &m.app_key, &user_id, &stored.message_uid)?;
+        let entry = InboxMessage {
             seq,
-            ..seen_by(&recipient, stored.clone())
-        })
-    };
+            ..seen_by(&user_id, stored.clone())
+        };
+        if stored.persisted {
+            record_latest(tx.conn, &m.app_key, &user_id, &entry)?;
+        }
+        recipients.push(RecipientEntry { user_id, entry });
+    }
     if stored.persisted {
-        record_latest(tx.conn, &m.app_key, &stored)?;
+        record_latest(tx.conn, &m.app_key, &stored.sender_user_id, &stored)?;
     }
     let own_seq = append_to_inbox(
         tx.conn,
@@ -190,8 +119,7 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         &stored.message_uid,
     )?;
     Ok(SendOutcome::Stored(Box::new(NewEntries {
-        recipient,
-        recipient_entry,
+        recipients,
         own_entry: InboxMessage {
             seq: own_seq,
             ..stored

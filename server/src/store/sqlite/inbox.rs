@@ -1,31 +1,26 @@
 //! Reading a user's inbox, acknowledgements, and purging old entries.
 
-use improto::InboxMessage;
 use rusqlite::params;
 
 use super::message_view::read_message;
 use super::page::{page_of, rows_for};
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::clock::now_ms;
+use crate::store::Pulled;
 use crate::uid::first_uid_at;
-
-/// One page of inbox entries.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Pulled {
-    /// Entries in ascending `seq` order.
-    pub messages: Vec<InboxMessage>,
-    /// Whether entries follow the last one returned.
-    pub has_more: bool,
-}
 
 /// Converts a protocol sequence number to SQLite's integer, saturating.
 fn sql_seq(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
-impl Store {
+impl SqliteStore {
     /// Highest sequence number handed out in the user's inbox (0 if none).
-    pub async fn inbox_seq(&self, app_key: String, user_id: String) -> Result<u64, StoreError> {
+    pub(super) async fn inbox_seq(
+        &self,
+        app_key: String,
+        user_id: String,
+    ) -> Result<u64, StoreError> {
         self.read(move |conn| {
             let seq: i64 = conn
                 .prepare_cached(concat!("SELECT ", current_seq_sql!()))?
@@ -37,7 +32,7 @@ impl Store {
 
     /// Up to `limit` entries with `seq > after_seq`, ascending, each as the user sees it (see
     /// [`message_view`](super::message_view)); fewer if more would not fit in one frame.
-    pub async fn pull(
+    pub(super) async fn pull(
         &self,
         app_key: String,
         user_id: String,
@@ -66,7 +61,7 @@ impl Store {
     /// Records that `device_id` stored everything up to `seq` (never moves backwards, and
     /// never beyond the highest sequence handed out). The write is queued when this is called;
     /// the future completes after its commit. Sessions call this lazily (see `ws::acks`).
-    pub fn record_ack(
+    pub(super) fn record_ack(
         &self,
         app_key: String,
         user_id: String,
@@ -95,7 +90,7 @@ impl Store {
     /// not history and the idempotency keys of the others; returns how many inbox entries went.
     /// Sequence numbers keep growing: the highest one of each user whose entries go is kept in
     /// `inbox_counters`.
-    pub async fn purge_before(&self, cutoff_ms: i64) -> Result<usize, StoreError> {
+    pub(super) async fn purge_before(&self, cutoff_ms: i64) -> Result<usize, StoreError> {
         // UIDs start with the sent time: everything sent before the cutoff sorts below this.
         let boundary = first_uid_at(cutoff_ms);
         self.writer

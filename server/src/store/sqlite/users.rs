@@ -2,21 +2,13 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::clock::now_ms;
+use crate::store::UserProfile;
 
-/// Profile fields given with a registration; empty means "not provided".
-#[derive(Debug, Clone, Default)]
-pub struct UserProfile {
-    /// Display name.
-    pub name: String,
-    /// Avatar URL.
-    pub portrait_uri: String,
-}
-
-impl Store {
+impl SqliteStore {
     /// Creates the user, or updates the non-empty profile fields of an existing one.
-    pub async fn register_user(
+    pub(super) async fn register_user(
         &self,
         app_key: String,
         user_id: String,

@@ -5,14 +5,15 @@
 
 use rusqlite::{Connection, params};
 
-use super::conversations::{UserConversation, refresh_latest};
-use super::{Store, StoreError};
+use super::conversations::refresh_latest;
+use super::{SqliteStore, StoreError};
+use crate::store::UserConversation;
 
-impl Store {
+impl SqliteStore {
     /// Deletes, for `conversation`'s user, the messages of `message_uids` that belong to that
     /// conversation (others, and unknown UIDs, are ignored). Queued at once; the future
     /// completes after the commit.
-    pub fn delete_messages(
+    pub(super) fn delete_messages(
         &self,
         conversation: UserConversation,
         message_uids: Vec<String>,
@@ -55,7 +56,7 @@ impl Store {
     /// `before_time`; 0, or a time after the latest message stored, means everything stored
     /// so far (later messages are never affected). Queued at once; the future completes after
     /// the commit.
-    pub fn clear_history(
+    pub(super) fn clear_history(
         &self,
         conversation: UserConversation,
         before_time: i64,

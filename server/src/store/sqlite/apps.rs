@@ -4,14 +4,14 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
 use crate::apps::App;
 use crate::clock::now_ms;
 
-impl Store {
+impl SqliteStore {
     /// Records the configured app (updating its secret), or, without one, returns the
     /// development app, creating it with a random key and secret the first time.
-    pub async fn resolve_app(&self, configured: Option<App>) -> Result<App, StoreError> {
+    pub(super) async fn resolve_app(&self, configured: Option<App>) -> Result<App, StoreError> {
         self.writer
             .write(move |tx| {
                 if let Some(app) = configured {

@@ -5,40 +5,19 @@
 use improto::{ConversationList, InboxMessage, RemoteConversation};
 use rusqlite::{Connection, params};
 
-use super::history::{Order, visible_page};
+use super::history::visible_page;
 use super::message_view::read_message;
 use super::page::{page_of, rows_for};
-use super::{Store, StoreError};
+use super::{SqliteStore, StoreError};
+use crate::store::Order;
+use crate::store::UserConversation;
 
-/// A conversation as one user sees it: `user_id`'s conversation of `conversation_type` with
-/// `target_id` (the peer, for a private chat).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserConversation {
-    /// App of the user.
-    pub app_key: String,
-    /// Whose conversation it is.
-    pub user_id: String,
-    /// Conversation type (1 = private).
-    pub conversation_type: i32,
-    /// The conversation's id from the user's side.
-    pub target_id: String,
-}
-
-impl UserConversation {
-    /// The participants of the private conversation in the order the history index keys them:
-    /// (lower id, higher id).
-    pub(super) fn participants(&self) -> (&str, &str) {
-        let (a, b) = (self.user_id.as_str(), self.target_id.as_str());
-        if a <= b { (a, b) } else { (b, a) }
-    }
-}
-
-impl Store {
+impl SqliteStore {
     /// Up to `count` conversations of `user_id` whose latest message was sent before
     /// `before_time` (0: no bound), latest first, fewer if more would not fit in one frame;
     /// and whether more follow. Each carries the latest message the user still has there
     /// (`seq` 0), whose `sent_time` is the cursor for the next page.
-    pub async fn conversation_list(
+    pub(super) async fn conversation_list(
         &self,
         app_key: String,
         user_id: String,
@@ -78,7 +57,7 @@ impl Store {
 
     /// Removes `conversation` from its user's list (its messages stay; the next message in it
     /// puts it back). Queued at once; the future completes after the commit.
-    pub fn remove_conversation(
+    pub(super) fn remove_conversation(
         &self,
         conversation: UserConversation,
     ) -> impl Future<Output = Result<(), StoreError>> + Send + use<> {
@@ -87,23 +66,23 @@ impl Store {
     }
 }
 
-/// Makes the persisted `message` (as stored: `target_id` the recipient) the latest of its
-/// conversation in the lists of both participants (the same row twice for a message to
-/// oneself), in one statement.
+/// Makes the persisted `message`, as `user_id` sees it, the latest of its conversation in
+/// `user_id`'s list.
 pub(super) fn record_latest(
     conn: &Connection,
     app_key: &str,
+    user_id: &str,
     message: &InboxMessage,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO conversations (app_key, user_id, conversation_type, target_id, \
-         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?1, ?4, ?3, ?2, ?5, ?6) \
+         latest_message_uid, sent_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
          ON CONFLICT (app_key, user_id, conversation_type, target_id) DO UPDATE SET \
            latest_message_uid = excluded.latest_message_uid, sent_time = excluded.sent_time",
     )?
     .execute(params![
         app_key,
-        message.sender_user_id,
+        user_id,
         message.conversation_type,
         message.target_id,
         message.message_uid,

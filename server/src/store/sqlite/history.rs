@@ -4,19 +4,11 @@
 use improto::{HistoryPage, InboxMessage};
 use rusqlite::{Connection, params};
 
-use super::conversations::UserConversation;
 use super::message_view::read_message;
 use super::page::{page_of, rows_for};
-use super::{Store, StoreError};
-
-/// Which way a history page walks from its cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// Messages sent before the cursor, newest first (seed order 0).
-    NewestFirst,
-    /// Messages sent after the cursor, oldest first (seed order 1).
-    OldestFirst,
-}
+use super::{SqliteStore, StoreError};
+use crate::store::Order;
+use crate::store::UserConversation;
 
 /// SQL for the messages of a conversation that its user still has, sent strictly between `?5`
 /// and `?6`, at most `?9`, ordered by sent time `$order`: participants `?3` < `?4` of type `?2`
@@ -42,11 +34,11 @@ macro_rules! visible_messages_sql {
     };
 }
 
-impl Store {
+impl SqliteStore {
     /// Up to `count` messages of `conversation` its user still has, sent before `timestamp`
     /// (0: from the latest) newest first, or after it oldest first, fewer if more would not fit
     /// in one frame; and whether more follow. Messages come as the user sees them, with `seq` 0.
-    pub async fn history(
+    pub(super) async fn history(
         &self,
         conversation: UserConversation,
         timestamp: i64,

@@ -5,25 +5,17 @@
 use improto::{ConversationStatus, ConversationStatuses};
 use rusqlite::{Connection, params};
 
-use super::conversations::UserConversation;
-use super::{Store, StoreError};
-
-/// A change to a conversation's status; `None` leaves a field as it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusChange {
-    /// Pinned or not.
-    pub is_top: Option<bool>,
-    /// 1 do not disturb, 2 notify.
-    pub notification_status: Option<i32>,
-}
+use super::{SqliteStore, StoreError};
+use crate::store::StatusChange;
+use crate::store::UserConversation;
 
 /// Columns of a status row, in the order [`status_from_row`] reads them.
 const COLUMNS: &str = "conversation_type, target_id, is_top, notification_status, version";
 
-impl Store {
+impl SqliteStore {
     /// Applies `change` to the user's status of `conversation` (creating it: not pinned,
     /// notifying) under the user's next version; resolves to the new status once committed.
-    pub fn set_conversation_status(
+    pub(super) fn set_conversation_status(
         &self,
         conversation: UserConversation,
         change: StatusChange,
@@ -34,7 +26,7 @@ impl Store {
 
     /// Up to `limit` of the user's statuses changed after version `after`, oldest change
     /// first, and whether more follow.
-    pub async fn conversation_statuses(
+    pub(super) async fn conversation_statuses(
         &self,
         app_key: String,
         user_id: String,

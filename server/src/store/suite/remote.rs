@@ -1,8 +1,8 @@
-//! Conversation lists, remote history and remote deletion on a real database file.
+//! Conversation lists, remote history and remote deletion, against the [`Storage`] boundary.
 
 use improto::{ConversationList, InboxMessage};
 
-use super::{open, pull_all, stored};
+use super::{pull_all, stored};
 use crate::store::*;
 
 /// A persisted text message from `from` to `to` with idempotency key `key`.
@@ -23,7 +23,7 @@ fn chat(user: &str, peer: &str) -> UserConversation {
     }
 }
 
-async fn list(store: &Store, user: &str, count: usize, before: i64) -> ConversationList {
+pub async fn list(store: &dyn Storage, user: &str, count: usize, before: i64) -> ConversationList {
     store
         .conversation_list("app".into(), user.into(), count, before)
         .await
@@ -31,7 +31,7 @@ async fn list(store: &Store, user: &str, count: usize, before: i64) -> Conversat
 }
 
 /// (target id, latest message UID) of each conversation.
-fn summary(list: &ConversationList) -> Vec<(&str, &str)> {
+pub fn summary(list: &ConversationList) -> Vec<(&str, &str)> {
     list.conversations
         .iter()
         .map(|c| {
@@ -42,8 +42,8 @@ fn summary(list: &ConversationList) -> Vec<(&str, &str)> {
 }
 
 /// Every message of `user`'s chat with `peer`, walking pages of `count` in `order`.
-async fn walk(
-    store: &Store,
+pub async fn walk(
+    store: &dyn Storage,
     user: &str,
     peer: &str,
     count: usize,
@@ -67,7 +67,7 @@ async fn walk(
 
 /// Messages `k<i>` for each `i` of `keys` between alice and bob, alice sending the even ones;
 /// the senders' entries.
-async fn exchange(store: &Store, keys: std::ops::Range<usize>) -> Vec<InboxMessage> {
+async fn exchange(store: &dyn Storage, keys: std::ops::Range<usize>) -> Vec<InboxMessage> {
     let mut sent = Vec::new();
     for i in keys {
         let (from, to) = if i % 2 == 0 {
@@ -81,19 +81,17 @@ async fn exchange(store: &Store, keys: std::ops::Range<usize>) -> Vec<InboxMessa
     sent
 }
 
-fn uids(messages: &[InboxMessage]) -> Vec<&str> {
+pub fn uids(messages: &[InboxMessage]) -> Vec<&str> {
     messages.iter().map(|m| m.message_uid.as_str()).collect()
 }
 
-#[tokio::test]
-async fn lists_each_users_conversations_latest_first_page_by_page() {
-    let (_dir, store) = open();
-    let to_bob = stored(&store, text("alice", "bob", "a1")).await.own_entry;
-    let from_carol = stored(&store, text("carol", "alice", "c1")).await.own_entry;
-    let note = stored(&store, text("alice", "alice", "n1")).await.own_entry;
+pub async fn lists_each_users_conversations_latest_first_page_by_page(store: &dyn Storage) {
+    let to_bob = stored(store, text("alice", "bob", "a1")).await.own_entry;
+    let from_carol = stored(store, text("carol", "alice", "c1")).await.own_entry;
+    let note = stored(store, text("alice", "alice", "n1")).await.own_entry;
     // Not history: changes no list.
     stored(
-        &store,
+        store,
         NewMessage {
             persisted: false,
             ..text("bob", "alice", "t1")
@@ -101,7 +99,7 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
     )
     .await;
 
-    let alice = list(&store, "alice", 10, 0).await;
+    let alice = list(store, "alice", 10, 0).await;
     assert_eq!(
         summary(&alice),
         vec![
@@ -132,7 +130,7 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
         ),
         ("bob", "a1")
     );
-    let bob = list(&store, "bob", 10, 0).await;
+    let bob = list(store, "bob", 10, 0).await;
     assert_eq!(summary(&bob), vec![("alice", to_bob.message_uid.as_str())]);
     assert!(
         bob.conversations[0]
@@ -143,14 +141,14 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
             .is_empty()
     );
 
-    let first = list(&store, "alice", 2, 0).await;
+    let first = list(store, "alice", 2, 0).await;
     assert_eq!((first.conversations.len(), first.has_more), (2, true));
     let before = first.conversations[1]
         .latest_message
         .as_ref()
         .unwrap()
         .sent_time;
-    let rest = list(&store, "alice", 2, before).await;
+    let rest = list(store, "alice", 2, before).await;
     assert_eq!(summary(&rest), vec![("bob", to_bob.message_uid.as_str())]);
     assert!(!rest.has_more);
 
@@ -159,14 +157,14 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
         .remove_conversation(chat("alice", "bob"))
         .await
         .unwrap();
-    assert_eq!(list(&store, "alice", 10, 0).await.conversations.len(), 2);
-    assert_eq!(list(&store, "bob", 10, 0).await.conversations.len(), 1);
-    let reply = stored(&store, text("bob", "alice", "b1")).await.own_entry;
-    let alice = list(&store, "alice", 10, 0).await;
+    assert_eq!(list(store, "alice", 10, 0).await.conversations.len(), 2);
+    assert_eq!(list(store, "bob", 10, 0).await.conversations.len(), 1);
+    let reply = stored(store, text("bob", "alice", "b1")).await.own_entry;
+    let alice = list(store, "alice", 10, 0).await;
     assert_eq!(summary(&alice)[0], ("bob", reply.message_uid.as_str()));
     // Removing is not deleting: the history is all there.
     assert_eq!(
-        walk(&store, "alice", "bob", 10, Order::NewestFirst)
+        walk(store, "alice", "bob", 10, Order::NewestFirst)
             .await
             .len(),
         2
@@ -174,17 +172,15 @@ async fn lists_each_users_conversations_latest_first_page_by_page() {
     store.shutdown();
 }
 
-#[tokio::test]
-async fn walks_history_in_both_orders_without_gaps_or_repeats() {
-    let (_dir, store) = open();
+pub async fn walks_history_in_both_orders_without_gaps_or_repeats(store: &dyn Storage) {
     let mut sent = Vec::new();
     for round in 0..8 {
-        sent.extend(exchange(&store, round * 3..round * 3 + 3).await);
+        sent.extend(exchange(store, round * 3..round * 3 + 3).await);
         // Other conversations and non-history messages interleave.
-        stored(&store, text("alice", "carol", &format!("c{round}"))).await;
+        stored(store, text("alice", "carol", &format!("c{round}"))).await;
         let typing = text("bob", "alice", &format!("t{round}"));
         stored(
-            &store,
+            store,
             NewMessage {
                 persisted: false,
                 ..typing
@@ -193,8 +189,8 @@ async fn walks_history_in_both_orders_without_gaps_or_repeats() {
         .await;
     }
     for (user, peer, count) in [("alice", "bob", 5), ("bob", "alice", 4)] {
-        let forwards = walk(&store, user, peer, count, Order::OldestFirst).await;
-        let mut backwards = walk(&store, user, peer, count + 2, Order::NewestFirst).await;
+        let forwards = walk(store, user, peer, count, Order::OldestFirst).await;
+        let mut backwards = walk(store, user, peer, count + 2, Order::NewestFirst).await;
         backwards.reverse();
         assert_eq!(uids(&forwards), uids(&sent), "{user}");
         assert_eq!(uids(&backwards), uids(&sent), "{user}");
@@ -234,11 +230,9 @@ async fn walks_history_in_both_orders_without_gaps_or_repeats() {
     store.shutdown();
 }
 
-#[tokio::test]
-async fn deleting_hides_messages_from_the_deleting_user_only() {
-    let (_dir, store) = open();
-    let sent = exchange(&store, 0..4).await;
-    let elsewhere = stored(&store, text("alice", "carol", "c")).await.own_entry;
+pub async fn deleting_hides_messages_from_the_deleting_user_only(store: &dyn Storage) {
+    let sent = exchange(store, 0..4).await;
+    let elsewhere = stored(store, text("alice", "carol", "c")).await.own_entry;
     let doomed = vec![
         sent[1].message_uid.clone(),
         sent[3].message_uid.clone(),
@@ -256,22 +250,22 @@ async fn deleting_hides_messages_from_the_deleting_user_only() {
         .unwrap();
 
     let kept = uids(&[sent[0].clone(), sent[2].clone()]).join(",");
-    let history = walk(&store, "alice", "bob", 10, Order::OldestFirst).await;
+    let history = walk(store, "alice", "bob", 10, Order::OldestFirst).await;
     assert_eq!(uids(&history).join(","), kept);
     assert_eq!(
-        walk(&store, "bob", "alice", 10, Order::OldestFirst)
+        walk(store, "bob", "alice", 10, Order::OldestFirst)
             .await
             .len(),
         4
     );
     assert_eq!(
-        walk(&store, "alice", "carol", 10, Order::OldestFirst)
+        walk(store, "alice", "carol", 10, Order::OldestFirst)
             .await
             .len(),
         1
     );
     // The latest message alice still has takes the place of the deleted one.
-    let alice = list(&store, "alice", 10, 0).await;
+    let alice = list(store, "alice", 10, 0).await;
     let bob_chat = alice
         .conversations
         .iter()
@@ -283,16 +277,16 @@ async fn deleting_hides_messages_from_the_deleting_user_only() {
     );
     assert_eq!(alice.conversations[0].target_id, "carol");
     assert_eq!(
-        summary(&list(&store, "bob", 10, 0).await)[0].1,
+        summary(&list(store, "bob", 10, 0).await)[0].1,
         sent[3].message_uid.as_str()
     );
     // Alice's pulls skip them (their sequence numbers stay used); bob's do not.
-    let pulled = pull_all(&store, "alice", 0).await.messages;
+    let pulled = pull_all(store, "alice", 0).await.messages;
     assert_eq!(
         pulled.iter().map(|m| m.seq).collect::<Vec<_>>(),
         vec![1, 3, 5]
     );
-    assert_eq!(pull_all(&store, "bob", 0).await.messages.len(), 4);
+    assert_eq!(pull_all(store, "bob", 0).await.messages.len(), 4);
     assert_eq!(
         store.inbox_seq("app".into(), "alice".into()).await.unwrap(),
         5
@@ -300,19 +294,19 @@ async fn deleting_hides_messages_from_the_deleting_user_only() {
     store.shutdown();
 }
 
-#[tokio::test]
-async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing() {
-    let (_dir, store) = open();
-    let sent = exchange(&store, 0..5).await;
+pub async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing(
+    store: &dyn Storage,
+) {
+    let sent = exchange(store, 0..5).await;
     store
         .clear_history(chat("bob", "alice"), sent[2].sent_time)
         .await
         .unwrap();
-    let history = walk(&store, "bob", "alice", 10, Order::NewestFirst).await;
+    let history = walk(store, "bob", "alice", 10, Order::NewestFirst).await;
     assert_eq!(uids(&history), uids(&[sent[4].clone(), sent[3].clone()]));
-    assert_eq!(pull_all(&store, "bob", 0).await.messages.len(), 2);
+    assert_eq!(pull_all(store, "bob", 0).await.messages.len(), 2);
     assert_eq!(
-        walk(&store, "alice", "bob", 10, Order::NewestFirst)
+        walk(store, "alice", "bob", 10, Order::NewestFirst)
             .await
             .len(),
         5
@@ -321,89 +315,37 @@ async fn clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing() {
     // 0 clears everything so far: the conversation leaves bob's list.
     store.clear_history(chat("bob", "alice"), 0).await.unwrap();
     assert!(
-        walk(&store, "bob", "alice", 10, Order::OldestFirst)
+        walk(store, "bob", "alice", 10, Order::OldestFirst)
             .await
             .is_empty()
     );
-    assert!(pull_all(&store, "bob", 0).await.messages.is_empty());
-    assert!(list(&store, "bob", 10, 0).await.conversations.is_empty());
-    assert_eq!(list(&store, "alice", 10, 0).await.conversations.len(), 1);
+    assert!(pull_all(store, "bob", 0).await.messages.is_empty());
+    assert!(list(store, "bob", 10, 0).await.conversations.is_empty());
+    assert_eq!(list(store, "alice", 10, 0).await.conversations.len(), 1);
     // A time in the future does not hide what comes later; sequences go on.
     store
         .clear_history(chat("bob", "alice"), i64::MAX)
         .await
         .unwrap();
-    let next = stored(&store, text("alice", "bob", "k5")).await;
-    assert_eq!(next.recipient_entry.unwrap().seq, 6);
-    let history = walk(&store, "bob", "alice", 10, Order::OldestFirst).await;
+    let next = stored(store, text("alice", "bob", "k5")).await;
+    assert_eq!(next.recipients[0].entry.seq, 6);
+    let history = walk(store, "bob", "alice", 10, Order::OldestFirst).await;
     assert_eq!(uids(&history), vec![next.own_entry.message_uid.as_str()]);
     assert_eq!(
-        summary(&list(&store, "bob", 10, 0).await)[0].1,
+        summary(&list(store, "bob", 10, 0).await)[0].1,
         next.own_entry.message_uid.as_str()
     );
     store.shutdown();
 }
 
-#[tokio::test]
-async fn the_upgrade_builds_conversation_lists_from_the_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(DATABASE_FILE);
-    {
-        let mut conn = rusqlite::Connection::open(&file).unwrap();
-        for (version, sql) in schema::MIGRATIONS[..3].iter().enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", version + 1)
-                .unwrap();
-        }
-        let tx = conn.transaction().unwrap();
-        for (uid, from, to, time, persisted) in [
-            ("0000-0000-0000-0001", "alice", "bob", 10, 1),
-            ("0000-0000-0000-0002", "bob", "alice", 11, 1),
-            ("0000-0000-0000-0003", "alice", "bob", 12, 0),
-            ("0000-0000-0000-0004", "carol", "alice", 13, 1),
-            ("0000-0000-0000-0005", "carol", "carol", 14, 1),
-        ] {
-            tx.execute(
-                "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, \
-                 target_id, object_name, content, sent_time, persisted, counted) \
-                 VALUES (?1, 'app', ?2, 1, ?3, 'RC:TxtMsg', '{}', ?4, ?5, 1)",
-                rusqlite::params![uid, from, to, time, persisted],
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
-    let store = Store::open(dir.path()).unwrap();
-    assert_eq!(
-        summary(&list(&store, "alice", 10, 0).await),
-        vec![
-            ("carol", "0000-0000-0000-0004"),
-            ("bob", "0000-0000-0000-0002")
-        ]
-    );
-    assert_eq!(
-        summary(&list(&store, "bob", 10, 0).await),
-        vec![("alice", "0000-0000-0000-0002")]
-    );
-    assert_eq!(summary(&list(&store, "carol", 10, 0).await).len(), 2);
-    let history = walk(&store, "bob", "alice", 10, Order::OldestFirst).await;
-    assert_eq!(
-        uids(&history),
-        vec!["0000-0000-0000-0001", "0000-0000-0000-0002"]
-    );
-    store.shutdown();
-}
-
-#[tokio::test]
-async fn pages_of_big_messages_stop_before_the_frame_limit() {
-    let (_dir, store) = open();
+pub async fn pages_of_big_messages_stop_before_the_frame_limit(store: &dyn Storage) {
     let big = format!(r#"{{"content":"{}"}}"#, "x".repeat(100 * 1024));
     for i in 0..5 {
         let message = NewMessage {
             content: big.clone(),
             ..text("alice", "bob", &format!("b{i}"))
         };
-        stored(&store, message).await;
+        stored(store, message).await;
     }
     let page = store
         .history(chat("bob", "alice"), 0, 100, Order::OldestFirst)
@@ -411,7 +353,7 @@ async fn pages_of_big_messages_stop_before_the_frame_limit() {
         .unwrap();
     assert_eq!((page.messages.len(), page.has_more), (2, true));
     assert_eq!(
-        walk(&store, "bob", "alice", 100, Order::OldestFirst)
+        walk(store, "bob", "alice", 100, Order::OldestFirst)
             .await
             .len(),
         5
