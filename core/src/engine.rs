@@ -298,6 +298,16 @@ impl Engine {
             };
             let ack = transport::authenticate(&mut socket, connect).await?;
             let store = self.open_store(&ack.user_id).await?;
+            let epoch = ack.inbox_epoch;
+            if store
+                .call(move |conn| store::received::follow_epoch(conn, epoch))
+                .await?
+            {
+                self.log.warn(
+                    "the server's inbox epoch changed (its store went back in time): \
+                     pulling the inbox again from the start",
+                );
+            }
             let (commands_tx, commands_rx) = mpsc::channel(1024);
             let context = SessionContext {
                 store: store.clone(),

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::store::Durability;
+
 /// How an `imserver` process is configured (`imserver --help` lists every option).
 #[derive(Debug, Clone, Parser)]
 #[command(name = "imserver", version, about = "The reference imcore IM server")]
@@ -28,6 +30,17 @@ pub struct Config {
     /// Inbox entries older than this many days are purged.
     #[arg(long, default_value_t = 7)]
     pub offline_retention_days: u32,
+
+    /// `full`: a commit is on disk before the send is acknowledged (survives power loss);
+    /// `fast`: acknowledged once written (survives an imserver crash, not an OS crash or power
+    /// loss, after which clients pull their inboxes again).
+    #[arg(long, env = "IMSERVER_DURABILITY", value_enum, default_value_t = Durability::Full)]
+    pub durability: Durability,
+
+    /// Starts a new inbox epoch, so that every client pulls its inbox again: use it once after
+    /// restoring the data directory from a backup.
+    #[arg(long)]
+    pub new_epoch: bool,
 
     /// Lifetime of issued tokens, in days.
     #[arg(long, default_value_t = 30)]
@@ -83,6 +96,8 @@ impl Config {
             app_key: None,
             app_secret: None,
             offline_retention_days: 7,
+            durability: Durability::Full,
+            new_epoch: false,
             token_ttl_days: 30,
             multi_device: false,
             signature_max_skew_secs: None,

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::hub::Hub;
 use crate::restrictions::Restrictions;
 use crate::state::ServerState;
-use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::{OpenOptions, SqliteStore};
 use crate::store::{Storage, StoreError};
 use crate::{http, ws};
 
@@ -67,7 +67,11 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let data_dir = config.data_dir.clone();
-    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&data_dir))
+    let options = OpenOptions {
+        durability: config.durability,
+        new_epoch: config.new_epoch,
+    };
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(&data_dir, options))
         .await
         .map_err(|_| StoreError::Closed)??;
     let store: Arc<dyn Storage> = Arc::new(store);

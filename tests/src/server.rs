@@ -190,6 +190,12 @@ impl ServerProcess {
         self.start_again();
     }
 
+    /// Adds command-line arguments to those of the next [`ServerProcess::start_again`] and
+    /// every start after it (e.g. `--new-epoch`).
+    pub fn add_args(&mut self, args: &[&str]) {
+        self.extra_args.extend(args.iter().map(|a| (*a).to_owned()));
+    }
+
     /// Starts a new process on the same data dir, port and arguments, once this one was
     /// [killed](ServerProcess::kill) (retrying while the port is still taken).
     pub fn start_again(&mut self) {

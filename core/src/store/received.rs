@@ -37,6 +37,32 @@ pub(crate) fn inbox_seq(conn: &Connection) -> ImResult<u64> {
     )
 }
 
+/// Follows the server's inbox epoch `epoch` (0: the server has none): when it differs from the
+/// one the cursor counts in, the server's store went back in time and may reuse sequence
+/// numbers, so the inbox cursor (and the status cursor) go back to 0 and everything is pulled
+/// again (what is already stored is recognised by its UID and not announced again). True
+/// when the cursors were reset.
+pub(crate) fn follow_epoch(conn: &Connection, epoch: u64) -> ImResult<bool> {
+    if epoch == 0 {
+        return Ok(false);
+    }
+    let known = conn.query_row("SELECT inbox_epoch FROM sync_state WHERE id = 1", [], |r| {
+        r.get::<_, i64>(0)
+    })? as u64;
+    if known == epoch {
+        return Ok(false);
+    }
+    // First sight (a new database, or one from before epochs): nothing to resync.
+    let reset = known != 0;
+    conn.execute(
+        "UPDATE sync_state SET inbox_epoch = ?1, \
+           inbox_seq = CASE WHEN ?2 THEN 0 ELSE inbox_seq END, \
+           status_cursor = CASE WHEN ?2 THEN 0 ELSE status_cursor END WHERE id = 1",
+        rusqlite::params![epoch as i64, reset],
+    )?;
+    Ok(reset)
+}
+
 /// Whether no message from the server is stored (a new device or a rebuilt database; local
 /// inserts do not count).
 pub(crate) fn holds_no_server_message(conn: &Connection) -> ImResult<bool> {

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_drafts.sql"),
     include_str!("migrations/003_conversations.sql"),
     include_str!("migrations/004_conversation_statuses.sql"),
+    include_str!("migrations/005_inbox_epoch.sql"),
 ];
 
 /// Prepared statements kept per connection: every statement of the API, with room for the

@@ -51,6 +51,18 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// Receives the outcome of [`Storage::send_message_then`] right after the commit.
 pub type SendCompletion = Box<dyn FnOnce(Result<SendOutcome, StoreError>) + Send>;
 
+/// Whether a commit reaches the disk before the server acknowledges it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// On disk before acknowledged: acknowledged messages survive a power loss (the default;
+    /// group commit shares one sync among the sends of a batch).
+    #[default]
+    Full,
+    /// Acknowledged once written: survives a crash of imserver, not of the machine (clients
+    /// then notice the new inbox epoch and pull again).
+    Fast,
+}
+
 /// What the server stores: apps, users, restrictions, messages and inboxes, conversation lists,
 /// history, deletions and conversation statuses.
 pub trait Storage: Send + Sync {
@@ -200,6 +212,10 @@ pub trait Storage: Send + Sync {
         after: u64,
         limit: usize,
     ) -> StoreFuture<'_, ConversationStatuses>;
+
+    /// The inbox epoch this run serves (see `sqlite/epoch.rs`): clients that saw another one
+    /// pull their inboxes again.
+    fn inbox_epoch(&self) -> u64;
 
     /// Completes the queued writes and stops the backend (blocks until it has stopped). Writes
     /// asked for afterwards fail with [`StoreError::Closed`].

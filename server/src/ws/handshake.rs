@@ -51,7 +51,7 @@ pub async fn accept(
     let identity = match authenticate(state, connect) {
         Ok(identity) => identity,
         Err((code, reason)) => {
-            send_ack(queue, code, String::new(), 0).await;
+            send_ack(queue, code, String::new(), (0, 0)).await;
             return Err(End::close(code, 1008, reason));
         }
     };
@@ -61,12 +61,13 @@ pub async fn accept(
         .await;
     match inbox_seq {
         Ok(seq) => {
-            send_ack(queue, codes::OK, identity.user_id.clone(), seq).await;
+            let inbox = (seq, state.store.inbox_epoch());
+            send_ack(queue, codes::OK, identity.user_id.clone(), inbox).await;
             Ok(identity)
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot read inbox sequence");
-            send_ack(queue, codes::SIGNAL_FAILED, String::new(), 0).await;
+            send_ack(queue, codes::SIGNAL_FAILED, String::new(), (0, 0)).await;
             Err(End::close(
                 codes::SIGNAL_FAILED,
                 1011,
@@ -106,13 +107,19 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
     }
 }
 
-/// Queues a `ConnectAck`.
-async fn send_ack(queue: &mpsc::Sender<Outgoing>, code: i32, user_id: String, inbox_seq: u64) {
+/// Queues a `ConnectAck` with the user's inbox sequence and the store's epoch.
+async fn send_ack(
+    queue: &mpsc::Sender<Outgoing>,
+    code: i32,
+    user_id: String,
+    (inbox_seq, inbox_epoch): (u64, u64),
+) {
     let ack = ConnectAck {
         code,
         user_id,
         server_time: now_ms(),
         inbox_seq,
+        inbox_epoch,
     };
     // A failed send means the socket writer is gone; the session ends anyway.
     let _ = queue.send(Outgoing::frame(Body::ConnectAck(ack))).await;

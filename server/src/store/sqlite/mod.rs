@@ -27,6 +27,7 @@ mod apps;
 mod checkpoint;
 mod conversations;
 mod deletions;
+mod epoch;
 mod history;
 mod inbox;
 mod message_view;
@@ -48,8 +49,8 @@ use rusqlite::Connection;
 pub use writer::{WriteTx, Writer};
 
 use super::{
-    NewMessage, Order, Pulled, SendCompletion, SendOutcome, StatusChange, Storage, StoreError,
-    StoreFuture, StoredRestrictions, UserConversation, UserProfile,
+    Durability, NewMessage, Order, Pulled, SendCompletion, SendOutcome, StatusChange, Storage,
+    StoreError, StoreFuture, StoredRestrictions, UserConversation, UserProfile,
 };
 use crate::apps::App;
 use crate::clock::SentClock;
@@ -66,16 +67,33 @@ const READERS: usize = 2;
 pub struct SqliteStore {
     writer: Arc<Writer>,
     readers: Arc<ReadPool>,
+    path: Arc<Path>,
+    inbox_epoch: u64,
+}
+
+/// How a store is opened.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Whether a commit is on disk before it is acknowledged.
+    pub durability: Durability,
+    /// Start a new inbox epoch whatever the last shutdown was (after restoring a backup).
+    pub new_epoch: bool,
 }
 
 impl SqliteStore {
-    /// Opens (creating and migrating as needed) the database in `data_dir`.
+    /// Opens (creating and migrating as needed) the database in `data_dir`, durably.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(data_dir, OpenOptions::default())
+    }
+
+    /// Opens the database in `data_dir` with `options`.
+    pub fn open_with(data_dir: &Path, options: OpenOptions) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
         let mut conn = Connection::open(&path)?;
-        schema::configure(&conn)?;
+        schema::configure(&conn, options.durability)?;
         schema::migrate(&mut conn)?;
+        let inbox_epoch = epoch::begin(&conn, options)?;
         let last_sent_time = messages::last_sent_time(&conn)?;
         let clock = SentClock::starting_after(last_sent_time);
         let writer = Writer::start_with_checkpoints(conn, clock, path.clone())?;
@@ -83,6 +101,8 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Arc::new(writer),
             readers: Arc::new(readers),
+            path: path.into(),
+            inbox_epoch,
         })
     }
 
@@ -267,8 +287,18 @@ impl Storage for SqliteStore {
         ))
     }
 
+    fn inbox_epoch(&self) -> u64 {
+        self.inbox_epoch
+    }
+
     fn shutdown(&self) {
         self.writer.stop();
+        let clean = Connection::open(&self.path)
+            .map_err(StoreError::from)
+            .and_then(|conn| epoch::end(&conn));
+        if let Err(e) = clean {
+            tracing::error!(error = %e, "could not mark the shutdown clean: the next start begins a new inbox epoch");
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use rusqlite::Connection;
 
 use super::StoreError;
+use crate::store::Durability;
 
 /// Migrations in order; migration `i` (0-based) brings the schema to version `i + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -11,17 +12,25 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_user_restrictions.sql"),
     include_str!("migrations/004_conversations_and_remote_history.sql"),
     include_str!("migrations/005_conversation_statuses.sql"),
+    include_str!("migrations/006_server_meta.sql"),
 ];
 
 /// Prepared statements each connection keeps; room for every statement of the hot paths.
 pub const STATEMENT_CACHE: usize = 64;
 
-/// Applies the connection settings every connection uses (WAL, busy timeout).
-pub fn configure(conn: &Connection) -> Result<(), StoreError> {
+/// Applies the connection settings every connection uses (WAL, busy timeout, durability).
+pub fn configure(conn: &Connection, durability: Durability) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let synchronous = match durability {
+        // Each commit's WAL frames reach the disk before it returns: a power loss keeps it.
+        Durability::Full => "FULL",
+        // The WAL reaches the disk at checkpoints: a process crash keeps every commit, a power
+        // loss or OS crash can lose the latest ones.
+        Durability::Fast => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", synchronous)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
 }
