@@ -15,6 +15,7 @@
 
 pub mod describe;
 mod fields;
+pub mod json;
 
 use crate::client::ImClient;
 use crate::error::{ImError, ImResult, code};
@@ -35,6 +36,11 @@ pub trait Operation: DeserializeOwned + TS + Send + 'static {
     /// Runs the operation on `client`.
     fn run(self, client: ImClient)
     -> impl Future<Output = ImResult<Self::Output>> + Send + 'static;
+    /// Its output as the JSON the shells get: serde's; outputs made of messages use the
+    /// faster [`json`] writer.
+    fn answer(output: &Self::Output) -> ImResult<String> {
+        to_json(output)
+    }
 }
 
 /// A synchronous operation: no I/O, answered on the calling thread (the seed's synchronous
@@ -133,7 +139,7 @@ fn run_async<T: Operation>(client: &ImClient, params: Params<'_>) -> Outcome {
     match request {
         Ok(request) => {
             let running = request.run(client.clone());
-            Outcome::Pending(Box::pin(async move { to_json(&running.await?) }))
+            Outcome::Pending(Box::pin(async move { T::answer(&running.await?) }))
         }
         Err(e) => Outcome::Done(Err(e)),
     }

@@ -4,7 +4,7 @@
 
 use super::ask::{ask, unexpected_answer};
 use super::{ImClient, connected, run, user_store};
-use crate::api::Operation;
+use crate::api::{Operation, json};
 use crate::engine::Engine;
 use crate::enums::{ConversationType, HistoryOrder};
 use crate::error::{ImError, ImResult};
@@ -196,6 +196,10 @@ impl Operation for GetHistoryMessages {
     const METHOD: &'static str = "getHistoryMessages";
     type Output = HistoryPage;
 
+    fn answer(page: &HistoryPage) -> ImResult<String> {
+        Ok(json::to_string(page))
+    }
+
     async fn run(self, client: ImClient) -> ImResult<HistoryPage> {
         client
             .get_history_messages(
@@ -231,6 +235,10 @@ pub struct GetRemoteHistoryMessages {
 impl Operation for GetRemoteHistoryMessages {
     const METHOD: &'static str = "getRemoteHistoryMessages";
     type Output = HistoryPage;
+
+    fn answer(page: &HistoryPage) -> ImResult<String> {
+        Ok(json::to_string(page))
+    }
 
     async fn run(self, client: ImClient) -> ImResult<HistoryPage> {
         client

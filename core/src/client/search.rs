@@ -2,7 +2,7 @@
 //! `searchMessages` of the desktop SDK).
 
 use super::ImClient;
-use crate::api::Operation;
+use crate::api::{Operation, json};
 use crate::conversation::Conversation;
 use crate::enums::ConversationType;
 use crate::error::{ImError, ImResult};
@@ -111,6 +111,10 @@ pub struct SearchMessages {
 impl Operation for SearchMessages {
     const METHOD: &'static str = "searchMessages";
     type Output = Vec<Message>;
+
+    fn answer(found: &Vec<Message>) -> ImResult<String> {
+        Ok(json::to_string(found))
+    }
 
     async fn run(self, client: ImClient) -> ImResult<Vec<Message>> {
         client
