@@ -18,6 +18,7 @@ pub mod apps;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod conn;
 pub mod http;
 pub mod hub;
 pub mod restrictions;
