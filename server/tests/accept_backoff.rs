@@ -2,47 +2,24 @@
 //! once, instead of a line per attempt, and serves again once descriptors are free.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::net::TcpStream;
+
+mod common;
+
+use common::process::ChildServer;
 
 /// Descriptors the server process may open: enough to start, few enough to run out quickly.
 const FILE_LIMIT: u32 = 48;
 
 #[tokio::test]
 async fn running_out_of_file_descriptors_logs_once_and_recovers() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -n {FILE_LIMIT} && exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_imserver"))
-        .args(["--data-dir", &dir.path().to_string_lossy()])
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--app-key",
-            "k",
-            "--app-secret",
-            "s",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut ready)
-        .unwrap();
-    let addr = ready
-        .split_whitespace()
-        .skip_while(|w| *w != "on")
-        .nth(1)
-        .unwrap_or_else(|| panic!("unexpected ready line {ready:?}"))
-        .to_owned();
+    let mut server = ChildServer::spawn(&[], &[], Some(FILE_LIMIT)).expect("started");
+    let addr = server.addr;
     let accept_lines = Arc::new(Mutex::new(0usize));
-    let stderr = child.stderr.take().unwrap();
+    let stderr = server.stderr();
     let counted = accept_lines.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -82,6 +59,4 @@ async fn running_out_of_file_descriptors_logs_once_and_recovers() {
     .await
     .expect("served again once descriptors were free");
     assert_eq!(served, 200);
-    let _ = child.kill();
-    let _ = child.wait();
 }
