@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::form::Form;
 use super::reply::ApiError;
-use super::user::{user_id, valid_user_id};
+use super::user_id::{user_id, user_ids};
 use crate::apps::App;
 use crate::clock::{format_datetime, now_ms};
 use crate::state::ServerState;
@@ -110,24 +110,4 @@ pub async fn expire_tokens(state: &ServerState, app: &App, form: Form) -> Result
         "token expired",
     );
     Ok(json!({}))
-}
-
-/// The repeated `userId` parameter: at least one, at most `max`, each 1 to `MAX_ID_BYTES` bytes.
-fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
-    let mut ids: Vec<String> = Vec::new();
-    for id in form.get_all("userId") {
-        valid_user_id(Some(id))?;
-        if !ids.iter().any(|known| known == id) {
-            ids.push(id.to_owned());
-        }
-    }
-    if ids.is_empty() {
-        return Err(ApiError::parameter("userId is required"));
-    }
-    if ids.len() > max {
-        return Err(ApiError::parameter(format!(
-            "at most {max} userId may be given"
-        )));
-    }
-    Ok(ids)
 }

@@ -12,6 +12,7 @@ mod navi;
 pub mod reply;
 mod signed;
 mod user;
+mod user_id;
 
 use std::sync::Arc;
 
