@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::public_url::parse_public_url;
+
 /// How an `imserver` process is configured (`imserver --help` lists every option).
 #[derive(Debug, Clone, Parser)]
 #[command(name = "imserver", version, about = "The reference imcore IM server")]
@@ -17,6 +19,13 @@ pub struct Config {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "IMSERVER_LISTEN", default_value = "127.0.0.1:8700")]
     pub listen: SocketAddr,
+
+    /// WebSocket URL(s) `/navi.json` hands out, in order (`ws://` or `wss://`, e.g.
+    /// `wss://im.example.com/ws` behind a TLS proxy); repeat the option or separate with commas.
+    /// Default: `ws://<listen address>/ws`, or with a wildcard `--listen` (`0.0.0.0`, `[::]`),
+    /// `ws://<the address the request arrived on>/ws`.
+    #[arg(long = "public-url", env = "IMSERVER_PUBLIC_URL", value_delimiter = ',', value_parser = parse_public_url)]
+    pub public_urls: Vec<String>,
 
     /// App key served by this instance; without it a persisted development app is used.
     #[arg(long, env = "IMSERVER_APP_KEY", requires = "app_secret")]
@@ -105,6 +114,7 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_urls: Vec::new(),
             app_key: None,
             app_secret: None,
             offline_retention_days: 7,
@@ -216,6 +226,38 @@ mod tests {
         assert_eq!(config.idle_timeout, Duration::from_secs(2));
         for bad in ["10", "s", "1.5s", "-1s", "10m"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn takes_public_urls_repeated_or_comma_separated_and_only_websocket_ones() {
+        let config = Config::try_parse_from([
+            "imserver",
+            "--public-url",
+            "wss://im.example.com/ws, ws://10.0.0.1:8700/ws",
+            "--public-url",
+            "ws://backup/ws",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.public_urls,
+            [
+                "wss://im.example.com/ws",
+                "ws://10.0.0.1:8700/ws",
+                "ws://backup/ws"
+            ]
+        );
+        assert!(
+            Config::try_parse_from(["imserver"])
+                .unwrap()
+                .public_urls
+                .is_empty()
+        );
+        for bad in ["http://x/ws", "ws://a:0/ws"] {
+            assert!(
+                Config::try_parse_from(["imserver", "--public-url", bad]).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::conn::{self, Limits};
 use crate::http::body::BodyLimits;
 use crate::hub::Hub;
+use crate::public_url::PublicUrls;
 use crate::restrictions::Restrictions;
 use crate::state::ServerState;
 use crate::store::sqlite::SqliteStore;
@@ -97,7 +98,7 @@ pub async fn run(
             max_bytes: config.max_body_bytes,
             timeout: config.body_timeout,
         },
-        ws_url: format!("ws://{addr}/ws"),
+        public_urls: PublicUrls::new(&config.public_urls, addr),
         connections: connections.clone(),
         shutdown: shutdown_seen,
     });

@@ -8,6 +8,7 @@ use crate::apps::Apps;
 use crate::auth::freshness::Freshness;
 use crate::http::body::BodyLimits;
 use crate::hub::Hub;
+use crate::public_url::PublicUrls;
 use crate::restrictions::Restrictions;
 use crate::store::Storage;
 
@@ -31,8 +32,8 @@ pub struct ServerState {
     pub token_ttl_ms: i64,
     /// How much of a Server API request's body is read, and for how long.
     pub body_limits: BodyLimits,
-    /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.
-    pub ws_url: String,
+    /// WebSocket URLs handed out by navigation.
+    pub public_urls: PublicUrls,
     /// One permit per allowed simultaneous WebSocket connection.
     pub connections: Arc<Semaphore>,
     /// Turns `true` when the server shuts down; sessions then close.

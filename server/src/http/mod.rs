@@ -20,6 +20,7 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 
+use crate::conn::ArrivedOn;
 use crate::conn::admission::Admitted;
 use crate::state::ServerState;
 use reply::ApiError;
@@ -31,7 +32,10 @@ pub async fn dispatch(State(state): State<Arc<ServerState>>, request: Request) -
     let method = parts.method;
     if path == "/navi.json" && (method == Method::POST || method == Method::GET) {
         let answer = match state.body_limits.read(&parts.headers, body).await {
-            Ok(body) => navi::navi(&state, parts.uri.query(), &parts.headers, &body),
+            Ok(body) => {
+                let arrived_on = parts.extensions.get::<ArrivedOn>().map(|on| on.0);
+                navi::navi(&state, parts.uri.query(), &parts.headers, arrived_on, &body)
+            }
             Err(e) => Err(e),
         };
         return answer.unwrap_or_else(IntoResponse::into_response);
