@@ -2,9 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 
+use crate::public_url::parse_public_url;
 use crate::store::Durability;
 
 /// How an `imserver` process is configured (`imserver --help` lists every option).
@@ -18,6 +20,13 @@ pub struct Config {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "IMSERVER_LISTEN", default_value = "127.0.0.1:8700")]
     pub listen: SocketAddr,
+
+    /// WebSocket URL(s) `/navi.json` hands out, in order (`ws://` or `wss://`, e.g.
+    /// `wss://im.example.com/ws` behind a TLS proxy); repeat the option or separate with commas.
+    /// Default: `ws://<listen address>/ws`, or with a wildcard `--listen` (`0.0.0.0`, `[::]`),
+    /// `ws://<the address the request arrived on>/ws`.
+    #[arg(long = "public-url", env = "IMSERVER_PUBLIC_URL", value_delimiter = ',', value_parser = parse_public_url)]
+    pub public_urls: Vec<String>,
 
     /// App key served by this instance; without it a persisted development app is used.
     #[arg(long, env = "IMSERVER_APP_KEY", requires = "app_secret")]
@@ -77,6 +86,30 @@ pub struct Config {
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
 
+    /// How long a client may take to send a request's headers, from its first byte (or from
+    /// connecting); slower connections are closed (`500ms`, `10s`, …).
+    #[arg(long, env = "IMSERVER_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// How long a client may take to send a Server API request's body once its headers are
+    /// in; slower requests are answered with HTTP 408 and the connection closed.
+    #[arg(long, env = "IMSERVER_BODY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+
+    /// How long a keep-alive connection may wait between requests before it is closed.
+    #[arg(long, env = "IMSERVER_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+
+    /// Largest Server API request body, in bytes (the forms are small); larger ones are
+    /// refused with HTTP 413 and code 1005, unread.
+    #[arg(long, env = "IMSERVER_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Most connections one IP address may hold open before they authenticate (a signed
+    /// Server API call, or a WebSocket `Connect` with a valid token); more are closed at once.
+    #[arg(long, env = "IMSERVER_MAX_UNAUTHENTICATED_PER_IP", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_unauthenticated_per_ip: u32,
+
     /// Log filter for stderr (`info`, `debug`, or a tracing `EnvFilter` directive).
     #[arg(long, default_value = "info")]
     pub log_level: String,
@@ -93,6 +126,7 @@ impl Config {
         Config {
             data_dir: data_dir.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_urls: Vec::new(),
             app_key: None,
             app_secret: None,
             offline_retention_days: 7,
@@ -104,6 +138,11 @@ impl Config {
             reject_replayed_nonce: false,
             max_sends_per_second: 5,
             max_connections: 20_000,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_body_bytes: 64 * 1024,
+            max_unauthenticated_per_ip: 256,
             log_level: "info".into(),
             worker_threads: None,
         }
@@ -118,6 +157,19 @@ impl Config {
                 .map_or(1, |cpus| cpus.get().saturating_sub(1))
                 .max(1),
         }
+    }
+}
+
+/// A duration written as a whole number of milliseconds or seconds: `500ms`, `10s`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let number = |digits: &str| {
+        digits
+            .parse::<u64>()
+            .map_err(|_| format!("{text:?} is not a duration such as 500ms or 10s"))
+    };
+    match text.strip_suffix("ms") {
+        Some(ms) => number(ms).map(Duration::from_millis),
+        None => number(text.strip_suffix('s').unwrap_or("?")).map(Duration::from_secs),
     }
 }
 
@@ -168,6 +220,59 @@ mod tests {
         assert_eq!(config.signature_max_skew_secs, Some(300));
         assert!(config.reject_replayed_nonce);
         assert!(Config::try_parse_from(["imserver", "--reject-replayed-nonce"]).is_err());
+    }
+
+    #[test]
+    fn reads_timeouts_in_seconds_or_milliseconds() {
+        let config = Config::try_parse_from(["imserver"]).unwrap();
+        assert_eq!(config.header_timeout, Duration::from_secs(10));
+        assert_eq!(config.idle_timeout, Duration::from_secs(60));
+        assert_eq!(config.max_body_bytes, 65_536);
+        let config = Config::try_parse_from([
+            "imserver",
+            "--header-timeout",
+            "500ms",
+            "--idle-timeout",
+            "2s",
+        ])
+        .unwrap();
+        assert_eq!(config.header_timeout, Duration::from_millis(500));
+        assert_eq!(config.idle_timeout, Duration::from_secs(2));
+        for bad in ["10", "s", "1.5s", "-1s", "10m"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn takes_public_urls_repeated_or_comma_separated_and_only_websocket_ones() {
+        let config = Config::try_parse_from([
+            "imserver",
+            "--public-url",
+            "wss://im.example.com/ws, ws://10.0.0.1:8700/ws",
+            "--public-url",
+            "ws://backup/ws",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.public_urls,
+            [
+                "wss://im.example.com/ws",
+                "ws://10.0.0.1:8700/ws",
+                "ws://backup/ws"
+            ]
+        );
+        assert!(
+            Config::try_parse_from(["imserver"])
+                .unwrap()
+                .public_urls
+                .is_empty()
+        );
+        for bad in ["http://x/ws", "ws://a:0/ws"] {
+            assert!(
+                Config::try_parse_from(["imserver", "--public-url", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

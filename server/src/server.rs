@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 
@@ -15,7 +14,10 @@ use crate::apps::{App, Apps};
 use crate::auth::freshness::Freshness;
 use crate::clock::now_ms;
 use crate::config::Config;
+use crate::conn::{self, Limits};
+use crate::http::body::BodyLimits;
 use crate::hub::Hub;
+use crate::public_url::PublicUrls;
 use crate::restrictions::Restrictions;
 use crate::state::ServerState;
 use crate::store::sqlite::{OpenOptions, SqliteStore};
@@ -85,12 +87,6 @@ pub async fn run(
 
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    // Small frames must leave at once: Nagle's algorithm would hold pushes and acks back.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!("TCP_NODELAY: {e}");
-        }
-    });
     let (stop_sessions, shutdown_seen) = watch::channel(false);
     let connections = Arc::new(Semaphore::new(config.max_connections));
     let state = Arc::new(ServerState {
@@ -102,7 +98,11 @@ pub async fn run(
         multi_device: config.multi_device,
         max_sends_per_second: config.max_sends_per_second,
         token_ttl_ms: i64::from(config.token_ttl_days) * DAY_MS,
-        ws_url: format!("ws://{addr}/ws"),
+        body_limits: BodyLimits {
+            max_bytes: config.max_body_bytes,
+            timeout: config.body_timeout,
+        },
+        public_urls: PublicUrls::new(&config.public_urls, addr),
         connections: connections.clone(),
         shutdown: shutdown_seen,
     });
@@ -118,11 +118,12 @@ pub async fn run(
     tracing::info!(%addr, app_key = %app.key, "listening");
     // The caller may not care to be told.
     let _ = ready.send(Ready { addr, app });
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let limits = Limits {
+        header_timeout: config.header_timeout,
+        idle_timeout: config.idle_timeout,
+        max_unauthenticated_per_ip: config.max_unauthenticated_per_ip,
+    };
+    conn::serve(listener, router, limits, async move {
         shutdown.await;
         tracing::info!("shutting down");
         let _ = stop_sessions.send(true);
@@ -141,7 +142,7 @@ pub async fn run(
         .await
         .map_err(|_| StoreError::Closed)?;
     tracing::info!("stopped");
-    Ok(served?)
+    Ok(())
 }
 
 /// Purges inbox entries older than `retention_ms`, now and every [`PURGE_INTERVAL`].

@@ -6,7 +6,9 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::apps::Apps;
 use crate::auth::freshness::Freshness;
+use crate::http::body::BodyLimits;
 use crate::hub::Hub;
+use crate::public_url::PublicUrls;
 use crate::restrictions::Restrictions;
 use crate::store::Storage;
 
@@ -28,8 +30,10 @@ pub struct ServerState {
     pub max_sends_per_second: u32,
     /// Lifetime of issued tokens, in ms.
     pub token_ttl_ms: i64,
-    /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.
-    pub ws_url: String,
+    /// How much of a Server API request's body is read, and for how long.
+    pub body_limits: BodyLimits,
+    /// WebSocket URLs handed out by navigation.
+    pub public_urls: PublicUrls,
     /// One permit per allowed simultaneous WebSocket connection.
     pub connections: Arc<Semaphore>,
     /// Turns `true` when the server shuts down; sessions then close.

@@ -238,3 +238,30 @@ async fn bad_parameters_get_1002_and_signatures_are_checked() {
     assert_eq!(code, 0);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_token_expiry_in_the_future_is_refused_and_locks_nobody_out() {
+    let server = TestServer::start().await;
+    let token = server.token("alice").await;
+    let now = now_ms();
+    // Microseconds by mistake, and a time well past the allowed skew.
+    for time in [now * 1000, now + 10 * 60_000] {
+        let (status, json) = server
+            .api(
+                "/user/token/expire.json",
+                &format!("userId=alice&time={time}"),
+            )
+            .await;
+        assert_eq!((status, json["code"].as_i64()), (400, Some(1002)), "{json}");
+    }
+    let (_ws, code) = server.connect_code(&token).await;
+    assert_eq!(code, 0, "a refused expiry must not lock the user out");
+    // A time within the skew is accepted (the caller's clock may run a little ahead).
+    server
+        .ok(
+            "/user/token/expire.json",
+            &format!("userId=alice&time={}", now + 1_000),
+        )
+        .await;
+    server.stop().await;
+}

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::form::Form;
 use super::reply::ApiError;
-use super::user::{user_id, valid_user_id};
+use super::user_id::{user_id, user_ids};
 use crate::apps::App;
 use crate::clock::{format_datetime, now_ms};
 use crate::state::ServerState;
@@ -23,6 +23,9 @@ const MAX_BLOCKED_PER_CALL: usize = 20;
 const MAX_BLOCK_MINUTES: i64 = 43_200;
 /// Milliseconds per minute.
 const MINUTE_MS: i64 = 60_000;
+/// How far past the server's clock a token expiry `time` may be (the caller's clock may run a
+/// little ahead); a later time is refused with 1002, as it would lock the user out until then.
+pub const MAX_EXPIRY_AHEAD_MS: i64 = MINUTE_MS;
 
 /// Blocks `userId` (repeated, at most 20) for `minute` minutes (1 to 43200): `{"code":200}`.
 pub async fn block(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
@@ -80,14 +83,20 @@ pub async fn query(state: &ServerState, app: &App, _form: Form) -> Result<Value,
     Ok(json!({ "users": users }))
 }
 
-/// Invalidates the tokens of `userId` issued before `time` (ms): `{"code":200}`.
+/// Invalidates the tokens of `userId` issued before `time` (ms, at most
+/// [`MAX_EXPIRY_AHEAD_MS`] past now): `{"code":200}`.
 pub async fn expire_tokens(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let user_id = user_id(&form)?;
+    let latest = now_ms() + MAX_EXPIRY_AHEAD_MS;
     let before = form
         .get("time")
         .and_then(|t| t.trim().parse::<i64>().ok())
-        .filter(|t| *t > 0)
-        .ok_or_else(|| ApiError::parameter("time must be a positive time in ms"))?;
+        .filter(|t| (1..=latest).contains(t))
+        .ok_or_else(|| {
+            ApiError::parameter(format!(
+                "time must be a time in ms, not later than {MAX_EXPIRY_AHEAD_MS} ms from now"
+            ))
+        })?;
     let cutoff = state
         .store
         .expire_tokens(app.key.clone(), user_id.to_owned(), before)
@@ -101,24 +110,4 @@ pub async fn expire_tokens(state: &ServerState, app: &App, form: Form) -> Result
         "token expired",
     );
     Ok(json!({}))
-}
-
-/// The repeated `userId` parameter: at least one, at most `max`, each 1 to `MAX_ID_BYTES` bytes.
-fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
-    let mut ids: Vec<String> = Vec::new();
-    for id in form.get_all("userId") {
-        valid_user_id(Some(id))?;
-        if !ids.iter().any(|known| known == id) {
-            ids.push(id.to_owned());
-        }
-    }
-    if ids.is_empty() {
-        return Err(ApiError::parameter("userId is required"));
-    }
-    if ids.len() > max {
-        return Err(ApiError::parameter(format!(
-            "at most {max} userId may be given"
-        )));
-    }
-    Ok(ids)
 }

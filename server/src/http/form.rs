@@ -1,37 +1,96 @@
 //! Lenient `application/x-www-form-urlencoded` parsing (server-api.md §1.3).
 //!
 //! Raw UTF-8, raw spaces and JSON punctuation are accepted; each pair is split on its first
-//! `=`; invalid `%xx` sequences are kept as they are; `+` means space.
+//! `=`; invalid `%xx` sequences are kept as they are; `+` means space — except in ids
+//! ([`Form::id`]), where `+` is a valid character that the Python SDK sends unencoded.
+
+use std::borrow::Cow;
+
+use percent_encoding::percent_decode;
+
+/// One `key=value` pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pair {
+    key: String,
+    /// Decoded with `+` as space.
+    value: String,
+    /// Decoded with `+` kept: the value of an id parameter.
+    id: String,
+}
 
 /// A parsed form body, in the order the pairs were sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Form {
-    pairs: Vec<(String, String)>,
+    pairs: Vec<Pair>,
 }
 
 impl Form {
     /// Parses `body`; never fails.
     pub fn parse(body: &[u8]) -> Self {
-        Form {
-            pairs: form_urlencoded::parse(body).into_owned().collect(),
-        }
+        let pairs = body
+            .split(|b| *b == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (key, value) = match pair.iter().position(|b| *b == b'=') {
+                    Some(at) => (&pair[..at], &pair[at + 1..]),
+                    None => (pair, &[][..]),
+                };
+                Pair {
+                    key: decode(&plus_as_space(key)),
+                    value: decode(&plus_as_space(value)),
+                    id: decode(value),
+                }
+            })
+            .collect();
+        Form { pairs }
     }
 
     /// The first value of `key`, if sent.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.first(key).map(|pair| pair.value.as_str())
     }
 
     /// Every value of `key`, in the order sent (lists are sent as the key repeated).
     pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.pairs
-            .iter()
-            .filter(move |(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.with_key(key).map(|pair| pair.value.as_str())
     }
+
+    /// The first value of the id parameter `key`, with a `+` read as `+`: the Python SDK
+    /// sends `a+b` unencoded, the Go and Node SDKs send `a%2Bb`, and both mean `a+b` (a space,
+    /// which the Go SDK would send as `+`, is no id character).
+    pub fn id(&self, key: &str) -> Option<&str> {
+        self.first(key).map(|pair| pair.id.as_str())
+    }
+
+    /// Every value of the id parameter `key`, read as [`Form::id`] reads it.
+    pub fn ids<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.with_key(key).map(|pair| pair.id.as_str())
+    }
+
+    /// The first pair of `key`.
+    fn first(&self, key: &str) -> Option<&Pair> {
+        self.pairs.iter().find(|pair| pair.key == key)
+    }
+
+    /// The pairs of `key`, in the order sent.
+    fn with_key<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Pair> + 'a {
+        self.pairs.iter().filter(move |pair| pair.key == key)
+    }
+}
+
+/// `bytes` with every `+` replaced by a space.
+fn plus_as_space(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if bytes.contains(&b'+') {
+        let spaced = bytes.iter().map(|b| if *b == b'+' { b' ' } else { *b });
+        Cow::Owned(spaced.collect())
+    } else {
+        Cow::Borrowed(bytes)
+    }
+}
+
+/// `bytes` percent-decoded (invalid sequences kept), as UTF-8 (invalid bytes replaced).
+fn decode(bytes: &[u8]) -> String {
+    percent_decode(bytes).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -73,6 +132,21 @@ mod tests {
         assert_eq!(form.get("userId"), Some("u1"));
         assert_eq!(form.get("portraitUri"), Some(""));
         assert_eq!(Form::parse(b"").get("userId"), None);
+    }
+
+    #[test]
+    fn reads_a_plus_in_an_id_as_a_plus_whether_sent_raw_or_encoded() {
+        let python = Form::parse(b"userId=a+b&name=a+b&userId=c+d");
+        assert_eq!(python.id("userId"), Some("a+b"));
+        assert_eq!(python.ids("userId").collect::<Vec<_>>(), ["a+b", "c+d"]);
+        assert_eq!(python.get("name"), Some("a b"));
+        let go = Form::parse(b"userId=a%2Bb&name=a+b");
+        assert_eq!(go.id("userId"), Some("a+b"));
+        assert_eq!(go.get("name"), Some("a b"));
+        // A space stays a space: the id check refuses it.
+        assert_eq!(Form::parse(b"userId=a%20b").id("userId"), Some("a b"));
+        assert_eq!(Form::parse(b"userId=a=b").id("userId"), Some("a=b"));
+        assert_eq!(Form::parse(b"user+Id=a").id("user Id"), Some("a"));
     }
 
     #[test]

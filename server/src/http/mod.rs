@@ -2,43 +2,50 @@
 //!
 //! Requests go through one dispatcher so that repeated slashes in the path can be collapsed
 //! before matching (SDKs build URLs by concatenation, server-api.md §1.1). A signed endpoint
-//! is its route line here plus an `async fn` answered through [`signed::Call`].
+//! is its route line here plus an `async fn` answered through [`signed::Call`]. Bodies are read
+//! through [`body::BodyLimits`], a signed call's only after its signature was checked.
 
 mod block;
+pub mod body;
 pub mod form;
 mod navi;
 pub mod reply;
 mod signed;
 mod user;
+mod user_id;
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 
+use crate::conn::ArrivedOn;
+use crate::conn::admission::Admitted;
 use crate::state::ServerState;
 use reply::ApiError;
 
 /// Routes every non-WebSocket request.
-pub async fn dispatch(
-    State(state): State<Arc<ServerState>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = collapse_slashes(uri.path());
+pub async fn dispatch(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = collapse_slashes(parts.uri.path());
+    let method = parts.method;
     if path == "/navi.json" && (method == Method::POST || method == Method::GET) {
-        return navi::navi(&state, uri.query(), &headers, &body)
-            .unwrap_or_else(IntoResponse::into_response);
+        let answer = match state.body_limits.read(&parts.headers, body).await {
+            Ok(body) => {
+                let arrived_on = parts.extensions.get::<ArrivedOn>().map(|on| on.0);
+                navi::navi(&state, parts.uri.query(), &parts.headers, arrived_on, &body)
+            }
+            Err(e) => Err(e),
+        };
+        return answer.unwrap_or_else(IntoResponse::into_response);
     }
     let call = signed::Call {
         state: &state,
         path: &path,
-        headers: &headers,
-        body: &body,
+        headers: &parts.headers,
+        body,
+        admitted: parts.extensions.get::<Admitted>(),
     };
     match path.as_str() {
         _ if method != Method::POST => ApiError::not_found(&path).into_response(),

@@ -1,6 +1,8 @@
-//! `/navi.json`: tells a client which WebSocket URL to connect to.
+//! `/navi.json`: tells a client which WebSocket URLs to connect to ([`PublicUrls`](crate::public_url::PublicUrls)).
 
-use axum::http::HeaderMap;
+use std::net::SocketAddr;
+
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use serde_json::json;
 
@@ -8,12 +10,15 @@ use super::form::Form;
 use super::reply::{self, ApiError};
 use crate::state::ServerState;
 
-/// Answers `{"code":200,"servers":["ws://HOST:PORT/ws"]}` for a known app key, taken from the
-/// query or form (`appKey`, or `appId` as the web SDK sends it) or an `RC-AppKey` header.
+/// Answers `{"code":200,"servers":["wss://HOST/ws",…]}` for a known app key, taken from the
+/// query or form (`appKey`, or `appId` as the web SDK sends it) or an `RC-AppKey` header; the
+/// request's `Host` and local address (`arrived_on`) serve
+/// [`PublicUrls::for_request`](crate::public_url::PublicUrls::for_request).
 pub fn navi(
     state: &ServerState,
     query: Option<&str>,
     headers: &HeaderMap,
+    arrived_on: Option<SocketAddr>,
     body: &[u8],
 ) -> Result<Response, ApiError> {
     let from_query = Form::parse(query.unwrap_or_default().as_bytes());
@@ -31,5 +36,7 @@ pub fn navi(
     if state.apps.get(app_key).is_none() {
         return Err(ApiError::unknown_app_key());
     }
-    Ok(reply::ok(json!({ "servers": [state.ws_url] })))
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let servers = state.public_urls.for_request(host, arrived_on);
+    Ok(reply::ok(json!({ "servers": servers })))
 }

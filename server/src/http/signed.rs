@@ -1,10 +1,12 @@
 //! Signed Server API endpoints: authentication (app key lookup, signature check, the opt-in
-//! freshness checks), the form, the reply and the log, done once for every endpoint.
+//! freshness checks) before the body is read, the form, the reply and the log, done once for
+//! every endpoint.
 //!
 //! An endpoint is an `async fn(&ServerState, &App, Form) -> Result<Value, ApiError>`: it gets
 //! the authenticated app and the parsed form and returns the fields of its `{"code":200, …}`
 //! reply, and [`Call::answer`] does the rest.
 
+use axum::body::Body;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -14,6 +16,7 @@ use super::reply::{self, ApiError};
 use crate::apps::App;
 use crate::auth::signature::SignedHeaders;
 use crate::clock::now_ms;
+use crate::conn::admission::Admitted;
 use crate::state::ServerState;
 
 /// A signed Server API request, before authentication.
@@ -24,22 +27,34 @@ pub struct Call<'a> {
     pub path: &'a str,
     /// Request headers (the signature is in them).
     pub headers: &'a HeaderMap,
-    /// The form body.
-    pub body: &'a [u8],
+    /// The form body, unread.
+    pub body: Body,
+    /// The connection's admission (absent when served without `conn`), marked authenticated
+    /// once the signature is checked.
+    pub admitted: Option<&'a Admitted>,
 }
 
 impl<'a> Call<'a> {
     /// Answers the call with `endpoint`: 1001 if the app key is unknown or missing, 1004 if
     /// the signature does not match or (when configured) its timestamp is stale or its nonce
-    /// replayed; otherwise `endpoint`'s fields or error. Failures of the server's own are
-    /// logged.
+    /// replayed — all without reading the body; then the body's refusals (see
+    /// [`BodyLimits::read`](super::body::BodyLimits::read)); otherwise `endpoint`'s fields or
+    /// error. Failures of the server's own are logged.
     pub async fn answer<E, F>(self, endpoint: E) -> Response
     where
         E: FnOnce(&'a ServerState, &'a App, Form) -> F,
         F: Future<Output = Result<Value, ApiError>> + 'a,
     {
         let outcome = match authenticate(self.state, self.headers) {
-            Ok(app) => endpoint(self.state, app, Form::parse(self.body)).await,
+            Ok(app) => {
+                if let Some(admitted) = self.admitted {
+                    admitted.authenticated();
+                }
+                match self.state.body_limits.read(self.headers, self.body).await {
+                    Ok(body) => endpoint(self.state, app, Form::parse(&body)).await,
+                    Err(e) => Err(e),
+                }
+            }
             Err(refused) => Err(refused),
         };
         match outcome {

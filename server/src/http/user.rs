@@ -1,10 +1,10 @@
 //! `/user/getToken.json` and `/user/checkOnline.json`.
 
-use improto::limits::MAX_ID_BYTES;
 use serde_json::{Value, json};
 
 use super::form::Form;
 use super::reply::{self, ApiError};
+use super::user_id::user_id;
 use crate::apps::App;
 use crate::auth::token::{self, Claims};
 use crate::clock::now_ms;
@@ -49,22 +49,6 @@ pub async fn get_token(state: &ServerState, app: &App, form: Form) -> Result<Val
 pub async fn check_online(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let online = state.hub.is_online(&app.key, user_id(&form)?);
     Ok(json!({ "status": if online { "1" } else { "0" } }))
-}
-
-/// The required `userId` parameter: 1 to [`MAX_ID_BYTES`] bytes.
-pub(super) fn user_id(form: &Form) -> Result<&str, ApiError> {
-    valid_user_id(form.get("userId"))
-}
-
-/// A given user id, checked: 1 to [`MAX_ID_BYTES`] bytes.
-pub(super) fn valid_user_id(id: Option<&str>) -> Result<&str, ApiError> {
-    match id {
-        None | Some("") => Err(ApiError::parameter("userId is required")),
-        Some(id) if id.len() > MAX_ID_BYTES => Err(ApiError::parameter(format!(
-            "userId is longer than {MAX_ID_BYTES} bytes"
-        ))),
-        Some(id) => Ok(id),
-    }
 }
 
 /// 1005 for a parameter over its length limit.

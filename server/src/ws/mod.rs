@@ -13,11 +13,13 @@ mod validate;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::conn::admission::Admitted;
 use crate::http::reply::ApiError;
 use crate::state::ServerState;
 
@@ -32,6 +34,7 @@ const READ_BUFFER_BYTES: usize = 4 * 1024;
 pub async fn upgrade(
     State(state): State<Arc<ServerState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(admitted): Extension<Admitted>,
     ws: WebSocketUpgrade,
 ) -> Response {
     let Ok(permit) = state.connections.clone().try_acquire_owned() else {
@@ -47,5 +50,5 @@ pub async fn upgrade(
         .max_message_size(improto::MAX_FRAME_BYTES)
         .max_frame_size(improto::MAX_FRAME_BYTES)
         .on_failed_upgrade(move |e| tracing::debug!(%peer, error = %e, "WebSocket upgrade failed"))
-        .on_upgrade(move |socket| session::serve(socket, state, peer, permit))
+        .on_upgrade(move |socket| session::serve(socket, state, peer, permit, admitted))
 }

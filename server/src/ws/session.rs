@@ -17,6 +17,7 @@ use super::outbox::{self, Outgoing};
 use super::send_rate::SendRate;
 use super::{codes, requests};
 use crate::clock::now_ms;
+use crate::conn::admission::Admitted;
 use crate::hub::Kick;
 use crate::state::ServerState;
 
@@ -72,6 +73,7 @@ pub fn serve(
     state: Arc<ServerState>,
     peer: SocketAddr,
     permit: OwnedSemaphorePermit,
+    admitted: Admitted,
 ) -> impl Future<Output = ()> + Send {
     let (sink, mut stream) = socket.split();
     let (queue, outbox) = mpsc::channel(outbox::CAPACITY);
@@ -84,6 +86,7 @@ pub fn serve(
         let session = async {
             match handshake::accept(&mut stream, &state, &queue).await {
                 Ok(identity) => {
+                    admitted.authenticated();
                     let identity = authenticated.get_or_init(|| Arc::new(identity)).clone();
                     run(&mut stream, &state, identity, &queue, &acks).await
                 }

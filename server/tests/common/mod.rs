@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
