@@ -32,9 +32,8 @@ def wait_for_messages(client, count):
 
 
 def test_every_read_returns_accepted_content_and_bad_content_is_refused(server, tmp_path):
-    options = lambda user: {"navi": server.url, "dbPath": str(tmp_path / user)}  # noqa: E731
-    alice = imcore.Client(server.app_key, options("alice"))
-    bob = imcore.Client(server.app_key, options("bob"))
+    alice = imcore.Client(server.app_key, {"navi": server.url, "dbPath": str(tmp_path / "alice")})
+    bob = imcore.Client(server.app_key, {"navi": server.url, "dbPath": str(tmp_path / "bob")})
     try:
         alice.connect(token(server, "alice"))
         bob.connect(token(server, "bob"))
