@@ -296,8 +296,10 @@ isPersited: boolean, };
  * acknowledged it: SENT with the server's `messageUId` and `sentTime`. A send that fails is
  * stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
  * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
- * 128 KB, 33003 bad parameter (nothing is stored then). Types that are not persisted
- * (typing status, commands…) are never stored and resolve with `messageId` 0.
+ * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
+ * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
+ * is sent). Types that are not persisted (typing status, commands…) are never stored and
+ * resolve with `messageId` 0.
  */
 export type SendMessage = { 
 /**
@@ -468,7 +470,7 @@ sentTime?: number, };
 
 /**
  * Replaces the content object of a stored message (seed `setMessageContent`); resolves to
- * whether the message exists. 30016 for content over 128 KB.
+ * whether the message exists. 30016 for content over 128 KB, 33003 nested over 32 deep.
  */
 export type SetMessageContent = { 
 /**
@@ -902,8 +904,10 @@ export declare class ImClient {
    * acknowledged it: SENT with the server's `messageUId` and `sentTime`. A send that fails is
    * stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
    * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
-   * 128 KB, 33003 bad parameter (nothing is stored then). Types that are not persisted
-   * (typing status, commands…) are never stored and resolve with `messageId` 0.
+   * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
+   * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
+   * is sent). Types that are not persisted (typing status, commands…) are never stored and
+   * resolve with `messageId` 0.
    */
   sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message']): Promise<ImMessage>
   /**
@@ -933,7 +937,7 @@ export declare class ImClient {
   insertMessage(conversationType: InsertMessage['conversationType'], targetId: InsertMessage['targetId'], message: InsertMessage['message']): Promise<ImMessage>
   /**
    * Replaces the content object of a stored message (seed `setMessageContent`); resolves to
-   * whether the message exists. 30016 for content over 128 KB.
+   * whether the message exists. 30016 for content over 128 KB, 33003 nested over 32 deep.
    */
   setMessageContent(messageId: SetMessageContent['messageId'], content: SetMessageContent['content']): Promise<boolean>
   /**

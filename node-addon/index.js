@@ -30,8 +30,14 @@ class ImClient {
 
   /** Runs any method by name with its parameters as one object. */
   call(method, params) {
-    return this[NATIVE].call(method, params).then(JSON.parse);
+    return this[NATIVE].call(method, params).then(JSON.parse, parseFailedMessage);
   }
+}
+
+/** Rethrows a call's error with its `failedMessage` (JSON text, as results are) parsed. */
+function parseFailedMessage(error) {
+  if (typeof error.failedMessage === 'string') error.failedMessage = JSON.parse(error.failedMessage);
+  throw error;
 }
 
 /** The named parameters of a call: `names[i]` = `args[i]`, `undefined` ones left out. */

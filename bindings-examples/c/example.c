@@ -3,7 +3,10 @@
  * B's local history holds it, B's conversation list and total unread count show it, a keyword
  * search finds it, and clearing the conversation's unread count brings the total back to 0.
  * Then A sends a custom message type registered before connecting, and finds it by its
- * registered search field. Every operation goes through imcore_call / imcore_call_sync.
+ * registered search field. Last, content nested at the limit (32 deep) holding an escaped
+ * surrogate pair comes back whole from each of B's reads, while a lone surrogate escape, deeper
+ * nesting and a built-in type without its fields are refused with 33003. Every operation goes
+ * through imcore_call / imcore_call_sync.
  *
  *   ./example NAVI APP_KEY TOKEN_A USER_A TOKEN_B USER_B DB_DIR
  *
@@ -26,7 +29,13 @@
 
 #include "imcore.h"
 
-enum { CONVERSATION_PRIVATE = 1, HISTORY_OLDER = 0, WAIT_SECONDS = 15, WATCHDOG_SECONDS = 60 };
+enum {
+    CONVERSATION_PRIVATE = 1,
+    HISTORY_OLDER = 0,
+    MAX_CONTENT_DEPTH = 32, /* improto::limits::MAX_CONTENT_DEPTH */
+    WAIT_SECONDS = 15,
+    WATCHDOG_SECONDS = 60
+};
 
 /* One outcome the main thread waits for: a completion or a matching event. */
 typedef struct {
@@ -40,7 +49,7 @@ typedef struct {
 /* What B's event callback looks for, and how many times its finalizer ran. */
 typedef struct {
     Waiter received;
-    const char *needle; /* the unique text A sends */
+    const char *needle; /* the unique text A sends; read and changed under received.lock */
     int finalized;
 } Listener;
 
@@ -102,9 +111,26 @@ static void on_complete(int32_t code, const char *json, void *user_data) {
 static void on_event_b(const char *event_json, void *user_data) {
     Listener *listener = user_data;
     printf("[example] B event: %.160s\n", event_json);
-    if (strstr(event_json, "\"type\":\"message\"") && strstr(event_json, listener->needle)) {
-        waiter_finish(&listener->received, 0, event_json);
-    }
+    pthread_mutex_lock(&listener->received.lock);
+    int wanted = strstr(event_json, "\"type\":\"message\"") && strstr(event_json, listener->needle);
+    pthread_mutex_unlock(&listener->received.lock);
+    if (wanted) waiter_finish(&listener->received, 0, event_json);
+}
+
+/* B's callback waits for a message holding `needle` from now on. */
+static void listener_expect(Listener *listener, const char *needle) {
+    waiter_reset(&listener->received);
+    pthread_mutex_lock(&listener->received.lock);
+    listener->needle = needle;
+    pthread_mutex_unlock(&listener->received.lock);
+}
+
+/* `depth - 1` nested arrays, e.g. "[[]]" for 3: with its content object, `depth` deep. */
+static void nested_arrays(char *out, size_t size, int depth) {
+    size_t n = 0;
+    for (int i = 1; i < depth && n + 2 < size; i++) out[n++] = '[';
+    for (int i = 1; i < depth && n + 1 < size; i++) out[n++] = ']';
+    out[n] = '\0';
 }
 
 /* ImcoreEventCallback for A: prints status changes and notes the Connected one. */
@@ -297,6 +323,64 @@ int main(int argc, char **argv) {
     if (!strstr(call.json, "Quarterly plan") || strstr(call.json, text))
         FAIL("A's history of type c:card: %.300s", call.json);
     printf("[example] A sent a registered CardMessage and finds it by its title and its type\n");
+
+    /* Content the contract refuses is refused before it is sent. */
+    char deep[2 * MAX_CONTENT_DEPTH + 1];
+    nested_arrays(deep, sizeof deep, MAX_CONTENT_DEPTH + 1);
+    char too_deep[128];
+    snprintf(too_deep, sizeof too_deep, "\"RC:TxtMsg\",\"content\":{\"content\":\"x\",\"d\":%s}", deep);
+    const char *refused[] = {
+        "\"RC:TxtMsg\",\"content\":{\"content\":\"\\ud800 lone\"}",
+        "\"RC:TxtMsg\",\"content\":{\"content\":5}",
+        "\"RC:ImgMsg\",\"content\":{\"content\":5,\"imageUri\":\"https://x/y.jpg\"}",
+        too_deep,
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        snprintf(params, sizeof params,
+                 "{\"conversationType\":%d,\"targetId\":\"%s\",\"message\":{\"objectName\":%s}}",
+                 CONVERSATION_PRIVATE, user_b, refused[i]);
+        waiter_reset(&call);
+        rc = imcore_call(a, "sendMessage", params, on_complete, &call);
+        if (rc != IMCORE_OK || waiter_wait(&call, WAIT_SECONDS) != 0 || call.code != IMCORE_INVALID_PARAMETER)
+            FAIL("sending %s was not refused with 33003 (%d, %d)", refused[i], rc, call.code);
+    }
+    printf("[example] a lone surrogate, nesting over %d and a TextMessage without text are refused\n",
+           MAX_CONTENT_DEPTH);
+
+    /* Content at the limit with an escaped surrogate pair (U+1F600, stored as UTF-8). */
+    static const char *smile = "\xF0\x9F\x98\x80 caf\xC3\xA9";
+    nested_arrays(deep, sizeof deep, MAX_CONTENT_DEPTH);
+    char deep_text[64];
+    snprintf(deep_text, sizeof deep_text, "deep from C, pid %ld", (long)getpid());
+    listener_expect(&listener, deep_text);
+    snprintf(params, sizeof params,
+             "{\"conversationType\":%d,\"targetId\":\"%s\",\"message\":{\"objectName\":\"RC:TxtMsg\","
+             "\"content\":{\"content\":\"\\ud83d\\ude00 caf\\u00e9 %s\",\"d\":%s}}}",
+             CONVERSATION_PRIVATE, user_b, deep_text, deep);
+    AWAIT("send deep A->B", &call, imcore_call(a, "sendMessage", params, on_complete, &call));
+    if (waiter_wait(&listener.received, WAIT_SECONDS) != 0) {
+        fprintf(stderr, "[example] FAILED: B did not receive the deep message\n");
+        status = 2;
+        goto out;
+    }
+    const char *reads[] = {"getConversationList", "getConversation", "getHistoryMessages",
+                           "getRemoteHistoryMessages"};
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
+        if (i == 0) snprintf(params, sizeof params, "{\"count\":10}");
+        else if (i == 1)
+            snprintf(params, sizeof params, "{\"conversationType\":%d,\"targetId\":\"%s\"}",
+                     CONVERSATION_PRIVATE, user_a);
+        else
+            snprintf(params, sizeof params,
+                     "{\"conversationType\":%d,\"targetId\":\"%s\",\"timestamp\":0,\"count\":20,"
+                     "\"order\":%d}",
+                     CONVERSATION_PRIVATE, user_a, HISTORY_OLDER);
+        AWAIT(reads[i], &call, imcore_call(b, reads[i], params, on_complete, &call));
+        if (!strstr(call.json, smile) || !strstr(call.json, deep_text) || !strstr(call.json, deep))
+            FAIL("B's %s lacks the deep message: %.300s", reads[i], call.json);
+    }
+    printf("[example] content %d deep with a surrogate pair comes back from each of B's reads\n",
+           MAX_CONTENT_DEPTH);
 
 out:
     /* Free returns only after pending completions fired and the finalizers ran. */

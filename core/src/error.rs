@@ -55,6 +55,13 @@ impl ImError {
     }
 }
 
+impl From<improto::content::ContentError> for ImError {
+    /// Content the contract refuses: 30016 for its size, 33003 otherwise.
+    fn from(e: improto::content::ContentError) -> Self {
+        ImError::new(e.code(), e.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for ImError {
     fn from(e: rusqlite::Error) -> Self {
         ImError::new(code::DATABASE_ERROR, format!("database: {e}"))

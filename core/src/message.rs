@@ -1,7 +1,7 @@
 //! Messages as the seed describes them (§5.1), and the content an app sends.
 
 use crate::enums::{ConversationType, MessageDirection, SentStatus};
-use crate::error::{ImError, ImResult, code};
+use crate::error::{ImError, ImResult};
 use crate::message_types::{self, MessageTypeInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -124,12 +124,10 @@ impl TryFrom<ContentEnvelope> for MessageContent {
             }
         }
         .ok_or_else(|| ImError::invalid("unknown message type (register custom types first)"))?;
-        let content = MessageContent {
+        Ok(MessageContent {
             kind,
             content: envelope.content,
-        };
-        content.validate()?;
-        Ok(content)
+        })
     }
 }
 
@@ -155,47 +153,12 @@ impl MessageContent {
         serde_json::from_value(value).map_err(|e| ImError::invalid(format!("message: {e}")))
     }
 
-    /// Checks the fields the type requires.
-    fn validate(&self) -> ImResult<()> {
-        let Value::Object(fields) = &self.content else {
-            return Err(ImError::invalid("message content must be an object"));
-        };
-        if self.kind.object_name == "RC:TxtMsg"
-            && !fields.get("content").is_some_and(Value::is_string)
-        {
-            return Err(ImError::invalid("TextMessage needs a string `content`"));
-        }
-        for optional_string in ["extra"] {
-            if fields
-                .get(optional_string)
-                .is_some_and(|v| !v.is_string() && !v.is_null())
-            {
-                return Err(ImError::invalid(format!(
-                    "`{optional_string}` must be a string"
-                )));
-            }
-        }
-        if fields
-            .get("user")
-            .is_some_and(|v| !v.is_object() && !v.is_null())
-        {
-            return Err(ImError::invalid("`user` must be an object"));
-        }
-        Ok(())
-    }
-
-    /// The content serialised for the wire, refusing bodies over [`MAX_CONTENT_BYTES`] (30016).
+    /// The content serialised for the wire, once it obeyed the contract's content rules
+    /// ([`improto::content::check`], the server's own): 30016 over [`MAX_CONTENT_BYTES`], 33003
+    /// nested too deep, not an object, or a built-in type without its fields.
     pub fn encoded(&self) -> ImResult<String> {
         let json = self.content.to_string();
-        if json.len() > MAX_CONTENT_BYTES {
-            return Err(ImError::new(
-                code::MESSAGE_TOO_LARGE,
-                format!(
-                    "message body of {} bytes exceeds {MAX_CONTENT_BYTES}",
-                    json.len()
-                ),
-            ));
-        }
+        improto::content::check(self.kind.object_name, &json)?;
         Ok(json)
     }
 }
@@ -365,20 +328,6 @@ pub(crate) fn validate_received_status(status: i32) -> ImResult<()> {
     }
 }
 
-/// Checks replacement content for `setMessageContent`: a JSON object of at most 128 KB.
-pub(crate) fn validate_content_object(content: &str) -> ImResult<()> {
-    if content.len() > MAX_CONTENT_BYTES {
-        return Err(ImError::new(
-            code::MESSAGE_TOO_LARGE,
-            "content is over 128 KB",
-        ));
-    }
-    match serde_json::from_str::<Value>(content) {
-        Ok(Value::Object(_)) => Ok(()),
-        _ => Err(ImError::invalid("content must be a JSON object")),
-    }
-}
-
 /// Whether `content` (JSON) @-mentions `user_id`: a group message whose `mentionedInfo` has
 /// type 1 (everyone) or type 2 (listed users) with `user_id` in `userIdList`. Other
 /// conversation types never carry mentions (seed 5.10.1).
@@ -454,13 +403,26 @@ mod tests {
             "[]",
             r#"{"content":{}}"#,
             r#"{"objectName":"RC:Nope","content":{}}"#,
-            r#"{"objectName":"RC:TxtMsg","content":{"content":5}}"#,
         ] {
             assert_eq!(
                 MessageContent::from_json(bad).unwrap_err().code,
                 33003,
                 "{bad}"
             );
+        }
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        for (object_name, content) in [
+            ("RC:TxtMsg", r#"{"content":5}"#.to_owned()),
+            ("RC:TxtMsg", r#"{"content":null}"#.to_owned()),
+            ("RC:ImgMsg", r#"{"content":"b64","imageUri":7}"#.to_owned()),
+            ("RC:TxtMsg", format!(r#"{{"content":"x","d":{deep}}}"#)),
+            ("RC:CmdMsg", "[1]".to_owned()),
+        ] {
+            let message = MessageContent {
+                kind: message_types::by_object_name(object_name).unwrap(),
+                content: serde_json::from_str(&content).unwrap(),
+            };
+            assert_eq!(message.encoded().unwrap_err().code, 33003, "{content}");
         }
         let big = MessageContent::text(&"x".repeat(MAX_CONTENT_BYTES));
         assert_eq!(big.encoded().unwrap_err().code, 30016);
@@ -515,7 +477,6 @@ mod tests {
             MessageRef::Id(5)
         );
         assert!(MessageRef::from_value(&serde_json::json!(null)).is_err());
-        assert_eq!(validate_content_object("[]").unwrap_err().code, 33003);
         assert!(validate_count(1, 20).is_ok() && validate_count(20, 20).is_ok());
         assert_eq!(validate_count(0, 20).unwrap_err().code, 33003);
         assert_eq!(validate_count(21, 20).unwrap_err().code, 33003);

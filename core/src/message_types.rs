@@ -76,6 +76,8 @@ pub fn register(
         offline: true,
         pushed: tag.is_counted,
         search_fields: Box::leak(fields.into_boxed_slice()),
+        // Only the generic content rules apply to a custom type.
+        fields: &[],
     }));
     match position {
         Some(i) => registered[i] = entry,

@@ -105,14 +105,19 @@ fn describe(t: ValueType) -> &'static str {
 }
 
 /// The JS error for a core error: an `Error` whose `message` is the core message and whose
-/// `code` is the seed's numeric status code (e.g. `33003`).
+/// `code` is the seed's numeric status code (e.g. `33003`); a failed send's `failedMessage`
+/// is its JSON text until `index.js` parses it.
 pub(crate) fn js_error(env: &Env, error: ImError) -> napi::Error {
     let build = || -> napi::Result<napi::Error> {
         let mut object: Object<'_> =
             env.create_error(napi::Error::from_reason(error.message.clone()))?;
         object.set_named_property("code", error.code)?;
         if let Some(failed) = &error.failed_message {
-            object.set_named_property("failedMessage", env.to_js_value(failed)?)?;
+            // As JSON text, which `index.js` parses like every result: napi's serde conversion
+            // would hand the raw content on as a wrapper object, and stops at 128 levels.
+            let json = serde_json::to_string(failed)
+                .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+            object.set_named_property("failedMessage", json)?;
         }
         Ok(napi::Error::from(object.to_unknown()))
     };

@@ -270,12 +270,57 @@ test('a send beyond 5 a second is refused with 20604 and the failed message, whi
   for (const e of refused) {
     assert.equal(e.code, 20604);
     assert.equal(e.failedMessage.sentStatus, 20, 'stored FAILED');
+    assert.match(e.failedMessage.content.content, /^burst \d$/, 'the content object itself');
   }
   await new Promise((resolve) => setTimeout(resolve, 250));
   const resent = await a.resendMessage(refused[0].failedMessage.messageId);
   assert.equal(resent.sentStatus, 30);
   await nextEvent(eventsB, (e) => e.type === 'message' && e.message.messageUId === resent.messageUId);
   assert.equal(b.getConnectionStatus(), 0);
+});
+
+/** Content `depth` deep (the content object counting as 1): `d` holds `depth - 1` arrays. */
+function nestedText(content, depth) {
+  let d = [];
+  for (let i = 2; i < depth; i++) d = [d];
+  return { content, d };
+}
+
+test('content nested at the limit and non-BMP text come back from every read; bad content is refused', { skip, timeout: 60_000 }, async (t) => {
+  const { a, b, eventsB } = await aliceAndBob(t, 'imcore-content-');
+  const MAX_CONTENT_DEPTH = 32; // improto::limits::MAX_CONTENT_DEPTH
+  const send = (objectName, content) => a.sendMessage(PRIVATE, 'bob', { objectName, content });
+  for (const [objectName, content] of [
+    ['RC:TxtMsg', nestedText('too deep', MAX_CONTENT_DEPTH + 1)],
+    ['RC:TxtMsg', { content: 5 }],
+    ['RC:TxtMsg', { content: null }],
+    ['RC:ImgMsg', { content: 5, imageUri: 'https://x/y.jpg' }],
+  ]) {
+    await assert.rejects(send(objectName, content), (e) => e.code === 33003, JSON.stringify(content));
+  }
+
+  // JS strings are UTF-16: '\ud83d\ude00' is 😀; a lone surrogate reaches core as U+FFFD.
+  const accepted = [
+    { content: '\ud83d\ude00 é你好 \ud834\udd1e "\\\n', extra: '🎉' },
+    { content: 'lone \ud800' },
+    nestedText('deep', MAX_CONTENT_DEPTH),
+  ];
+  for (const content of accepted) await send('RC:TxtMsg', content);
+  accepted[1] = { content: 'lone \ufffd' };
+  const got = [];
+  for (const content of accepted) {
+    const { message } = await nextEvent(eventsB, (e) => e.type === 'message' && e.message.content.content === content.content);
+    got.push(message.content);
+  }
+  assert.deepEqual(got, accepted);
+
+  const latest = accepted[2];
+  assert.deepEqual((await b.getConversationList(null, 10))[0].latestMessage.content, latest);
+  assert.deepEqual((await b.getConversation(PRIVATE, 'alice')).latestMessage.content, latest);
+  for (const read of ['getHistoryMessages', 'getRemoteHistoryMessages']) {
+    const { list } = await b[read](PRIVATE, 'alice', 0, 10, 0);
+    assert.deepEqual(new Set(list.map((m) => JSON.stringify(m.content))), new Set(accepted.map((c) => JSON.stringify(c))), read);
+  }
 });
 
 /** Runs `script` in a fresh node process; resolves to its exit code, or rejects after `ms`. */

@@ -5,6 +5,10 @@
 pub const MAX_ID_BYTES: usize = 64;
 /// Largest message content, in bytes of its JSON (seed: 128 KB, code 30016).
 pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
+/// Deepest nesting of arrays and objects in message content, the content object itself
+/// counting as 1. Shells wrap content in a few more levels (a list of conversations, each with
+/// its latest message), well within any JSON parser's own limit (serde_json's is 128).
+pub const MAX_CONTENT_DEPTH: usize = 32;
 /// Longest ObjectName, in bytes.
 pub const MAX_OBJECT_NAME_BYTES: usize = 32;
 /// Longest idempotency key of a send, in bytes.

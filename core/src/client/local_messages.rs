@@ -6,8 +6,7 @@ use crate::api::Operation;
 use crate::enums::{ConversationType, SentStatus};
 use crate::error::ImResult;
 use crate::message::{
-    InsertMessage as LocalInsert, Message, MessageRef, validate_content_object,
-    validate_received_status, validate_target_id,
+    InsertMessage as LocalInsert, Message, MessageRef, validate_received_status, validate_target_id,
 };
 use crate::store::{LocalMessage, local_messages, messages};
 use crate::time::unique_local_ms;
@@ -49,10 +48,11 @@ impl ImClient {
             .await
     }
 
-    /// Replaces a message's content object (JSON, ≤ 128 KB); resolves to whether it exists.
+    /// Replaces a message's content object (JSON obeying the content rules of any type,
+    /// [`improto::content::check_form`]); resolves to whether it exists.
     pub async fn set_message_content(&self, message_id: i64, content: &str) -> ImResult<bool> {
         self.ensure_initialized()?;
-        validate_content_object(content)?;
+        improto::content::check_form(content)?;
         let content = content.to_owned();
         self.on_store(move |conn| local_messages::set_content(conn, message_id, &content))
             .await
@@ -126,7 +126,7 @@ impl Operation for InsertMessage {
 }
 
 /// Replaces the content object of a stored message (seed `setMessageContent`); resolves to
-/// whether the message exists. 30016 for content over 128 KB.
+/// whether the message exists. 30016 for content over 128 KB, 33003 nested over 32 deep.
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SetMessageContent {

@@ -47,8 +47,10 @@ impl SyncOperation for RegisterMessageType {
 /// acknowledged it: SENT with the server's `messageUId` and `sentTime`. A send that fails is
 /// stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
 /// connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
-/// 128 KB, 33003 bad parameter (nothing is stored then). Types that are not persisted
-/// (typing status, commands…) are never stored and resolve with `messageId` 0.
+/// 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
+/// fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
+/// is sent). Types that are not persisted (typing status, commands…) are never stored and
+/// resolve with `messageId` 0.
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendMessage {

@@ -9,8 +9,7 @@ use crate::uid::is_message_uid;
 
 use improto::kinds::{conversation_type, notification_status};
 use improto::limits::{
-    MAX_CLIENT_MESSAGE_ID_BYTES, MAX_CONTENT_BYTES, MAX_DELETE_COUNT, MAX_ID_BYTES,
-    MAX_OBJECT_NAME_BYTES,
+    MAX_CLIENT_MESSAGE_ID_BYTES, MAX_DELETE_COUNT, MAX_ID_BYTES, MAX_OBJECT_NAME_BYTES,
 };
 
 /// The only conversation type whose messages this server carries for now.
@@ -30,8 +29,9 @@ pub struct Handling {
 }
 
 /// Checks `send` and decides how its message is kept: a built-in type by the contract's table
-/// (whatever the client claims), a custom type by the flags its sender registered. Returns
-/// the seed status code refusing it otherwise.
+/// (whatever the client claims), a custom type by the flags its sender registered. Its content
+/// must obey the contract's content rules (`improto::content`: 30016 over 128 KB, else 33003).
+/// Returns the seed status code refusing it otherwise.
 pub fn check_send(send: &SendRequest) -> Result<Handling, i32> {
     if conversation(send.conversation_type, &send.target_id).is_err()
         || send.object_name.is_empty()
@@ -40,12 +40,7 @@ pub fn check_send(send: &SendRequest) -> Result<Handling, i32> {
     {
         return Err(codes::INVALID_PARAMETER);
     }
-    if send.content.len() > MAX_CONTENT_BYTES {
-        return Err(codes::MESSAGE_TOO_LARGE);
-    }
-    if serde_json::from_str::<serde::de::IgnoredAny>(&send.content).is_err() {
-        return Err(codes::INVALID_PARAMETER);
-    }
+    improto::content::check(&send.object_name, &send.content).map_err(|e| e.code())?;
     let (persisted, counted) =
         improto::message_types::handling(&send.object_name, send.persisted, send.counted)
             .ok_or(codes::INVALID_PARAMETER)?;
@@ -121,6 +116,7 @@ pub fn message_uids(uids: &[String]) -> Result<(), i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use improto::limits::MAX_CONTENT_BYTES;
 
     fn send() -> SendRequest {
         SendRequest {
@@ -199,6 +195,7 @@ mod tests {
             })
         );
         s.object_name = "RC:TypSts".into();
+        s.content = r#"{"typingContentType":"RC:TxtMsg"}"#.into();
         (s.persisted, s.counted) = (true, true);
         assert_eq!(
             check_send(&s),
@@ -222,9 +219,46 @@ mod tests {
     #[test]
     fn rejects_oversized_content_with_30016() {
         let mut s = send();
-        s.content = format!("\"{}\"", "x".repeat(MAX_CONTENT_BYTES));
+        s.content = format!(r#"{{"content":"{}"}}"#, "x".repeat(MAX_CONTENT_BYTES - 13));
         assert_eq!(check_send(&s).unwrap_err(), codes::MESSAGE_TOO_LARGE);
-        s.content = format!("\"{}\"", "x".repeat(MAX_CONTENT_BYTES - 2));
+        s.content = format!(r#"{{"content":"{}"}}"#, "x".repeat(MAX_CONTENT_BYTES - 14));
         assert!(check_send(&s).is_ok());
+    }
+
+    #[test]
+    fn rejects_content_a_recipient_could_not_read_with_33003() {
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        for (object_name, content) in [
+            ("RC:TxtMsg", r#"{"content":"\ud800 abc"}"#),
+            ("app:card", r#"{"a":"\udfff"}"#),
+            ("app:card", &format!(r#"{{"a":{deep}}}"#)),
+            ("app:card", "[]"),
+            ("app:card", "5"),
+        ] {
+            let mut s = send();
+            (s.object_name, s.content) = (object_name.into(), content.into());
+            assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER), "{content}");
+        }
+    }
+
+    #[test]
+    fn rejects_built_in_types_without_their_fields_with_33003() {
+        for (object_name, content) in [
+            ("RC:TxtMsg", r#"{"content":null}"#),
+            ("RC:TxtMsg", r#"{"content":5}"#),
+            ("RC:TxtMsg", r#"{"content":"hi","user":"ann"}"#),
+            ("RC:ImgMsg", r#"{"content":5,"imageUri":"u"}"#),
+            ("RC:InfoNtf", r#"{}"#),
+        ] {
+            let mut s = send();
+            (s.object_name, s.content) = (object_name.into(), content.into());
+            assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER), "{content}");
+        }
+        let mut s = send();
+        (s.object_name, s.content) = ("app:card".into(), r#"{"content":5}"#.into());
+        assert!(
+            check_send(&s).is_ok(),
+            "custom types keep only the generic rules"
+        );
     }
 }
