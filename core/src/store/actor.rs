@@ -26,11 +26,14 @@ const INDEX_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
 /// Handle to one open database; cloning shares the same thread.
 #[derive(Clone)]
 pub(crate) struct Store {
-    // Field order matters: dropping the last clone drops the job sender (which ends the
-    // database thread's loop) and the connections before `closing` waits for the thread.
-    jobs: mpsc::Sender<Job>,
-    conn: Arc<Mutex<Connection>>,
+    // Field order matters: dropping the last clone closes the read connection, then drops the
+    // job sender (which ends the database thread's loop) before `closing` waits for the
+    // thread. The write connection is thus the last one to close, and SQLite's last close
+    // checkpoints the WAL into the database file and deletes `-wal` and `-shm` (a read-only
+    // connection closing last cannot, and would leave them behind).
     reader: Arc<Mutex<Connection>>,
+    conn: Arc<Mutex<Connection>>,
+    jobs: mpsc::Sender<Job>,
     /// A job indexing the live messages' text is queued (see `searchable`).
     indexing_queued: Arc<AtomicBool>,
     _closing: Arc<Closing>,
@@ -117,10 +120,12 @@ impl Store {
                 let (alive, checkpoint_alive) = mpsc::channel::<()>();
                 let checkpoints = checkpoint::spawn(file.clone(), checkpoint_alive);
                 serve(&inbox, &conn, &index_requested);
+                // The checkpoint connection closes before the write connection (see `Store`).
                 drop(alive);
                 if let Some(checkpoints) = checkpoints {
                     let _ = checkpoints.join();
                 }
+                drop(conn);
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
         let (conn, reader, moved_aside) = ready_rx
@@ -129,9 +134,9 @@ impl Store {
         let closing = Arc::new(Closing(Some(thread)));
         Ok((
             Store {
-                jobs,
-                conn,
                 reader,
+                conn,
+                jobs,
                 indexing_queued,
                 _closing: closing,
             },

@@ -79,6 +79,11 @@ fn open_and_migrate(file: &Path) -> rusqlite::Result<Connection> {
         "wal_autocheckpoint",
         super::checkpoint::BACKSTOP_PAGES,
     )?;
+    conn.pragma_update(
+        None,
+        "journal_size_limit",
+        super::checkpoint::WAL_LIMIT_BYTES,
+    )?;
     migrate(&mut conn)?;
     Ok(conn)
 }
