@@ -88,10 +88,12 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 impl Store {
-    /// Opens (creating and migrating) the database at `file` on a new thread; also returns
-    /// where a corrupted file was moved aside, if it was (see `schema`).
-    pub(crate) async fn open(file: &Path) -> ImResult<(Store, Option<PathBuf>)> {
+    /// Opens (creating and migrating) the database of `owner` at `file` on a new thread; also
+    /// returns where a corrupted file was moved aside, if it was (see `schema`). 33002 if the
+    /// file belongs to another user.
+    pub(crate) async fn open(file: &Path, owner: &str) -> ImResult<(Store, Option<PathBuf>)> {
         let file = file.to_owned();
+        let owner = owner.to_owned();
         let (ready_tx, ready_rx) = oneshot::channel();
         let (jobs, inbox) = mpsc::channel::<Job>();
         let indexing_queued = Arc::new(AtomicBool::new(false));
@@ -100,6 +102,7 @@ impl Store {
             .name("imcore-db".into())
             .spawn(move || {
                 let opened = schema::open(&file).and_then(|opened| {
+                    schema::claim(&opened.conn, &owner)?;
                     let reader = schema::open_reader(&file)?;
                     Ok((opened, reader))
                 });

@@ -525,7 +525,7 @@ fn search_finds_substrings_in_english_and_chinese() {
 #[tokio::test]
 async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = super::Store::open(&dir.path().join("imcore.db"))
+    let (store, _) = super::Store::open(&dir.path().join("imcore.db"), ME)
         .await
         .unwrap();
     let waiting = |store: &super::Store| {
@@ -571,7 +571,7 @@ async fn closing_checkpoints_and_removes_the_wal_every_time() {
     let wal = dir.path().join("imcore.db-wal");
     let shm = dir.path().join("imcore.db-shm");
     for round in 0..50u64 {
-        let (store, _) = super::Store::open(&file).await.unwrap();
+        let (store, _) = super::Store::open(&file, ME).await.unwrap();
         let batch: Vec<_> = (1..=5)
             .map(|i| text(&format!("U{round}-{i}"), "ann", "hello", i))
             .collect();
@@ -587,7 +587,10 @@ async fn closing_checkpoints_and_removes_the_wal_every_time() {
         store.call(|_| Ok(())).await.unwrap();
         drop(store);
         assert!(!wal.exists(), "round {round}: the WAL outlived the close");
-        assert!(!shm.exists(), "round {round}: the shared memory outlived the close");
+        assert!(
+            !shm.exists(),
+            "round {round}: the shared memory outlived the close"
+        );
         // The database file alone holds every message.
         let alone = tempfile::tempdir().unwrap();
         let copy = alone.path().join("imcore.db");
@@ -602,7 +605,7 @@ async fn closing_checkpoints_and_removes_the_wal_every_time() {
 #[tokio::test]
 async fn a_large_import_keeps_the_wal_bounded() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = super::Store::open(&dir.path().join("imcore.db"))
+    let (store, _) = super::Store::open(&dir.path().join("imcore.db"), ME)
         .await
         .unwrap();
     let wal_bytes = || {
@@ -634,8 +637,5 @@ async fn a_large_import_keeps_the_wal_bounded() {
             .unwrap();
         largest = largest.max(wal_bytes());
     }
-    assert!(
-        largest <= 4 * limit,
-        "the WAL grew to {largest} bytes"
-    );
+    assert!(largest <= 4 * limit, "the WAL grew to {largest} bytes");
 }
