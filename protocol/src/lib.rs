@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod codes;
+pub mod ids;
 pub mod kinds;
 pub mod limits;
 pub mod message_types;

@@ -56,13 +56,16 @@ pub(super) fn user_id(form: &Form) -> Result<&str, ApiError> {
     valid_user_id(form.get("userId"))
 }
 
-/// A given user id, checked: 1 to [`MAX_ID_BYTES`] bytes.
+/// A given user id, checked: 1 to [`MAX_ID_BYTES`] bytes, no control character (1002).
 pub(super) fn valid_user_id(id: Option<&str>) -> Result<&str, ApiError> {
     match id {
         None | Some("") => Err(ApiError::parameter("userId is required")),
         Some(id) if id.len() > MAX_ID_BYTES => Err(ApiError::parameter(format!(
             "userId is longer than {MAX_ID_BYTES} bytes"
         ))),
+        Some(id) if !improto::ids::is_valid(id) => Err(ApiError::parameter(
+            "userId must not hold control characters",
+        )),
         Some(id) => Ok(id),
     }
 }
