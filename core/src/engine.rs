@@ -337,8 +337,8 @@ impl Engine {
                 return Ok(store.clone());
             }
         }
-        let file = store::database_file(&self.options.db_path, &self.app_key, user_id);
-        let (store, moved_aside) = Store::open(&file).await?;
+        let file = store::locate(&self.options.db_path, &self.app_key, user_id)?;
+        let (store, moved_aside) = Store::open(&file, user_id).await?;
         if let Some(aside) = moved_aside {
             let moved_to = aside.display().to_string();
             self.log.warn(format!(

@@ -369,14 +369,16 @@ pub(crate) fn validate_timestamp(timestamp: i64) -> ImResult<()> {
     }
 }
 
-/// Checks a user/group/chatroom id: 1–64 bytes of UTF-8, counted as imserver counts them.
+/// Checks a user/group/chatroom id as imserver checks it ([`improto::ids::is_valid`]: 1–64
+/// bytes of UTF-8, no control character); 33003 otherwise.
 pub fn validate_target_id(target_id: &str) -> ImResult<()> {
-    if target_id.is_empty() || target_id.len() > MAX_ID_BYTES {
-        return Err(ImError::invalid(format!(
-            "targetId must be 1–{MAX_ID_BYTES} bytes"
-        )));
+    if improto::ids::is_valid(target_id) {
+        Ok(())
+    } else {
+        Err(ImError::invalid(format!(
+            "an id must be 1–{MAX_ID_BYTES} bytes of UTF-8 without control characters"
+        )))
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -494,5 +496,23 @@ mod tests {
             validate_target_id(&"张".repeat(22)).unwrap_err().code,
             33003
         );
+    }
+
+    #[test]
+    fn ids_with_nul_or_control_characters_are_refused() {
+        for id in [
+            "a\0b",
+            "\0",
+            "bob\n",
+            "tab\there",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "\u{9b}",
+        ] {
+            assert_eq!(validate_target_id(id).unwrap_err().code, 33003, "{id:?}");
+        }
+        // What a lossy decode of GBK bytes would have made of 张三 is valid text: the C ABI must
+        // refuse the bytes before (see its tests), not decode them.
+        assert!(validate_target_id("\u{fffd}\u{fffd}").is_ok());
     }
 }

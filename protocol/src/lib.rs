@@ -9,6 +9,7 @@
 
 pub mod codes;
 pub mod content;
+pub mod ids;
 pub mod kinds;
 pub mod limits;
 pub mod message_types;

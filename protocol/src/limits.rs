@@ -3,6 +3,11 @@
 
 /// Longest user, group or chatroom id, in bytes of UTF-8 (the Server API's 64).
 pub const MAX_ID_BYTES: usize = 64;
+/// Highest inbox sequence number: sequences are stored as SQLite's signed 64-bit integers, so
+/// a frame carrying a higher one is a protocol violation (31001).
+pub const MAX_INBOX_SEQ: u64 = i64::MAX as u64;
+/// Largest navigation answer a client reads (a server list is a few hundred bytes).
+pub const MAX_NAVI_ANSWER_BYTES: usize = 64 * 1024;
 /// Largest message content, in bytes of its JSON (seed: 128 KB, code 30016).
 pub const MAX_CONTENT_BYTES: usize = 128 * 1024;
 /// Deepest nesting of arrays and objects in message content, the content object itself

@@ -1,6 +1,7 @@
 //! Navigation: asks the `navi` server which WebSocket servers to use.
 
 use crate::error::{ImError, ImResult, code};
+use improto::limits::MAX_NAVI_ANSWER_BYTES;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -9,6 +10,34 @@ struct NaviAnswer {
     code: i32,
     #[serde(default)]
     servers: Vec<String>,
+}
+
+/// The answer's body, refused (30008) past [`MAX_NAVI_ANSWER_BYTES`] before more is read.
+async fn read_bounded(mut response: reqwest::Response) -> ImResult<Vec<u8>> {
+    let too_large = || {
+        ImError::new(
+            code::NAVI_RESPONSE_INVALID,
+            format!("navi answer exceeds {MAX_NAVI_ANSWER_BYTES} bytes"),
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_NAVI_ANSWER_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| ImError::new(code::NAVI_REQUEST_FAILED, format!("navi answer: {e}")))?
+    {
+        if body.len() + chunk.len() > MAX_NAVI_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// The WebSocket URLs listed by `GET {navi}/navi.json?appKey=…`, in preference order.
@@ -25,7 +54,8 @@ pub(crate) async fn resolve(navi_base: &str, app_key: &str) -> ImResult<Vec<Stri
         .await
         .map_err(|e| ImError::new(code::NAVI_REQUEST_FAILED, format!("navi request: {e}")))?;
     let status = response.status();
-    let answer: NaviAnswer = response.json().await.map_err(|e| {
+    let body = read_bounded(response).await?;
+    let answer: NaviAnswer = serde_json::from_slice(&body).map_err(|e| {
         ImError::new(
             code::NAVI_RESPONSE_INVALID,
             format!("navi answer ({status}): {e}"),

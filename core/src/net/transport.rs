@@ -94,5 +94,11 @@ pub(crate) async fn authenticate(socket: &mut Socket, connect: Connect) -> ImRes
     if ack.code != 0 {
         return Err(ImError::new(ack.code, "server refused the connection"));
     }
+    if ack.inbox_seq > improto::limits::MAX_INBOX_SEQ || !improto::ids::is_valid(&ack.user_id) {
+        return Err(ImError::new(
+            code::PROTOCOL_VIOLATION,
+            "the server's ConnectAck holds an impossible user id or inbox sequence",
+        ));
+    }
     Ok(ack)
 }

@@ -5,7 +5,7 @@
 //! [`InboxCursor`]: crate::net::inbox::InboxCursor
 
 use super::jobs::Job;
-use super::machine::{Action, Actions, Machine, lost};
+use super::machine::{Action, Actions, Machine, lost, violation};
 use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::events::Event;
@@ -24,6 +24,13 @@ const PULL_PAGE: u32 = 500;
 impl Machine {
     /// A delivery: a live push, or a page answering a pull.
     pub(super) fn on_delivery(&mut self, delivery: Delivery) -> Actions {
+        if let Some(bad) = delivery
+            .messages
+            .iter()
+            .find(|m| m.seq == 0 || m.seq > improto::limits::MAX_INBOX_SEQ)
+        {
+            return violation(format!("inbox sequence {}", bad.seq));
+        }
         let offline = delivery.pull_request_id != 0;
         let plan = if offline {
             self.cursor
@@ -158,6 +165,21 @@ mod tests {
                 })
                 .collect(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_impossible_sequence_ends_the_session_before_any_arithmetic() {
+        for seq in [0, improto::limits::MAX_INBOX_SEQ + 1, u64::MAX] {
+            let mut m = machine(2, 2);
+            let actions = m.on_delivery(push(&[3, seq]));
+            assert!(
+                matches!(
+                    actions.as_slice(),
+                    [Action::End(super::super::End::Lost(_))]
+                ),
+                "{seq}"
+            );
         }
     }
 

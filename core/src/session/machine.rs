@@ -10,7 +10,7 @@ use super::jobs::{Done, Job};
 use super::requests::Waiting;
 use super::sends::PendingSend;
 use super::{Command, End};
-use crate::error::{ImError, ImResult};
+use crate::error::{ImError, ImResult, code};
 use crate::events::Event;
 use crate::log::Logger;
 use crate::message::Message;
@@ -45,6 +45,15 @@ pub(super) type Actions = Vec<Action>;
 /// The ending of a session whose database step `what` failed.
 pub(super) fn lost(what: &str, e: ImError) -> Actions {
     vec![Action::End(End::Lost(format!("{what}: {e}")))]
+}
+
+/// Ends the session on a frame no honest server sends (`what` says which); the engine reports
+/// the loss and reconnects.
+pub(super) fn violation(what: String) -> Actions {
+    vec![Action::End(End::Lost(format!(
+        "protocol violation ({}): {what}",
+        code::PROTOCOL_VIOLATION
+    )))]
 }
 
 /// The state of one connection's session.
@@ -119,9 +128,8 @@ impl Machine {
             Body::Pong(_) => Vec::new(),
             Body::Close(close) => vec![Action::End(End::ClosedByServer(close.code, close.reason))],
             other => {
-                self.log
-                    .warn(format!("ignoring unexpected frame {other:?}"));
-                Vec::new()
+                let shown: String = format!("{other:?}").chars().take(80).collect();
+                violation(format!("unexpected frame {shown}"))
             }
         }
     }

@@ -21,16 +21,19 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 /// How long live messages wait before their text is indexed together (searches scan them
 /// meanwhile).
-const INDEX_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
+pub(super) const INDEX_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Handle to one open database; cloning shares the same thread.
 #[derive(Clone)]
 pub(crate) struct Store {
-    // Field order matters: dropping the last clone drops the job sender (which ends the
-    // database thread's loop) and the connections before `closing` waits for the thread.
-    jobs: mpsc::Sender<Job>,
-    conn: Arc<Mutex<Connection>>,
+    // Field order matters: dropping the last clone closes the read connection, then drops the
+    // job sender (which ends the database thread's loop) before `closing` waits for the
+    // thread. The write connection is thus the last one to close, and SQLite's last close
+    // checkpoints the WAL into the database file and deletes `-wal` and `-shm` (a read-only
+    // connection closing last cannot, and would leave them behind).
     reader: Arc<Mutex<Connection>>,
+    conn: Arc<Mutex<Connection>>,
+    jobs: mpsc::Sender<Job>,
     /// A job indexing the live messages' text is queued (see `searchable`).
     indexing_queued: Arc<AtomicBool>,
     _closing: Arc<Closing>,
@@ -85,10 +88,12 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 impl Store {
-    /// Opens (creating and migrating) the database at `file` on a new thread; also returns
-    /// where a corrupted file was moved aside, if it was (see `schema`).
-    pub(crate) async fn open(file: &Path) -> ImResult<(Store, Option<PathBuf>)> {
+    /// Opens (creating and migrating) the database of `owner` at `file` on a new thread; also
+    /// returns where a corrupted file was moved aside, if it was (see `schema`). 33002 if the
+    /// file belongs to another user.
+    pub(crate) async fn open(file: &Path, owner: &str) -> ImResult<(Store, Option<PathBuf>)> {
         let file = file.to_owned();
+        let owner = owner.to_owned();
         let (ready_tx, ready_rx) = oneshot::channel();
         let (jobs, inbox) = mpsc::channel::<Job>();
         let indexing_queued = Arc::new(AtomicBool::new(false));
@@ -97,6 +102,7 @@ impl Store {
             .name("imcore-db".into())
             .spawn(move || {
                 let opened = schema::open(&file).and_then(|opened| {
+                    schema::claim(&opened.conn, &owner)?;
                     let reader = schema::open_reader(&file)?;
                     Ok((opened, reader))
                 });
@@ -117,10 +123,12 @@ impl Store {
                 let (alive, checkpoint_alive) = mpsc::channel::<()>();
                 let checkpoints = checkpoint::spawn(file.clone(), checkpoint_alive);
                 serve(&inbox, &conn, &index_requested);
+                // The checkpoint connection closes before the write connection (see `Store`).
                 drop(alive);
                 if let Some(checkpoints) = checkpoints {
                     let _ = checkpoints.join();
                 }
+                drop(conn);
             })
             .map_err(|e| ImError::new(code::DATABASE_ERROR, format!("database thread: {e}")))?;
         let (conn, reader, moved_aside) = ready_rx
@@ -129,9 +137,9 @@ impl Store {
         let closing = Arc::new(Closing(Some(thread)));
         Ok((
             Store {
-                jobs,
-                conn,
                 reader,
+                conn,
+                jobs,
                 indexing_queued,
                 _closing: closing,
             },

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_conversations.sql"),
     include_str!("migrations/004_conversation_statuses.sql"),
     include_str!("migrations/005_inbox_epoch.sql"),
+    include_str!("migrations/006_owner.sql"),
 ];
 
 /// Prepared statements kept per connection: every statement of the API, with room for the
@@ -68,6 +69,28 @@ pub(super) fn open_reader(file: &Path) -> ImResult<Connection> {
     Ok(conn)
 }
 
+/// Records `user_id` as the owner of a database that has none yet; 33002 if another user owns
+/// it (the database is then left untouched).
+pub(super) fn claim(conn: &Connection, user_id: &str) -> ImResult<()> {
+    conn.execute(
+        "UPDATE sync_state SET owner_user_id = ?1 WHERE id = 1 AND owner_user_id IS NULL",
+        [user_id],
+    )?;
+    let owner: String = conn.query_row(
+        "SELECT owner_user_id FROM sync_state WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    if owner == user_id {
+        Ok(())
+    } else {
+        Err(ImError::new(
+            code::DATABASE_ERROR,
+            "this database belongs to another user",
+        ))
+    }
+}
+
 fn open_and_migrate(file: &Path) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open(file)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -79,6 +102,11 @@ fn open_and_migrate(file: &Path) -> rusqlite::Result<Connection> {
         None,
         "wal_autocheckpoint",
         super::checkpoint::BACKSTOP_PAGES,
+    )?;
+    conn.pragma_update(
+        None,
+        "journal_size_limit",
+        super::checkpoint::WAL_LIMIT_BYTES,
     )?;
     migrate(&mut conn)?;
     Ok(conn)
@@ -265,6 +293,16 @@ mod tests {
         assert_eq!(v as usize, MIGRATIONS.len());
         drop(opened);
         assert!(open(&file).unwrap().moved_aside.is_none());
+    }
+
+    #[test]
+    fn a_database_serves_only_the_user_who_claimed_it_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("imcore.db")).unwrap().conn;
+        claim(&conn, "a.b").unwrap();
+        claim(&conn, "a.b").unwrap();
+        let refused = claim(&conn, "x612e62").unwrap_err();
+        assert_eq!(refused.code, code::DATABASE_ERROR);
     }
 
     #[test]

@@ -525,7 +525,7 @@ fn search_finds_substrings_in_english_and_chinese() {
 #[tokio::test]
 async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = super::Store::open(&dir.path().join("imcore.db"))
+    let (store, _) = super::Store::open(&dir.path().join("imcore.db"), ME)
         .await
         .unwrap();
     let waiting = |store: &super::Store| {
@@ -539,6 +539,7 @@ async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile(
             })
             .unwrap()
     };
+    let first_request = std::time::Instant::now();
     for n in 0..3 {
         let live = [text(&format!("U{n}"), "ann", &format!("live {n} 北京"), n)];
         store
@@ -546,7 +547,12 @@ async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile(
             .unwrap();
         store.index_soon();
     }
-    assert_eq!(waiting(&store), 3);
+    let pending = waiting(&store);
+    // The batch is due INDEX_DELAY after the first request; only a loaded machine gets there
+    // before this check, and then the batch may have taken some of the three.
+    if first_request.elapsed() < super::actor::INDEX_DELAY / 2 {
+        assert_eq!(pending, 3, "not indexed at once");
+    }
     let found = |store: &super::Store| {
         store
             .read(|conn| search::messages(conn, ConversationType::Private, "ann", "北京", 0, 10))
@@ -554,7 +560,91 @@ async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile(
             .len()
     };
     assert_eq!(found(&store), 3, "found while waiting");
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    assert_eq!(waiting(&store), 0, "indexed in one batch");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while waiting(&store) > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(waiting(&store), 0, "indexed moments later");
     assert_eq!(found(&store), 3);
+}
+
+fn message_count(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn closing_checkpoints_and_removes_the_wal_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("imcore.db");
+    let wal = dir.path().join("imcore.db-wal");
+    let shm = dir.path().join("imcore.db-shm");
+    for round in 0..50u64 {
+        let (store, _) = super::Store::open(&file, ME).await.unwrap();
+        let batch: Vec<_> = (1..=5)
+            .map(|i| text(&format!("U{round}-{i}"), "ann", "hello", i))
+            .collect();
+        let last = round * 5 + 5;
+        store
+            .call_here(|conn| received::store_incoming(conn, &batch, last, false, 0, ME))
+            .unwrap();
+        // Both connections were used: the writer, and the reader the calls use.
+        assert_eq!(
+            store.read(|conn| Ok(message_count(conn))).unwrap(),
+            last as i64
+        );
+        store.call(|_| Ok(())).await.unwrap();
+        drop(store);
+        assert!(!wal.exists(), "round {round}: the WAL outlived the close");
+        assert!(
+            !shm.exists(),
+            "round {round}: the shared memory outlived the close"
+        );
+        // The database file alone holds every message.
+        let alone = tempfile::tempdir().unwrap();
+        let copy = alone.path().join("imcore.db");
+        std::fs::copy(&file, &copy).unwrap();
+        assert_eq!(
+            message_count(&Connection::open(&copy).unwrap()),
+            last as i64
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_large_import_keeps_the_wal_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = super::Store::open(&dir.path().join("imcore.db"), ME)
+        .await
+        .unwrap();
+    let wal_bytes = || {
+        std::fs::metadata(dir.path().join("imcore.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let limit = super::checkpoint::WAL_LIMIT_BYTES as u64;
+    // One pull page of large messages first: a WAL of about 30 MB (which the file used to keep).
+    let bulky = "x".repeat(16 * 1024);
+    let page: Vec<_> = (1..=500)
+        .map(|i| text(&format!("U{i}"), "ann", &bulky, i))
+        .collect();
+    store
+        .call_here(|conn| received::store_incoming(conn, &page, 500, true, 0, ME))
+        .unwrap();
+    assert!(wal_bytes() > limit);
+    // Then 24 pages more of 500 KB of text each (1 to 4 MB of WAL apiece): the file is cut back
+    // to the limit and stays within it and the last page or two (a checkpoint can be busy).
+    let body = "y".repeat(2 * 1024);
+    let mut largest = 0;
+    for p in 1..=24i64 {
+        let page: Vec<_> = (1..=250)
+            .map(|i| text(&format!("U{p}-{i}"), "ann", &body, 500 + p * 250 + i))
+            .collect();
+        let last = (500 + p * 250 + 250) as u64;
+        store
+            .call_here(|conn| received::store_incoming(conn, &page, last, true, 0, ME))
+            .unwrap();
+        largest = largest.max(wal_bytes());
+    }
+    assert!(largest <= 4 * limit, "the WAL grew to {largest} bytes");
 }

@@ -357,6 +357,38 @@ fn bad_parameters_complete_with_33003() {
 }
 
 #[test]
+fn ids_that_are_not_utf8_or_hold_control_characters_are_33003() {
+    let (client, _dir) = initialised("http://127.0.0.1:1");
+    // 张三 in GBK, as a C program on a Chinese locale would pass it: refused before any call
+    // runs, never decoded lossily into another id.
+    let gbk = b"{\"conversationType\":1,\"targetId\":\"\xd5\xc5\xc8\xfd\"}\0";
+    let (tx, _rx) = mpsc::channel::<(i32, String)>();
+    let accepted = unsafe {
+        imcore_call(
+            client,
+            c("getConversation").as_ptr(),
+            gbk.as_ptr() as *const c_char,
+            Some(on_done),
+            &tx as *const Done as *mut c_void,
+        )
+    };
+    assert_eq!(accepted, 33003);
+    for id in [r"a\u0000b", r"bob\n", r"\u0007", r"\u009b"] {
+        let params = format!(r#"{{"conversationType":1,"targetId":"{id}"}}"#);
+        assert_eq!(
+            completed(client, "getConversation", &params).0,
+            33003,
+            "{id}"
+        );
+        let params = format!(
+            r#"{{"conversationType":1,"targetId":"bob","message":{{"senderUserId":"{id}","messageDirection":2,"objectName":"RC:TxtMsg","content":{{"content":"x"}}}}}}"#
+        );
+        assert_eq!(completed(client, "insertMessage", &params).0, 33003, "{id}");
+    }
+    unsafe { imcore_client_free(client) };
+}
+
+#[test]
 fn polling_times_out_and_is_refused_while_a_callback_is_set() {
     let (client, _dir) = initialised("http://127.0.0.1:1");
     unsafe {

@@ -8,9 +8,7 @@ use crate::store::Order;
 use crate::uid::is_message_uid;
 
 use improto::kinds::{conversation_type, notification_status};
-use improto::limits::{
-    MAX_CLIENT_MESSAGE_ID_BYTES, MAX_DELETE_COUNT, MAX_ID_BYTES, MAX_OBJECT_NAME_BYTES,
-};
+use improto::limits::{MAX_CLIENT_MESSAGE_ID_BYTES, MAX_DELETE_COUNT, MAX_OBJECT_NAME_BYTES};
 
 /// The only conversation type whose messages this server carries for now.
 pub const PRIVATE: i32 = conversation_type::PRIVATE;
@@ -48,19 +46,18 @@ pub fn check_send(send: &SendRequest) -> Result<Handling, i32> {
 }
 
 /// Checks that `conversation_type` and `target_id` name a conversation the server keeps: a
-/// private one with a target id of 1 to [`MAX_ID_BYTES`] bytes; else 33003.
+/// private one with a valid target id ([`improto::ids::is_valid`]: 1 to 64 bytes,
+/// no control character); else 33003.
 pub fn conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> {
-    let valid =
-        conversation_type == PRIVATE && !target_id.is_empty() && target_id.len() <= MAX_ID_BYTES;
+    let valid = conversation_type == PRIVATE && improto::ids::is_valid(target_id);
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
-/// Checks the conversation of a status: a seed conversation type and a target id of 1 to
-/// [`MAX_ID_BYTES`] bytes; else 33003.
+/// Checks the conversation of a status: a seed conversation type and a valid target id
+/// ([`improto::ids::is_valid`]); else 33003.
 pub fn status_conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> {
-    let valid = conversation_type::ALL.contains(&conversation_type)
-        && !target_id.is_empty()
-        && target_id.len() <= MAX_ID_BYTES;
+    let valid =
+        conversation_type::ALL.contains(&conversation_type) && improto::ids::is_valid(target_id);
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
