@@ -117,9 +117,9 @@ impl Store {
                         return;
                     }
                 };
-                let _ = ready_tx.send(Ok((Arc::clone(&conn), reader, moved_aside)));
-                // Live messages a crash left unindexed.
+                // Live messages a crash left unindexed, before anyone else can write.
                 let _ = searchable::index_pending(&mut lock(&conn));
+                let _ = ready_tx.send(Ok((Arc::clone(&conn), reader, moved_aside)));
                 let (alive, checkpoint_alive) = mpsc::channel::<()>();
                 let checkpoints = checkpoint::spawn(file.clone(), checkpoint_alive);
                 serve(&inbox, &conn, &index_requested);
