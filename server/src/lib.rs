@@ -20,6 +20,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod hub;
+pub mod logging;
 pub mod restrictions;
 mod server;
 pub mod state;
