@@ -53,6 +53,8 @@ pub const INVALID_PARAMETER: i32 = 33003;
 pub const ALREADY_CONNECTING: i32 = 33006;
 /// `reconnect` without a previous `connect` and `disconnect`.
 pub const RECONNECT_NOT_ALLOWED: i32 = 35007;
+/// `Connect` named a platform that is not one of [`crate::kinds::platform::ALL`].
+pub const UNSUPPORTED_PLATFORM: i32 = 35008;
 
 /// Every code above with its meaning, for references and bindings.
 pub const ALL: &[(i32, &str)] = &[
@@ -123,6 +125,10 @@ pub const ALL: &[(i32, &str)] = &[
     (
         RECONNECT_NOT_ALLOWED,
         "reconnect needs a previous connect and disconnect",
+    ),
+    (
+        UNSUPPORTED_PLATFORM,
+        "unsupported platform (desktop 1, mobile 2 and web 3 only)",
     ),
 ];
 

@@ -15,7 +15,7 @@ type AppPeers = HashMap<String, Vec<Peer>>;
 /// One online connection as the hub sees it.
 struct Peer {
     id: u64,
-    /// `Connect.platform` of the connection (0 unspecified, 1 desktop, 2 mobile, 3 web).
+    /// `Connect.platform` of the connection (1 desktop, 2 mobile, 3 web).
     platform: i32,
     /// When the connection's token was issued, ms.
     issued_at_ms: i64,

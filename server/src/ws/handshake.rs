@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use improto::kinds::platform;
 use improto::{Body, Connect, ConnectAck};
 use tokio::sync::mpsc;
 
@@ -24,7 +25,7 @@ pub struct Identity {
     pub user_id: String,
     /// Client installation id from `Connect` (may be empty).
     pub device_id: String,
-    /// `Connect.platform` (0 unspecified, 1 desktop, 2 mobile, 3 web).
+    /// `Connect.platform`: one of [`platform::ALL`] (1 desktop, 2 mobile, 3 web).
     pub platform: i32,
     /// When the connection's token was issued, ms.
     pub issued_at_ms: i64,
@@ -76,11 +77,16 @@ pub async fn accept(
     }
 }
 
-/// Checks the app key and token of `connect`; on failure, the code and reason to reject with.
+/// Checks the app key, platform and token of `connect`; on failure, the code and reason to
+/// reject with.
 fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32, &'static str)> {
     let Some(app) = state.apps.get(&connect.app_key) else {
         return Err((codes::APP_KEY_REJECTED, "unknown app key"));
     };
+    // One login per user and platform: a made-up platform would be a login of its own.
+    if !platform::ALL.contains(&connect.platform) {
+        return Err((codes::UNSUPPORTED_PLATFORM, "unsupported platform"));
+    }
     let now = now_ms();
     match token::verify(&app.key, &app.secret, &connect.token, now) {
         Ok(claims) => {
