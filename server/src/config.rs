@@ -60,6 +60,21 @@ pub struct Config {
     #[arg(long, env = "IMSERVER_MAX_SENDS_PER_SECOND", default_value_t = 5)]
     pub max_sends_per_second: u32,
 
+    /// Bytes of frames the server queues for one WebSocket connection (pushes, answers) before
+    /// it counts the peer as too slow: a push finding no room closes the connection (30011),
+    /// answers wait for room. At least one largest frame (256 KiB).
+    #[arg(long, env = "IMSERVER_MAX_OUTBOX_BYTES", default_value_t = 8 << 20)]
+    pub max_outbox_bytes: usize,
+
+    /// Milliseconds a write to a WebSocket may make no progress (the peer does not read)
+    /// before the connection is dropped.
+    #[arg(
+        long,
+        env = "IMSERVER_WRITE_STALL_TIMEOUT_MS",
+        default_value_t = 30_000
+    )]
+    pub write_stall_timeout_ms: u64,
+
     /// Largest number of simultaneous WebSocket connections.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
@@ -88,6 +103,8 @@ impl Config {
             signature_max_skew_secs: None,
             reject_replayed_nonce: false,
             max_sends_per_second: 5,
+            max_outbox_bytes: 8 << 20,
+            write_stall_timeout_ms: 30_000,
             max_connections: 20_000,
             log_level: "info".into(),
             worker_threads: None,
@@ -153,6 +170,15 @@ mod tests {
         assert_eq!(config.signature_max_skew_secs, Some(300));
         assert!(config.reject_replayed_nonce);
         assert!(Config::try_parse_from(["imserver", "--reject-replayed-nonce"]).is_err());
+    }
+
+    #[test]
+    fn for_data_dir_matches_the_command_line_defaults() {
+        let mut parsed = Config::try_parse_from(["imserver", "--data-dir", "d"]).unwrap();
+        let built = Config::for_data_dir("d");
+        // The one intended difference: tests listen on a free port.
+        parsed.listen = built.listen;
+        assert_eq!(format!("{parsed:?}"), format!("{built:?}"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::auth::freshness::Freshness;
 use crate::hub::Hub;
 use crate::restrictions::Restrictions;
 use crate::store::Storage;
+use crate::ws::limits::SessionLimits;
 
 /// Everything a request handler or session needs; shared behind an `Arc`.
 pub struct ServerState {
@@ -24,8 +25,8 @@ pub struct ServerState {
     pub restrictions: Restrictions,
     /// Several connections per user and platform allowed (`--multi-device`).
     pub multi_device: bool,
-    /// Sends a connection may make per second (0: no limit).
-    pub max_sends_per_second: u32,
+    /// What one WebSocket connection may make the server hold or do.
+    pub session: SessionLimits,
     /// Lifetime of issued tokens, in ms.
     pub token_ttl_ms: i64,
     /// WebSocket URL handed out by navigation, e.g. `ws://127.0.0.1:8700/ws`.

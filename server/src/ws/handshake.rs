@@ -4,10 +4,9 @@ use std::time::Duration;
 
 use improto::kinds::platform;
 use improto::{Body, Connect, ConnectAck};
-use tokio::sync::mpsc;
 
 use super::codes;
-use super::outbox::Outgoing;
+use super::outbox::Outbox;
 use super::session::{End, Incoming, read};
 use crate::auth::token::{self, TokenError};
 use crate::clock::now_ms;
@@ -35,7 +34,7 @@ pub struct Identity {
 pub async fn accept(
     stream: &mut Incoming,
     state: &ServerState,
-    queue: &mpsc::Sender<Outgoing>,
+    queue: &Outbox,
 ) -> Result<Identity, End> {
     let connect = tokio::time::timeout(CONNECT_TIMEOUT, async {
         loop {
@@ -113,7 +112,7 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
 }
 
 /// Queues a `ConnectAck`.
-async fn send_ack(queue: &mpsc::Sender<Outgoing>, code: i32, user_id: String, inbox_seq: u64) {
+async fn send_ack(queue: &Outbox, code: i32, user_id: String, inbox_seq: u64) {
     let ack = ConnectAck {
         code,
         user_id,
@@ -121,5 +120,5 @@ async fn send_ack(queue: &mpsc::Sender<Outgoing>, code: i32, user_id: String, in
         inbox_seq,
     };
     // A failed send means the socket writer is gone; the session ends anyway.
-    let _ = queue.send(Outgoing::frame(Body::ConnectAck(ack))).await;
+    queue.reply(Body::ConnectAck(ack)).await;
 }

@@ -3,6 +3,7 @@
 mod acks;
 pub mod codes;
 mod handshake;
+pub mod limits;
 pub mod outbox;
 mod queries;
 mod requests;

@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use improto::{Body, ConversationStatuses, Response, request, response};
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::codes;
 use super::handshake::Identity;
-use super::outbox::Outgoing;
+use super::outbox::Outbox;
 use super::validate;
 use crate::hub::Hub;
 use crate::store::{StatusChange, Storage, StoreError, UserConversation};
@@ -34,11 +34,14 @@ pub struct Asker<'a> {
     /// The connection's id in the hub.
     pub connection: u64,
     /// The connection's outbox.
-    pub queue: mpsc::Sender<Outgoing>,
+    pub queue: Outbox,
+    /// The connection's permits for answers in preparation (see
+    /// [`Request::answers`](super::requests::Request::answers)).
+    pub answers: Arc<Semaphore>,
 }
 
 /// Answers `request` of `asker`'s connection: queues its `Response` once ready, from a task of
-/// its own, then releases `permit`.
+/// its own (preparing it once `asker.answers` has room), then releases `permit`.
 pub fn answer(
     store: &Arc<dyn Storage>,
     hub: &Arc<Hub>,
@@ -51,8 +54,11 @@ pub fn answer(
         .body
         .ok_or(codes::INVALID_PARAMETER)
         .and_then(|body| start(store, hub, &asker, body));
-    let queue = asker.queue;
+    let (queue, answers) = (asker.queue, asker.answers);
     tokio::spawn(async move {
+        let Ok(_preparing) = answers.acquire_owned().await else {
+            return;
+        };
         let (code, body) = match started {
             Err(code) => (code, None),
             Ok(answer) => match answer.await {
@@ -69,7 +75,7 @@ pub fn answer(
             body,
         };
         // If the connection is gone there is nobody to answer.
-        let _ = queue.send(Outgoing::frame(Body::Response(response))).await;
+        queue.reply(Body::Response(response)).await;
         drop(permit);
     });
 }
