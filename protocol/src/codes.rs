@@ -11,6 +11,12 @@ pub const USER_BLOCKED: i32 = 9;
 /// Sending faster than the send rate limit (seed: 5 messages per second per client); the
 /// message is stored FAILED and can be resent a moment later.
 pub const SEND_TOO_FREQUENT: i32 = 20604;
+/// Making requests (history, conversation list, statuses, deletions) faster than the
+/// connection's request budget (seed: "call frequency limit exceeded; retry later").
+pub const REQUEST_TOO_FREQUENT: i32 = 20607;
+/// The server keeps no more of this kind for the user (e.g. conversation statuses); remove
+/// some first (outside-seed).
+pub const QUOTA_EXCEEDED: i32 = 20608;
 /// Connection unavailable; the engine reconnects by itself.
 pub const NOT_CONNECTED: i32 = 30001;
 /// The connection was lost while a request was in flight.
@@ -71,6 +77,14 @@ pub const ALL: &[(i32, &str)] = &[
     (
         SEND_TOO_FREQUENT,
         "sending faster than 5 messages per second; stored FAILED, resend later",
+    ),
+    (
+        REQUEST_TOO_FREQUENT,
+        "requests faster than the connection's budget; retry later",
+    ),
+    (
+        QUOTA_EXCEEDED,
+        "the server keeps no more of these for the user; remove some first",
     ),
     (NOT_CONNECTED, "not connected"),
     (

@@ -76,7 +76,7 @@ pub async fn accept(
     }
 }
 
-/// Checks the app key, platform and token of `connect`; on failure, the code and reason to
+/// Checks the app key, platform, device id and token of `connect`; on failure, the code and reason to
 /// reject with.
 fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32, &'static str)> {
     let Some(app) = state.apps.get(&connect.app_key) else {
@@ -85,6 +85,10 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
     // One login per user and platform: a made-up platform would be a login of its own.
     if !platform::ALL.contains(&connect.platform) {
         return Err((codes::UNSUPPORTED_PLATFORM, "unsupported platform"));
+    }
+    // Each device id is a row of the user's acknowledged positions.
+    if connect.device_id.len() > improto::limits::MAX_DEVICE_ID_BYTES {
+        return Err((codes::INVALID_PARAMETER, "device id too long"));
     }
     let now = now_ms();
     match token::verify(&app.key, &app.secret, &connect.token, now) {

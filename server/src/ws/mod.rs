@@ -6,8 +6,8 @@ mod handshake;
 pub mod limits;
 pub mod outbox;
 mod queries;
+mod rate;
 mod requests;
-mod send_rate;
 mod session;
 mod validate;
 

@@ -5,8 +5,8 @@
 //! Parameters are checked at once (33003 if bad). Reads then run on the store's read pool;
 //! writes are queued to the writer at once, so a connection's writes (its sends included) apply
 //! in frame order. The `Response` is queued when the read is done or the write has committed
-//! (code 0), or with 30014 if storage failed; responses to different requests may overtake one
-//! another.
+//! (code 0), with 20608 for a new status beyond the user's quota, or with 30014 if storage
+//! failed; responses to different requests may overtake one another.
 
 use std::pin::Pin;
 
@@ -38,6 +38,8 @@ pub struct Asker<'a> {
     /// The connection's permits for answers in preparation (see
     /// [`Request::answers`](super::requests::Request::answers)).
     pub answers: Arc<Semaphore>,
+    /// Conversation statuses the server keeps per user (`--max-statuses-per-user`).
+    pub max_statuses: usize,
 }
 
 /// Answers `request` of `asker`'s connection: queues its `Response` once ready, from a task of
@@ -63,6 +65,10 @@ pub fn answer(
             Err(code) => (code, None),
             Ok(answer) => match answer.await {
                 Ok(body) => (codes::OK, body),
+                Err(StoreError::QuotaExceeded(what)) => {
+                    tracing::info!(what, "refusing a request over the user's quota");
+                    (codes::QUOTA_EXCEEDED, None)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "answering a request failed");
                     (codes::SIGNAL_FAILED, None)
@@ -139,7 +145,7 @@ fn start(
             };
             let (hub, connection) = (hub.clone(), asker.connection);
             let (app_key, user_id) = (identity.app_key.clone(), identity.user_id.clone());
-            let stored = store.set_conversation_status(conversation, change);
+            let stored = store.set_conversation_status(conversation, change, asker.max_statuses);
             Box::pin(async move {
                 let statuses = ConversationStatuses {
                     statuses: vec![stored.await?],

@@ -9,9 +9,10 @@
 //! a reply that finds no room in the outbox is queued by a task holding the permit.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
-use improto::{Body, Delivery, InboxMessage, Pong, Pull, SendAck};
+use improto::{Body, Delivery, InboxMessage, Pong, Pull, Response, SendAck};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::codes;
@@ -45,12 +46,19 @@ pub struct Request {
 }
 
 impl Request {
-    /// Handles one frame without waiting; `Err` ends the connection.
-    pub fn handle(self, body: Body, permit: OwnedSemaphorePermit) -> Result<(), End> {
+    /// Handles one frame without waiting; `Err` ends the connection. A `Pull` or `Ping` is
+    /// answered no sooner than `delay` from now (its budget's verdict).
+    pub fn handle(
+        self,
+        body: Body,
+        delay: Duration,
+        permit: OwnedSemaphorePermit,
+    ) -> Result<(), End> {
         match body {
             Body::Send(send) => self.send(send, permit),
             Body::Pull(pull) => {
                 tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
                     self.pull(pull).await;
                     drop(permit);
                 });
@@ -59,7 +67,15 @@ impl Request {
             Body::Ack(_) => {}
             Body::Ping(ping) => {
                 let pong = Body::Pong(Pong { nonce: ping.nonce });
-                self.queue.reply_later(pong, permit);
+                if delay.is_zero() {
+                    self.queue.reply_later(pong, permit);
+                } else {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        self.queue.reply(pong).await;
+                        drop(permit);
+                    });
+                }
             }
             Body::Pong(_) => {}
             Body::Close(close) => {
@@ -75,6 +91,7 @@ impl Request {
                     connection: self.connection,
                     queue: self.queue,
                     answers: self.answers,
+                    max_statuses: self.state.session.statuses_per_user,
                 };
                 queries::answer(&self.state.store, &self.state.hub, asker, request, permit);
             }
@@ -111,6 +128,7 @@ impl Request {
             client_message_id: send.client_message_id,
             persisted: handling.persisted,
             counted: handling.counted,
+            max_conversations: self.state.session.conversations_per_user,
         };
         let hub = self.state.hub.clone();
         let identity = self.identity;
@@ -141,6 +159,10 @@ impl Request {
                     message_uid,
                     sent_time,
                 }) => (codes::OK, message_uid, sent_time, None),
+                Err(StoreError::QuotaExceeded(what)) => {
+                    tracing::info!(what, "refusing a send over the user's quota");
+                    (codes::QUOTA_EXCEEDED, String::new(), 0, None)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "storing a message failed");
                     (codes::SIGNAL_FAILED, String::new(), 0, None)
@@ -210,6 +232,23 @@ pub fn refuse_send(queue: &Outbox, request_id: u64, code: i32, permit: OwnedSema
         ..SendAck::default()
     });
     queue.reply_later(refusal, permit);
+}
+
+/// Refuses `body`, a `Send` or a `Request`, with `code` in its answer (see [`refuse_send`]);
+/// other frames have no answer to carry it.
+pub fn refuse(queue: &Outbox, body: &Body, code: i32, permit: OwnedSemaphorePermit) {
+    match body {
+        Body::Send(send) => refuse_send(queue, send.request_id, code, permit),
+        Body::Request(request) => {
+            let refusal = Body::Response(Response {
+                request_id: request.request_id,
+                code,
+                body: None,
+            });
+            queue.reply_later(refusal, permit);
+        }
+        _ => drop(permit),
+    }
 }
 
 /// An encoded push of one inbox entry.

@@ -13,8 +13,8 @@ use tokio::time::Instant;
 
 use super::acks::{self, Acks};
 use super::handshake::{self, Identity};
+use super::limits::{Budgets, Verdict};
 use super::outbox::{self, Outbox};
-use super::send_rate::SendRate;
 use super::{codes, requests};
 use crate::clock::now_ms;
 use crate::hub::Kick;
@@ -179,7 +179,7 @@ async fn run(
     // The request slot the next frame will use; frames are read only with one in hand, so
     // that the loop never waits for a slot (its timers and kicks would wait with it).
     let mut slot: Option<OwnedSemaphorePermit> = None;
-    let mut send_rate = SendRate::new(state.session.sends_per_second, std::time::Instant::now());
+    let mut budgets = Budgets::new(&state.session, std::time::Instant::now());
     // Both timers are re-armed lazily rather than on every frame: the idle one only when it
     // fires early, the ack one only when an ack arrives with no write scheduled.
     let mut last_frame = Instant::now();
@@ -216,13 +216,14 @@ async fn run(
                 let Some(permit) = slot.take() else {
                     return End::PeerGone("read without a request slot".into());
                 };
-                if let Body::Send(send) = &body
-                    && !send_rate.allow(last_frame.into_std())
-                {
-                    let too_fast = codes::SEND_TOO_FREQUENT;
-                    requests::refuse_send(queue, send.request_id, too_fast, permit);
-                    continue;
-                }
+                let delay = match budgets.take(&body, last_frame.into_std()) {
+                    Verdict::Now => Duration::ZERO,
+                    Verdict::After(delay) => delay,
+                    Verdict::Refuse(code) => {
+                        requests::refuse(queue, &body, code, permit);
+                        continue;
+                    }
+                };
                 let request = requests::Request {
                     state: state.clone(),
                     identity: identity.clone(),
@@ -230,7 +231,7 @@ async fn run(
                     connection: registration.connection_id(),
                     answers: answers.clone(),
                 };
-                if let Err(end) = request.handle(body, permit) {
+                if let Err(end) = request.handle(body, delay, permit) {
                     return end;
                 }
             }

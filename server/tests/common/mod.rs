@@ -273,8 +273,9 @@ impl TestServer {
         let (ready_tx, ready_rx) = oneshot::channel();
         let (stop, stopped) = oneshot::channel::<()>();
         let mut config = Config::for_data_dir(dir.path());
-        // Tests send in bursts; the one about the send rate limit sets it again.
+        // Tests send and ask in bursts; the ones about those rate limits set them again.
         config.max_sends_per_second = 0;
+        config.max_requests_per_second = 0;
         adjust(&mut config);
         let task = tokio::spawn(run(config, ready_tx, async {
             let _ = stopped.await;
