@@ -401,7 +401,39 @@ pub struct ServerBinary {
 impl ServerBinary {
     /// Starts it on `data_dir` with the extra arguments `args` and `stderr` as its stderr.
     pub fn start(data_dir: &std::path::Path, args: &[&str], stderr: Stdio) -> ServerBinary {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_imserver"))
+        Self::spawn(
+            Command::new(env!("CARGO_BIN_EXE_imserver")),
+            data_dir,
+            args,
+            stderr,
+        )
+    }
+
+    /// Starts it like [`ServerBinary::start`] with stderr discarded, unable to grow any file
+    /// past `max_file_bytes` (`ulimit -f`; a write beyond it fails with EFBIG, as on a full
+    /// disk, instead of raising SIGXFSZ).
+    pub fn start_with_file_limit(
+        data_dir: &std::path::Path,
+        args: &[&str],
+        max_file_bytes: u64,
+    ) -> ServerBinary {
+        let mut limited = Command::new("sh");
+        limited.args([
+            "-c",
+            r#"trap '' XFSZ; ulimit -f "$0"; exec "$@""#,
+            &(max_file_bytes / 512).to_string(),
+            env!("CARGO_BIN_EXE_imserver"),
+        ]);
+        Self::spawn(limited, data_dir, args, Stdio::null())
+    }
+
+    fn spawn(
+        mut command: Command,
+        data_dir: &std::path::Path,
+        args: &[&str],
+        stderr: Stdio,
+    ) -> ServerBinary {
+        let mut child = command
             .args(["--data-dir", &data_dir.to_string_lossy()])
             .args(["--listen", "127.0.0.1:0"])
             .args(["--app-key", "app", "--app-secret", "secret"])
