@@ -11,6 +11,12 @@ pub const USER_BLOCKED: i32 = 9;
 /// Sending faster than the send rate limit (seed: 5 messages per second per client); the
 /// message is stored FAILED and can be resent a moment later.
 pub const SEND_TOO_FREQUENT: i32 = 20604;
+/// Making requests (history, conversation list, statuses, deletions) faster than the
+/// connection's request budget (seed: "call frequency limit exceeded; retry later").
+pub const REQUEST_TOO_FREQUENT: i32 = 20607;
+/// The server keeps no more of this kind for the user (e.g. conversation statuses); remove
+/// some first (outside-seed).
+pub const QUOTA_EXCEEDED: i32 = 20608;
 /// Connection unavailable; the engine reconnects by itself.
 pub const NOT_CONNECTED: i32 = 30001;
 /// The connection was lost while a request was in flight.
@@ -53,6 +59,8 @@ pub const INVALID_PARAMETER: i32 = 33003;
 pub const ALREADY_CONNECTING: i32 = 33006;
 /// `reconnect` without a previous `connect` and `disconnect`.
 pub const RECONNECT_NOT_ALLOWED: i32 = 35007;
+/// `Connect` named a platform that is not one of [`crate::kinds::platform::ALL`].
+pub const UNSUPPORTED_PLATFORM: i32 = 35008;
 
 /// Every code above with its meaning, for references and bindings.
 pub const ALL: &[(i32, &str)] = &[
@@ -69,6 +77,14 @@ pub const ALL: &[(i32, &str)] = &[
     (
         SEND_TOO_FREQUENT,
         "sending faster than 5 messages per second; stored FAILED, resend later",
+    ),
+    (
+        REQUEST_TOO_FREQUENT,
+        "requests faster than the connection's budget; retry later",
+    ),
+    (
+        QUOTA_EXCEEDED,
+        "the server keeps no more of these for the user; remove some first",
     ),
     (NOT_CONNECTED, "not connected"),
     (
@@ -123,6 +139,10 @@ pub const ALL: &[(i32, &str)] = &[
     (
         RECONNECT_NOT_ALLOWED,
         "reconnect needs a previous connect and disconnect",
+    ),
+    (
+        UNSUPPORTED_PLATFORM,
+        "unsupported platform (desktop 1, mobile 2 and web 3 only)",
     ),
 ];
 

@@ -22,6 +22,11 @@ pub const MAX_CLIENT_MESSAGE_ID_BYTES: usize = 128;
 pub const MAX_MESSAGE_UID_BYTES: usize = 64;
 /// Longest token, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 1024;
+/// Longest device id (`Connect.device_id`), in bytes.
+pub const MAX_DEVICE_ID_BYTES: usize = 128;
+/// Devices whose acknowledged position the server keeps per user; the least recently heard
+/// from is forgotten first.
+pub const MAX_DEVICES_PER_USER: usize = 64;
 /// Longest app key, in bytes.
 pub const MAX_APP_KEY_BYTES: usize = 64;
 /// Largest page of local history (seed: 1–20).

@@ -82,6 +82,45 @@ pub struct Config {
     #[arg(long, env = "IMSERVER_MAX_SENDS_PER_SECOND", default_value_t = 5)]
     pub max_sends_per_second: u32,
 
+    /// `Request` frames (history, conversation list, statuses, deletions) a client connection
+    /// may make per second; more are refused with 20607. 0 lifts the limit.
+    #[arg(long, env = "IMSERVER_MAX_REQUESTS_PER_SECOND", default_value_t = 20)]
+    pub max_requests_per_second: u32,
+
+    /// `Pull` and `Ping` frames a client connection may make per second; more are answered
+    /// late (the connection is slowed down, not refused). 0 lifts the limit.
+    #[arg(long, env = "IMSERVER_MAX_PULLS_PER_SECOND", default_value_t = 100)]
+    pub max_pulls_per_second: u32,
+
+    /// Conversation statuses (pin, do not disturb) the server keeps per user; setting one
+    /// more is refused with 20608 (changing a kept one is not).
+    #[arg(long, env = "IMSERVER_MAX_STATUSES_PER_USER", default_value_t = 10_000)]
+    pub max_statuses_per_user: usize,
+
+    /// Conversations a user's own messages may open in their conversation list; a stored
+    /// message to one more is refused with 20608 (messages to a listed one are not).
+    #[arg(
+        long,
+        env = "IMSERVER_MAX_CONVERSATIONS_PER_USER",
+        default_value_t = 10_000
+    )]
+    pub max_conversations_per_user: usize,
+
+    /// Bytes of frames the server queues for one WebSocket connection (pushes, answers) before
+    /// it counts the peer as too slow: a push finding no room closes the connection (30011),
+    /// answers wait for room. At least one largest frame (256 KiB).
+    #[arg(long, env = "IMSERVER_MAX_OUTBOX_BYTES", default_value_t = 8 << 20)]
+    pub max_outbox_bytes: usize,
+
+    /// Milliseconds a write to a WebSocket may make no progress (the peer does not read)
+    /// before the connection is dropped.
+    #[arg(
+        long,
+        env = "IMSERVER_WRITE_STALL_TIMEOUT_MS",
+        default_value_t = 30_000
+    )]
+    pub write_stall_timeout_ms: u64,
+
     /// Largest number of simultaneous WebSocket connections.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
@@ -137,6 +176,12 @@ impl Config {
             signature_max_skew_secs: None,
             reject_replayed_nonce: false,
             max_sends_per_second: 5,
+            max_requests_per_second: 20,
+            max_pulls_per_second: 100,
+            max_statuses_per_user: 10_000,
+            max_conversations_per_user: 10_000,
+            max_outbox_bytes: 8 << 20,
+            write_stall_timeout_ms: 30_000,
             max_connections: 20_000,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
@@ -273,6 +318,15 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn for_data_dir_matches_the_command_line_defaults() {
+        let mut parsed = Config::try_parse_from(["imserver", "--data-dir", "d"]).unwrap();
+        let built = Config::for_data_dir("d");
+        // The one intended difference: tests listen on a free port.
+        parsed.listen = built.listen;
+        assert_eq!(format!("{parsed:?}"), format!("{built:?}"));
     }
 
     #[test]

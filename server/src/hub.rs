@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 use crate::ws::codes;
-use crate::ws::outbox::Outgoing;
+use crate::ws::outbox::{Outbox, Refused};
 
 /// Online connections of one app, by user id.
 type AppPeers = HashMap<String, Vec<Peer>>;
@@ -15,11 +15,11 @@ type AppPeers = HashMap<String, Vec<Peer>>;
 /// One online connection as the hub sees it.
 struct Peer {
     id: u64,
-    /// `Connect.platform` of the connection (0 unspecified, 1 desktop, 2 mobile, 3 web).
+    /// `Connect.platform` of the connection (1 desktop, 2 mobile, 3 web).
     platform: i32,
     /// When the connection's token was issued, ms.
     issued_at_ms: i64,
-    queue: mpsc::Sender<Outgoing>,
+    queue: Outbox,
     kick: Arc<Kick>,
 }
 
@@ -68,15 +68,15 @@ pub struct Registration {
 
 impl Hub {
     /// Registers a connection of `user_id` on `platform` whose token was issued at
-    /// `issued_at_ms`. Pushes go into `queue`; if the queue is full the connection is too slow
-    /// and is kicked.
+    /// `issued_at_ms`. Pushes go into `queue`; if it has no room (in frames or bytes) the
+    /// connection is too slow and is kicked.
     pub fn register(
         self: &Arc<Self>,
         app_key: &str,
         user_id: &str,
         platform: i32,
         issued_at_ms: i64,
-        queue: mpsc::Sender<Outgoing>,
+        queue: Outbox,
         kick: Arc<Kick>,
     ) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -204,15 +204,13 @@ impl Hub {
 }
 
 /// Queues `frame` on the connections of `user_id` among `users` except `skip`; a connection
-/// whose outbox is full is too slow and is kicked.
+/// whose outbox has no room is too slow and is kicked.
 fn push_to_peers(users: &AppPeers, user_id: &str, skip: Option<u64>, frame: &axum::body::Bytes) {
     let Some(list) = users.get(user_id) else {
         return;
     };
     for peer in list.iter().filter(|p| Some(p.id) != skip) {
-        if let Err(mpsc::error::TrySendError::Full(_)) =
-            peer.queue.try_send(Outgoing::Frame(frame.clone()))
-        {
+        if let Err(Refused::Full) = peer.queue.try_queue(frame.clone()) {
             tracing::warn!(
                 user_id,
                 connection = peer.id,
@@ -252,22 +250,23 @@ impl Drop for Registration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ws::outbox::channel;
 
     #[test]
     fn tracks_presence_and_pushes_to_every_connection_or_all_but_one() {
         let hub = Arc::new(Hub::default());
-        let (tx1, mut rx1) = mpsc::channel(4);
-        let (tx2, mut rx2) = mpsc::channel(4);
+        let (tx1, mut rx1) = channel(1 << 20);
+        let (tx2, mut rx2) = channel(1 << 20);
         let r1 = hub.register("app", "bob", 1, 0, tx1, Arc::default());
         let r2 = hub.register("app", "bob", 1, 0, tx2, Arc::default());
         assert!(hub.is_online("app", "bob"));
         assert!(!hub.is_online("other", "bob"));
         hub.push_each("app", [("bob", axum::body::Bytes::from_static(b"x"))]);
-        assert!(matches!(rx1.try_recv(), Ok(Outgoing::Frame(_))));
-        assert!(matches!(rx2.try_recv(), Ok(Outgoing::Frame(_))));
+        assert!(rx1.try_take().is_some());
+        assert!(rx2.try_take().is_some());
         hub.push_to_others("app", "bob", r1.connection_id(), &axum::body::Bytes::new());
-        assert!(rx1.try_recv().is_err());
-        assert!(matches!(rx2.try_recv(), Ok(Outgoing::Frame(_))));
+        assert!(rx1.try_take().is_none());
+        assert!(rx2.try_take().is_some());
         drop(r1);
         assert!(hub.is_online("app", "bob"));
         drop(r2);
@@ -277,8 +276,8 @@ mod tests {
     #[test]
     fn pushes_each_user_their_own_frame() {
         let hub = Arc::new(Hub::default());
-        let (bob_tx, mut bob) = mpsc::channel(4);
-        let (carol_tx, mut carol) = mpsc::channel(4);
+        let (bob_tx, mut bob) = channel(1 << 20);
+        let (carol_tx, mut carol) = channel(1 << 20);
         let _bob = hub.register("app", "bob", 1, 0, bob_tx, Arc::default());
         let _carol = hub.register("app", "carol", 1, 0, carol_tx, Arc::default());
         let frame = |b: &'static [u8]| axum::body::Bytes::from_static(b);
@@ -290,18 +289,18 @@ mod tests {
                 ("carol", frame(b"c")),
             ],
         );
-        assert!(matches!(bob.try_recv(), Ok(Outgoing::Frame(f)) if f == frame(b"b")));
-        assert!(matches!(carol.try_recv(), Ok(Outgoing::Frame(f)) if f == frame(b"c")));
-        assert!(bob.try_recv().is_err() && carol.try_recv().is_err());
+        assert!(matches!(bob.try_take(), Some(f) if f == frame(b"b")));
+        assert!(matches!(carol.try_take(), Some(f) if f == frame(b"c")));
+        assert!(bob.try_take().is_none() && carol.try_take().is_none());
     }
 
     #[tokio::test]
     async fn kicks_a_connection_whose_outbox_is_full() {
         let hub = Arc::new(Hub::default());
-        let (tx, _rx) = mpsc::channel(1);
+        let (tx, _rx) = channel(improto::MAX_FRAME_BYTES);
         let kick = Arc::new(Kick::default());
         let _reg = hub.register("app", "bob", 1, 0, tx, kick.clone());
-        let frame = axum::body::Bytes::from_static(b"x");
+        let frame = axum::body::Bytes::from(vec![0; improto::MAX_FRAME_BYTES]);
         hub.push_each("app", [("bob", frame.clone()), ("bob", frame)]);
         let (code, _) = tokio::time::timeout(std::time::Duration::from_secs(1), kick.kicked())
             .await
@@ -313,7 +312,7 @@ mod tests {
     async fn closes_the_connections_whose_token_is_older_than_asked() {
         let hub = Arc::new(Hub::default());
         let (old_kick, new_kick) = (Arc::new(Kick::default()), Arc::new(Kick::default()));
-        let (tx, _rx) = mpsc::channel(1);
+        let (tx, _rx) = channel(1 << 20);
         let _old = hub.register("app", "bob", 1, 10, tx.clone(), old_kick.clone());
         let _new = hub.register("app", "bob", 1, 20, tx, new_kick.clone());
         assert_eq!(hub.close("app", "bob", 20, 31010, "token expired"), 1);
@@ -333,7 +332,7 @@ mod tests {
     #[tokio::test]
     async fn closes_earlier_connections_on_the_same_platform_only() {
         let hub = Arc::new(Hub::default());
-        let (tx, _rx) = mpsc::channel(4);
+        let (tx, _rx) = channel(1 << 20);
         let kicks: Vec<Arc<Kick>> = (0..4).map(|_| Arc::new(Kick::default())).collect();
         let _desktop = hub.register("app", "bob", 1, 0, tx.clone(), kicks[0].clone());
         let _web = hub.register("app", "bob", 3, 0, tx.clone(), kicks[1].clone());

@@ -21,6 +21,7 @@ pub mod config;
 pub mod conn;
 pub mod http;
 pub mod hub;
+pub mod logging;
 pub mod public_url;
 pub mod restrictions;
 mod server;

@@ -1,22 +1,20 @@
-//! The `imserver` binary: parses the command line, logs to stderr, prints the ready line.
+//! The `imserver` binary: parses the command line, logs to stderr (dropping what stderr cannot
+//! take, see `imserver::logging`), prints the ready line.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use imserver::{Config, Ready, run};
+use imserver::{Config, Ready, logging, run};
 use tokio::sync::oneshot;
-use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let config = Config::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    let log = logging::init(
+        &config.log_level,
+        std::io::stderr,
+        std::io::stderr().is_terminal(),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.runtime_threads())
         .enable_all()
@@ -25,7 +23,8 @@ fn main() -> ExitCode {
     let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("imserver: cannot start the runtime: {e}");
+            // Not `eprintln!`: it panics if stderr cannot be written.
+            let _ = writeln!(std::io::stderr(), "imserver: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -38,11 +37,16 @@ fn main() -> ExitCode {
                 let _ = stdout.flush();
             }
         });
-        match run(config, ready, shutdown_signal()).await {
+        let outcome = run(config, ready, shutdown_signal()).await;
+        let lost = log.lost();
+        if lost > 0 {
+            tracing::warn!(lost, "log lines could not be written");
+        }
+        match outcome {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 tracing::error!(error = %e, "imserver failed");
-                eprintln!("imserver: {e}");
+                let _ = writeln!(std::io::stderr(), "imserver: {e}");
                 ExitCode::FAILURE
             }
         }

@@ -96,7 +96,7 @@ pub async fn run(
         freshness: Freshness::new(config.signature_max_skew_secs, config.reject_replayed_nonce),
         restrictions,
         multi_device: config.multi_device,
-        max_sends_per_second: config.max_sends_per_second,
+        session: ws::limits::SessionLimits::from_config(&config),
         token_ttl_ms: i64::from(config.token_ttl_days) * DAY_MS,
         body_limits: BodyLimits {
             max_bytes: config.max_body_bytes,

@@ -11,6 +11,7 @@ use crate::hub::Hub;
 use crate::public_url::PublicUrls;
 use crate::restrictions::Restrictions;
 use crate::store::Storage;
+use crate::ws::limits::SessionLimits;
 
 /// Everything a request handler or session needs; shared behind an `Arc`.
 pub struct ServerState {
@@ -26,8 +27,8 @@ pub struct ServerState {
     pub restrictions: Restrictions,
     /// Several connections per user and platform allowed (`--multi-device`).
     pub multi_device: bool,
-    /// Sends a connection may make per second (0: no limit).
-    pub max_sends_per_second: u32,
+    /// What one WebSocket connection may make the server hold or do.
+    pub session: SessionLimits,
     /// Lifetime of issued tokens, in ms.
     pub token_ttl_ms: i64,
     /// How much of a Server API request's body is read, and for how long.

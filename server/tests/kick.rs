@@ -21,7 +21,6 @@ impl TestServer {
 const DESKTOP: i32 = Platform::Desktop as i32;
 const MOBILE: i32 = Platform::Mobile as i32;
 const WEB: i32 = Platform::Web as i32;
-const UNSPECIFIED: i32 = Platform::Unspecified as i32;
 
 #[tokio::test]
 async fn a_second_login_on_the_same_platform_closes_the_first_with_code_6() {
@@ -30,7 +29,6 @@ async fn a_second_login_on_the_same_platform_closes_the_first_with_code_6() {
     let mut first = server.connect_on(&alice, DESKTOP).await;
     let mut web = server.connect_on(&alice, WEB).await;
     let mut mobile = server.connect_on(&alice, MOBILE).await;
-    let mut unspecified = server.connect_on(&alice, UNSPECIFIED).await;
     let mut bob = server.connect_on(&server.token("bob").await, DESKTOP).await;
 
     let mut second = server.connect_on(&alice, DESKTOP).await;
@@ -42,17 +40,14 @@ async fn a_second_login_on_the_same_platform_closes_the_first_with_code_6() {
     expect_alive(&mut second, 1).await;
     expect_alive(&mut web, 2).await;
     expect_alive(&mut mobile, 3).await;
-    expect_alive(&mut unspecified, 4).await;
-    expect_alive(&mut bob, 5).await;
+    expect_alive(&mut bob, 4).await;
 
-    // Unspecified (0) is a platform of its own: a second one closes the first.
-    let mut unspecified_again = server.connect_on(&alice, UNSPECIFIED).await;
-    let close = expect_closed(&mut unspecified)
-        .await
-        .expect("a Close frame");
+    // Each platform has its own login: a second mobile one closes the first.
+    let mut mobile_again = server.connect_on(&alice, MOBILE).await;
+    let close = expect_closed(&mut mobile).await.expect("a Close frame");
     assert_eq!(close.code, 6);
-    expect_alive(&mut unspecified_again, 6).await;
-    expect_alive(&mut second, 7).await;
+    expect_alive(&mut mobile_again, 5).await;
+    expect_alive(&mut second, 6).await;
     server.stop().await;
 }
 

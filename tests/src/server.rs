@@ -28,8 +28,9 @@ pub fn imserver_binary() -> PathBuf {
     );
 }
 
-/// imserver's option for the send rate limit (messages per connection and second, 0: none).
-const RATE_LIMIT_FLAG: &str = "--max-sends-per-second";
+/// imserver's options for the per-connection rate limits of sends and requests (per second,
+/// 0: none).
+const RATE_LIMIT_FLAGS: [&str; 2] = ["--max-sends-per-second", "--max-requests-per-second"];
 
 /// A running imserver child process; killed on drop.
 pub struct ServerProcess {
@@ -49,8 +50,8 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts imserver on a free loopback port with `data_dir`, serving the given app. Tests
-    /// and benchmarks send in bursts, so the seed's send rate limit is lifted unless the
-    /// extra arguments set `--max-sends-per-second`.
+    /// and benchmarks send and ask in bursts, so the seed's send rate limit and the request
+    /// rate limit are lifted unless the extra arguments set them.
     pub fn start(data_dir: &Path, app_key: &str, app_secret: &str) -> ServerProcess {
         Self::start_on(data_dir, app_key, app_secret, "127.0.0.1:0")
     }
@@ -94,10 +95,10 @@ impl ServerProcess {
             .args(["--app-key", app_key, "--app-secret", app_secret])
             .args(&extra_args)
             .args(
-                (!extra_args.iter().any(|a| a == RATE_LIMIT_FLAG))
-                    .then_some([RATE_LIMIT_FLAG, "0"])
+                RATE_LIMIT_FLAGS
                     .into_iter()
-                    .flatten(),
+                    .filter(|flag| !extra_args.iter().any(|a| a == flag))
+                    .flat_map(|flag| [flag, "0"]),
             )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

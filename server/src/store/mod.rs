@@ -42,6 +42,9 @@ pub enum StoreError {
     /// The store has shut down (or the writer dropped the job).
     #[error("the store is closed")]
     Closed,
+    /// The user already has as many rows of this kind as the server keeps.
+    #[error("the user has the most {0} the server keeps")]
+    QuotaExceeded(&'static str),
 }
 
 /// The outcome of a storage operation, to await; `'static` for writes, which are queued when
@@ -196,11 +199,13 @@ pub trait Storage: Send + Sync {
 
     /// Applies `change` to the user's status of `conversation` (creating it: not pinned,
     /// notifying) under the user's next version; resolves to the new status once committed.
+    /// A new status beyond the user's `max_statuses` fails with [`StoreError::QuotaExceeded`].
     /// Queued at once.
     fn set_conversation_status(
         &self,
         conversation: UserConversation,
         change: StatusChange,
+        max_statuses: usize,
     ) -> StoreFuture<'static, ConversationStatus>;
 
     /// Up to `limit` of the user's statuses changed after version `after`, oldest change
@@ -246,6 +251,9 @@ pub struct NewMessage {
     pub persisted: bool,
     /// Counted as unread.
     pub counted: bool,
+    /// Conversations the sender's list may hold: a persisted message that would open one more
+    /// fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
+    pub max_conversations: usize,
 }
 
 /// A recipient's new inbox entry, to push to them.

@@ -51,6 +51,7 @@ pub fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage
         client_message_id: client_message_id.into(),
         persisted,
         counted: true,
+        max_conversations: usize::MAX,
     }
 }
 

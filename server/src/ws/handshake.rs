@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
+use improto::kinds::platform;
 use improto::{Body, Connect, ConnectAck};
-use tokio::sync::mpsc;
 
 use super::codes;
-use super::outbox::Outgoing;
+use super::outbox::Outbox;
 use super::session::{End, Incoming, read};
 use crate::auth::token::{self, TokenError};
 use crate::clock::now_ms;
@@ -24,7 +24,7 @@ pub struct Identity {
     pub user_id: String,
     /// Client installation id from `Connect` (may be empty).
     pub device_id: String,
-    /// `Connect.platform` (0 unspecified, 1 desktop, 2 mobile, 3 web).
+    /// `Connect.platform`: one of [`platform::ALL`] (1 desktop, 2 mobile, 3 web).
     pub platform: i32,
     /// When the connection's token was issued, ms.
     pub issued_at_ms: i64,
@@ -34,7 +34,7 @@ pub struct Identity {
 pub async fn accept(
     stream: &mut Incoming,
     state: &ServerState,
-    queue: &mpsc::Sender<Outgoing>,
+    queue: &Outbox,
 ) -> Result<Identity, End> {
     let connect = tokio::time::timeout(CONNECT_TIMEOUT, async {
         loop {
@@ -77,11 +77,20 @@ pub async fn accept(
     }
 }
 
-/// Checks the app key and token of `connect`; on failure, the code and reason to reject with.
+/// Checks the app key, platform, device id and token of `connect`; on failure, the code and reason to
+/// reject with.
 fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32, &'static str)> {
     let Some(app) = state.apps.get(&connect.app_key) else {
         return Err((codes::APP_KEY_REJECTED, "unknown app key"));
     };
+    // One login per user and platform: a made-up platform would be a login of its own.
+    if !platform::ALL.contains(&connect.platform) {
+        return Err((codes::UNSUPPORTED_PLATFORM, "unsupported platform"));
+    }
+    // Each device id is a row of the user's acknowledged positions.
+    if connect.device_id.len() > improto::limits::MAX_DEVICE_ID_BYTES {
+        return Err((codes::INVALID_PARAMETER, "device id too long"));
+    }
     let now = now_ms();
     match token::verify(&app.key, &app.secret, &connect.token, now) {
         Ok(claims) => {
@@ -109,7 +118,7 @@ fn authenticate(state: &ServerState, connect: Connect) -> Result<Identity, (i32,
 
 /// Queues a `ConnectAck` with the user's inbox sequence and the store's epoch.
 async fn send_ack(
-    queue: &mpsc::Sender<Outgoing>,
+    queue: &Outbox,
     code: i32,
     user_id: String,
     (inbox_seq, inbox_epoch): (u64, u64),
@@ -122,5 +131,5 @@ async fn send_ack(
         inbox_epoch,
     };
     // A failed send means the socket writer is gone; the session ends anyway.
-    let _ = queue.send(Outgoing::frame(Body::ConnectAck(ack))).await;
+    queue.reply(Body::ConnectAck(ack)).await;
 }

@@ -3,10 +3,11 @@
 mod acks;
 pub mod codes;
 mod handshake;
+pub mod limits;
 pub mod outbox;
 mod queries;
+mod rate;
 mod requests;
-mod send_rate;
 mod session;
 mod validate;
 

@@ -5,8 +5,8 @@
 //! Parameters are checked at once (33003 if bad). Reads then run on the store's read pool;
 //! writes are queued to the writer at once, so a connection's writes (its sends included) apply
 //! in frame order. The `Response` is queued when the read is done or the write has committed
-//! (code 0), or with 30014 if storage failed; responses to different requests may overtake one
-//! another.
+//! (code 0), with 20608 for a new status beyond the user's quota, or with 30014 if storage
+//! failed; responses to different requests may overtake one another.
 
 use std::pin::Pin;
 
@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use improto::{Body, ConversationStatuses, Response, request, response};
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::codes;
 use super::handshake::Identity;
-use super::outbox::Outgoing;
+use super::outbox::Outbox;
 use super::validate;
 use crate::hub::Hub;
 use crate::store::{StatusChange, Storage, StoreError, UserConversation};
@@ -34,11 +34,16 @@ pub struct Asker<'a> {
     /// The connection's id in the hub.
     pub connection: u64,
     /// The connection's outbox.
-    pub queue: mpsc::Sender<Outgoing>,
+    pub queue: Outbox,
+    /// The connection's permits for answers in preparation (see
+    /// [`Request::answers`](super::requests::Request::answers)).
+    pub answers: Arc<Semaphore>,
+    /// Conversation statuses the server keeps per user (`--max-statuses-per-user`).
+    pub max_statuses: usize,
 }
 
 /// Answers `request` of `asker`'s connection: queues its `Response` once ready, from a task of
-/// its own, then releases `permit`.
+/// its own (preparing it once `asker.answers` has room), then releases `permit`.
 pub fn answer(
     store: &Arc<dyn Storage>,
     hub: &Arc<Hub>,
@@ -51,12 +56,19 @@ pub fn answer(
         .body
         .ok_or(codes::INVALID_PARAMETER)
         .and_then(|body| start(store, hub, &asker, body));
-    let queue = asker.queue;
+    let (queue, answers) = (asker.queue, asker.answers);
     tokio::spawn(async move {
+        let Ok(_preparing) = answers.acquire_owned().await else {
+            return;
+        };
         let (code, body) = match started {
             Err(code) => (code, None),
             Ok(answer) => match answer.await {
                 Ok(body) => (codes::OK, body),
+                Err(StoreError::QuotaExceeded(what)) => {
+                    tracing::info!(what, "refusing a request over the user's quota");
+                    (codes::QUOTA_EXCEEDED, None)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "answering a request failed");
                     (codes::SIGNAL_FAILED, None)
@@ -69,7 +81,7 @@ pub fn answer(
             body,
         };
         // If the connection is gone there is nobody to answer.
-        let _ = queue.send(Outgoing::frame(Body::Response(response))).await;
+        queue.reply(Body::Response(response)).await;
         drop(permit);
     });
 }
@@ -133,7 +145,7 @@ fn start(
             };
             let (hub, connection) = (hub.clone(), asker.connection);
             let (app_key, user_id) = (identity.app_key.clone(), identity.user_id.clone());
-            let stored = store.set_conversation_status(conversation, change);
+            let stored = store.set_conversation_status(conversation, change, asker.max_statuses);
             Box::pin(async move {
                 let statuses = ConversationStatuses {
                     statuses: vec![stored.await?],

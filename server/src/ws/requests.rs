@@ -5,17 +5,19 @@
 //! after its commit (push to the recipients, `SendAck`, push of the sender's own entry); other
 //! storage work runs in its own task. Either way the caller's permit bounds a connection's
 //! requests in flight, so a connection can have several sends in one group commit; replies go
-//! through the outbox.
+//! through the outbox. Handling a frame never waits (the session loop must keep running):
+//! a reply that finds no room in the outbox is queued by a task holding the permit.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
-use improto::{Body, Delivery, InboxMessage, Pong, Pull, SendAck};
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use improto::{Body, Delivery, InboxMessage, Pong, Pull, Response, SendAck};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::codes;
 use super::handshake::Identity;
-use super::outbox::Outgoing;
+use super::outbox::Outbox;
 use super::queries;
 use super::session::End;
 use super::validate::check_send;
@@ -34,26 +36,47 @@ pub struct Request {
     /// Who is asking.
     pub identity: Arc<Identity>,
     /// The connection's outbox.
-    pub queue: mpsc::Sender<Outgoing>,
+    pub queue: Outbox,
     /// The hub's id of the connection (see
     /// [`Registration::connection_id`](crate::hub::Registration::connection_id)).
     pub connection: u64,
+    /// One permit per answer the connection may have in preparation (pull pages, request
+    /// answers), held until the answer is queued.
+    pub answers: Arc<Semaphore>,
 }
 
 impl Request {
-    /// Handles one frame; `Err` ends the connection.
-    pub async fn handle(self, body: Body, permit: OwnedSemaphorePermit) -> Result<(), End> {
+    /// Handles one frame without waiting; `Err` ends the connection. A `Pull` or `Ping` is
+    /// answered no sooner than `delay` from now (its budget's verdict).
+    pub fn handle(
+        self,
+        body: Body,
+        delay: Duration,
+        permit: OwnedSemaphorePermit,
+    ) -> Result<(), End> {
         match body {
-            Body::Send(send) => self.send(send, permit).await,
+            Body::Send(send) => self.send(send, permit),
             Body::Pull(pull) => {
                 tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
                     self.pull(pull).await;
                     drop(permit);
                 });
             }
             // The session keeps acks itself (see `acks`); none reach here.
             Body::Ack(_) => {}
-            Body::Ping(ping) => self.reply(Body::Pong(Pong { nonce: ping.nonce })).await,
+            Body::Ping(ping) => {
+                let pong = Body::Pong(Pong { nonce: ping.nonce });
+                if delay.is_zero() {
+                    self.queue.reply_later(pong, permit);
+                } else {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        self.queue.reply(pong).await;
+                        drop(permit);
+                    });
+                }
+            }
             Body::Pong(_) => {}
             Body::Close(close) => {
                 return Err(End::PeerGone(format!(
@@ -67,6 +90,8 @@ impl Request {
                     identity: &self.identity,
                     connection: self.connection,
                     queue: self.queue,
+                    answers: self.answers,
+                    max_statuses: self.state.session.statuses_per_user,
                 };
                 queries::answer(&self.state.store, &self.state.hub, asker, request, permit);
             }
@@ -86,11 +111,11 @@ impl Request {
     /// the sender's own entry pushed to every connection of the sender (on this one after the
     /// `SendAck`), so nothing waits for a task to wake up. An invalid message is answered at
     /// once.
-    async fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
+    fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
         let request_id = send.request_id;
         let handling = match check_send(&send) {
             Ok(handling) => handling,
-            Err(code) => return refuse_send(&self.queue, request_id, code).await,
+            Err(code) => return refuse_send(&self.queue, request_id, code, permit),
         };
         let message = NewMessage {
             app_key: self.identity.app_key.clone(),
@@ -103,6 +128,7 @@ impl Request {
             client_message_id: send.client_message_id,
             persisted: handling.persisted,
             counted: handling.counted,
+            max_conversations: self.state.session.conversations_per_user,
         };
         let hub = self.state.hub.clone();
         let identity = self.identity;
@@ -133,24 +159,23 @@ impl Request {
                     message_uid,
                     sent_time,
                 }) => (codes::OK, message_uid, sent_time, None),
+                Err(StoreError::QuotaExceeded(what)) => {
+                    tracing::info!(what, "refusing a send over the user's quota");
+                    (codes::QUOTA_EXCEEDED, String::new(), 0, None)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "storing a message failed");
                     (codes::SIGNAL_FAILED, String::new(), 0, None)
                 }
             };
-            let ack = Outgoing::frame(Body::SendAck(SendAck {
+            let ack = Bytes::from(improto::encode(Body::SendAck(SendAck {
                 request_id,
                 code,
                 message_uid,
                 sent_time,
-            }));
-            let own_here = own_delivery.clone().map(Outgoing::Frame);
-            queue_in_order(
-                queue,
-                std::iter::once(ack).chain(own_here),
-                permit,
-                &runtime,
-            );
+            })));
+            let own_here = own_delivery.clone();
+            queue.queue_in_order(std::iter::once(ack).chain(own_here), permit, &runtime);
             if let Some(own) = own_delivery {
                 hub.push_to_others(&identity.app_key, &identity.user_id, connection, &own);
             }
@@ -158,8 +183,12 @@ impl Request {
         self.state.store.send_message_then(message, complete);
     }
 
-    /// Answers a `Pull` with a page of the user's inbox.
+    /// Answers a `Pull` with a page of the user's inbox, once no more than
+    /// [`Request::answers`] allows are being prepared.
     async fn pull(self, pull: Pull) {
+        let Ok(_preparing) = self.answers.clone().acquire_owned().await else {
+            return;
+        };
         let limit = match pull.limit as usize {
             0 => DEFAULT_PULL_LIMIT,
             n => n.min(MAX_PULL_LIMIT),
@@ -176,42 +205,50 @@ impl Request {
             .await;
         match pulled {
             Ok(page) => {
-                self.reply(Body::Delivery(Delivery {
-                    messages: page.messages,
-                    pull_request_id: pull.request_id,
-                    has_more: page.has_more,
-                }))
-                .await
+                // If the connection is gone there is nobody to answer.
+                self.queue
+                    .reply(Body::Delivery(Delivery {
+                        messages: page.messages,
+                        pull_request_id: pull.request_id,
+                        has_more: page.has_more,
+                    }))
+                    .await;
             }
             Err(e) => {
                 tracing::error!(error = %e, "pulling an inbox failed");
-                let _ = self
-                    .queue
-                    .send(Outgoing::close(
-                        codes::SIGNAL_FAILED,
-                        1011,
-                        "storage unavailable".into(),
-                    ))
-                    .await;
+                let reason = "storage unavailable".into();
+                self.queue.close(codes::SIGNAL_FAILED, 1011, reason).await;
             }
         }
     }
-
-    /// Queues a reply; if the connection is gone there is nobody to answer.
-    async fn reply(&self, body: Body) {
-        let _ = self.queue.send(Outgoing::frame(body)).await;
-    }
 }
 
-/// Answers a `Send` that is not stored with a `SendAck` carrying the refusal `code`; if the
-/// connection is gone there is nobody to answer.
-pub async fn refuse_send(queue: &mpsc::Sender<Outgoing>, request_id: u64, code: i32) {
+/// Answers a `Send` that is not stored with a `SendAck` carrying the refusal `code`, without
+/// waiting, then releases `permit`; if the connection is gone there is nobody to answer.
+pub fn refuse_send(queue: &Outbox, request_id: u64, code: i32, permit: OwnedSemaphorePermit) {
     let refusal = Body::SendAck(SendAck {
         request_id,
         code,
         ..SendAck::default()
     });
-    let _ = queue.send(Outgoing::frame(refusal)).await;
+    queue.reply_later(refusal, permit);
+}
+
+/// Refuses `body`, a `Send` or a `Request`, with `code` in its answer (see [`refuse_send`]);
+/// other frames have no answer to carry it.
+pub fn refuse(queue: &Outbox, body: &Body, code: i32, permit: OwnedSemaphorePermit) {
+    match body {
+        Body::Send(send) => refuse_send(queue, send.request_id, code, permit),
+        Body::Request(request) => {
+            let refusal = Body::Response(Response {
+                request_id: request.request_id,
+                code,
+                body: None,
+            });
+            queue.reply_later(refusal, permit);
+        }
+        _ => drop(permit),
+    }
 }
 
 /// An encoded push of one inbox entry.
@@ -221,35 +258,4 @@ fn delivery_frame(entry: InboxMessage) -> Bytes {
         pull_request_id: 0,
         has_more: false,
     })))
-}
-
-/// Queues `frames` on a connection's outbox in order, without waiting, then releases `permit`.
-/// The connection's request permit bounds its in-flight answers, so the outbox rarely lacks
-/// room; if it does, a task waits for room for the rest (holding the permit).
-fn queue_in_order<F>(
-    queue: mpsc::Sender<Outgoing>,
-    mut frames: F,
-    permit: OwnedSemaphorePermit,
-    runtime: &tokio::runtime::Handle,
-) where
-    F: Iterator<Item = Outgoing> + Send + 'static,
-{
-    while let Some(frame) = frames.next() {
-        match queue.try_send(frame) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Closed(_)) => break,
-            Err(mpsc::error::TrySendError::Full(frame)) => {
-                runtime.spawn(async move {
-                    for frame in std::iter::once(frame).chain(frames) {
-                        if queue.send(frame).await.is_err() {
-                            break;
-                        }
-                    }
-                    drop(permit);
-                });
-                return;
-            }
-        }
-    }
-    drop(permit);
 }

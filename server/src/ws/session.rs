@@ -8,13 +8,13 @@ use axum::extract::ws::{Message, WebSocket};
 use futures_util::StreamExt;
 use futures_util::stream::SplitStream;
 use improto::Body;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::Instant;
 
 use super::acks::{self, Acks};
 use super::handshake::{self, Identity};
-use super::outbox::{self, Outgoing};
-use super::send_rate::SendRate;
+use super::limits::{Budgets, Verdict};
+use super::outbox::{self, Outbox};
 use super::{codes, requests};
 use crate::clock::now_ms;
 use crate::conn::admission::Admitted;
@@ -25,8 +25,12 @@ use crate::state::ServerState;
 const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 /// How long the writer gets to flush the final frames.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
-/// Requests of one connection being processed at the same time; more wait (backpressure).
+/// Requests of one connection being processed at the same time; the session reads no further
+/// frame until one is done (backpressure), while its timers and kicks keep running.
 const MAX_IN_FLIGHT: usize = 64;
+/// Answers of one connection being prepared at the same time (pull pages, request answers,
+/// each up to a frame): bounds the bytes they hold besides the outbox's.
+const MAX_ANSWERS_IN_FLIGHT: usize = 4;
 
 /// The reading half of a connection.
 pub type Incoming = SplitStream<WebSocket>;
@@ -76,8 +80,8 @@ pub fn serve(
     admitted: Admitted,
 ) -> impl Future<Output = ()> + Send {
     let (sink, mut stream) = socket.split();
-    let (queue, outbox) = mpsc::channel(outbox::CAPACITY);
-    let mut writer = tokio::spawn(outbox::drain(sink, outbox));
+    let (queue, queued) = outbox::channel(state.session.outbox_bytes);
+    let mut writer = tokio::spawn(outbox::drain(sink, queued, state.session.write_stall));
     async move {
         let mut shutdown = state.shutdown.clone();
         // Outlive the session future (which a shutdown drops), for the final ack write.
@@ -115,7 +119,7 @@ pub fn serve(
                 reason,
             } = end
             {
-                let _ = queue.send(Outgoing::close(code, ws_code, reason)).await;
+                queue.close(code, ws_code, reason).await;
             }
             drop(queue);
             let _ = (&mut writer).await;
@@ -134,7 +138,7 @@ async fn run(
     stream: &mut Incoming,
     state: &Arc<ServerState>,
     identity: Arc<Identity>,
-    queue: &mpsc::Sender<Outgoing>,
+    queue: &Outbox,
     acks: &Acks,
 ) -> End {
     let kick = Arc::new(Kick::default());
@@ -174,7 +178,11 @@ async fn run(
         }
     }
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-    let mut send_rate = SendRate::new(state.max_sends_per_second, std::time::Instant::now());
+    let answers = Arc::new(Semaphore::new(MAX_ANSWERS_IN_FLIGHT));
+    // The request slot the next frame will use; frames are read only with one in hand, so
+    // that the loop never waits for a slot (its timers and kicks would wait with it).
+    let mut slot: Option<OwnedSemaphorePermit> = None;
+    let mut budgets = Budgets::new(&state.session, std::time::Instant::now());
     // Both timers are re-armed lazily rather than on every frame: the idle one only when it
     // fires early, the ack one only when an ack arrives with no write scheduled.
     let mut last_frame = Instant::now();
@@ -186,13 +194,19 @@ async fn run(
     tokio::pin!(ack_timer);
     loop {
         tokio::select! {
-            incoming = read(stream) => {
+            permit = in_flight.clone().acquire_owned(), if slot.is_none() => {
+                let Ok(permit) = permit else {
+                    return End::PeerGone("request limiter closed".into());
+                };
+                slot = Some(permit);
+            }
+            incoming = read(stream), if slot.is_some() => {
                 last_frame = Instant::now();
                 let body = match incoming {
                     Err(end) => return end,
                     Ok(None) => continue,
                     Ok(Some(Body::Ack(ack))) => {
-                        // Bookkeeping only: no permit, no task, no commit per ack.
+                        // Bookkeeping only: no slot, no task, no commit per ack.
                         if acks.note(ack.seq) && !ack_write_due {
                             ack_write_due = true;
                             let due = ack_written_at.map_or(last_frame, |at| at + acks::PERSIST_INTERVAL);
@@ -200,26 +214,27 @@ async fn run(
                         }
                         continue;
                     }
-                    Ok(Some(Body::Send(send))) if !send_rate.allow(last_frame.into_std()) => {
-                        let too_fast = codes::SEND_TOO_FREQUENT;
-                        requests::refuse_send(queue, send.request_id, too_fast).await;
-                        continue;
-                    }
                     Ok(Some(body)) => body,
                 };
-                let Ok(permit) = in_flight.clone().acquire_owned().await else {
-                    return End::PeerGone("request limiter closed".into());
+                let Some(permit) = slot.take() else {
+                    return End::PeerGone("read without a request slot".into());
+                };
+                let delay = match budgets.take(&body, last_frame.into_std()) {
+                    Verdict::Now => Duration::ZERO,
+                    Verdict::After(delay) => delay,
+                    Verdict::Refuse(code) => {
+                        requests::refuse(queue, &body, code, permit);
+                        continue;
+                    }
                 };
                 let request = requests::Request {
                     state: state.clone(),
                     identity: identity.clone(),
                     queue: queue.clone(),
                     connection: registration.connection_id(),
+                    answers: answers.clone(),
                 };
-                // Boxed: its state is much larger than the session's idle state, and the
-                // session future is kept for the connection's whole life (memory per
-                // connection) while a request is handled briefly.
-                if let Err(end) = Box::pin(request.handle(body, permit)).await {
+                if let Err(end) = request.handle(body, delay, permit) {
                     return end;
                 }
             }
@@ -236,7 +251,7 @@ async fn run(
                 idle.as_mut().reset(silent_until);
             }
             (code, reason) = kick.kicked() => return End::close(code, 1008, reason),
-            _ = queue.closed() => return End::PeerGone("socket writer stopped".into()),
+            () = queue.closed() => return End::PeerGone("socket writer stopped".into()),
         }
     }
 }

@@ -5,7 +5,9 @@
 
 pub mod process;
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -273,8 +275,9 @@ impl TestServer {
         let (ready_tx, ready_rx) = oneshot::channel();
         let (stop, stopped) = oneshot::channel::<()>();
         let mut config = Config::for_data_dir(dir.path());
-        // Tests send in bursts; the one about the send rate limit sets it again.
+        // Tests send and ask in bursts; the ones about those rate limits set them again.
         config.max_sends_per_second = 0;
+        config.max_requests_per_second = 0;
         adjust(&mut config);
         let task = tokio::spawn(run(config, ready_tx, async {
             let _ = stopped.await;
@@ -386,5 +389,116 @@ impl Drop for TestServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+/// The `imserver` binary as a child process serving app `app` (secret `secret`); killed on
+/// drop.
+pub struct ServerBinary {
+    child: Child,
+    /// `127.0.0.1:PORT` it listens on.
+    pub addr: String,
+}
+
+impl ServerBinary {
+    /// Starts it on `data_dir` with the extra arguments `args` and `stderr` as its stderr.
+    pub fn start(data_dir: &std::path::Path, args: &[&str], stderr: Stdio) -> ServerBinary {
+        Self::spawn(
+            Command::new(env!("CARGO_BIN_EXE_imserver")),
+            data_dir,
+            args,
+            stderr,
+        )
+    }
+
+    /// Starts it like [`ServerBinary::start`] with stderr discarded, unable to grow any file
+    /// past `max_file_bytes` (`ulimit -f`; a write beyond it fails with EFBIG, as on a full
+    /// disk, instead of raising SIGXFSZ).
+    pub fn start_with_file_limit(
+        data_dir: &std::path::Path,
+        args: &[&str],
+        max_file_bytes: u64,
+    ) -> ServerBinary {
+        let mut limited = Command::new("sh");
+        limited.args([
+            "-c",
+            r#"trap '' XFSZ; ulimit -f "$0"; exec "$@""#,
+            &(max_file_bytes / 512).to_string(),
+            env!("CARGO_BIN_EXE_imserver"),
+        ]);
+        Self::spawn(limited, data_dir, args, Stdio::null())
+    }
+
+    fn spawn(
+        mut command: Command,
+        data_dir: &std::path::Path,
+        args: &[&str],
+        stderr: Stdio,
+    ) -> ServerBinary {
+        let mut child = command
+            .args(["--data-dir", &data_dir.to_string_lossy()])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(["--app-key", "app", "--app-secret", "secret"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("spawn imserver");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split_whitespace()
+            .skip_while(|w| *w != "on")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no ready line from imserver: {line:?}"))
+            .to_owned();
+        ServerBinary { child, addr }
+    }
+
+    /// A token for `user_id` from `/user/getToken.json`.
+    pub async fn token(&self, user_id: &str) -> String {
+        let addr = self.addr.parse().unwrap();
+        let form = format!("userId={user_id}&name={user_id}");
+        let (status, json) = post_signed(addr, "app", "secret", "/user/getToken.json", &form).await;
+        assert_eq!((status, json["code"].as_i64()), (200, Some(200)), "{json}");
+        json["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A desktop connection of `device-1` with a successful `ConnectAck`.
+    pub async fn connect(&self, token: &str) -> Ws {
+        let url = format!("ws://{}/ws", self.addr);
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let connect = improto::Connect {
+            token: token.into(),
+            app_key: "app".into(),
+            platform: improto::Platform::Desktop as i32,
+            protocol_version: improto::PROTOCOL_VERSION,
+            device_id: "device-1".into(),
+        };
+        send(&mut ws, improto::Body::Connect(connect)).await;
+        match recv(&mut ws).await {
+            improto::Body::ConnectAck(ack) => assert_eq!(ack.code, 0, "{ack:?}"),
+            other => panic!("expected ConnectAck, got {other:?}"),
+        }
+        ws
+    }
+
+    /// The process id, to read its memory use from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for ServerBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

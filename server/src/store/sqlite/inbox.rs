@@ -1,5 +1,6 @@
 //! Reading a user's inbox, acknowledgements, and purging old entries.
 
+use improto::limits::MAX_DEVICES_PER_USER;
 use rusqlite::params;
 
 use super::message_view::read_message;
@@ -59,7 +60,8 @@ impl SqliteStore {
     }
 
     /// Records that `device_id` stored everything up to `seq` (never moves backwards, and
-    /// never beyond the highest sequence handed out). The write is queued when this is called;
+    /// never beyond the highest sequence handed out), keeping the user's
+    /// [`MAX_DEVICES_PER_USER`] most recently heard from devices. The write is queued when this is called;
     /// the future completes after its commit. Sessions call this lazily (see `ws::acks`).
     pub(super) fn record_ack(
         &self,
@@ -80,6 +82,15 @@ impl SqliteStore {
                          updated_at = excluded.updated_at"
                     ))?
                     .execute(params![app_key, user_id, device_id, sql_seq(seq), now_ms()])?;
+                // A user's devices are kept up to a bound: the least recently heard from go.
+                tx.conn
+                    .prepare_cached(
+                        "DELETE FROM device_acks WHERE app_key = ?1 AND user_id = ?2 \
+                         AND device_id IN (SELECT device_id FROM device_acks \
+                           WHERE app_key = ?1 AND user_id = ?2 \
+                           ORDER BY updated_at DESC, device_id LIMIT -1 OFFSET ?3)",
+                    )?
+                    .execute(params![app_key, user_id, MAX_DEVICES_PER_USER as i64])?;
                 Ok(())
             },
             |_| {},

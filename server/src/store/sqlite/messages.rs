@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::conversations::record_latest;
 use super::message_view::seen_by;
-use super::{SqliteStore, StoreError, WriteTx};
-use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome};
+use super::{SqliteStore, StoreError, WriteTx, quota};
+use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome, UserConversation};
 use crate::uid::new_message_uid;
 
 impl SqliteStore {
@@ -37,8 +37,20 @@ impl SqliteStore {
 
 /// The job body of [`SqliteStore::send_message`]: one `messages` row (content, idempotency key),
 /// inbox entries referencing it, each recipient's and the sender's own (one for a message to
-/// oneself), and, for history, the latest message of the conversation in each of their lists.
+/// oneself), and, for history, the latest message of the conversation in each of their lists
+/// (refused if it would open a conversation beyond the sender's quota).
 fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
+    if m.persisted {
+        let conversation = UserConversation {
+            app_key: m.app_key.clone(),
+            user_id: m.sender_id.clone(),
+            conversation_type: m.conversation_type,
+            target_id: m.target_id.clone(),
+        };
+        if !quota::room_for(tx.conn, "conversations", &conversation, m.max_conversations)? {
+            return Err(StoreError::QuotaExceeded("conversations"));
+        }
+    }
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
     let sent_time = tx.clock.stamp();
     let message_uid = new_message_uid(sent_time);

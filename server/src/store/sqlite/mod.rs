@@ -33,6 +33,7 @@ mod inbox;
 mod message_view;
 mod messages;
 mod page;
+mod quota;
 mod read_pool;
 mod restrictions;
 mod schema;
@@ -267,11 +268,13 @@ impl Storage for SqliteStore {
         &self,
         conversation: UserConversation,
         change: StatusChange,
+        max_statuses: usize,
     ) -> StoreFuture<'static, ConversationStatus> {
         Box::pin(SqliteStore::set_conversation_status(
             self,
             conversation,
             change,
+            max_statuses,
         ))
     }
 

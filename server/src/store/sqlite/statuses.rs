@@ -5,7 +5,7 @@
 use improto::{ConversationStatus, ConversationStatuses};
 use rusqlite::{Connection, params};
 
-use super::{SqliteStore, StoreError};
+use super::{SqliteStore, StoreError, quota};
 use crate::store::StatusChange;
 use crate::store::UserConversation;
 
@@ -15,13 +15,27 @@ const COLUMNS: &str = "conversation_type, target_id, is_top, notification_status
 impl SqliteStore {
     /// Applies `change` to the user's status of `conversation` (creating it: not pinned,
     /// notifying) under the user's next version; resolves to the new status once committed.
+    /// A new status beyond the user's `max_statuses` fails with [`StoreError::QuotaExceeded`].
     pub(super) fn set_conversation_status(
         &self,
         conversation: UserConversation,
         change: StatusChange,
+        max_statuses: usize,
     ) -> impl Future<Output = Result<ConversationStatus, StoreError>> + Send + use<> {
-        self.writer
-            .submit(move |tx| set(tx.conn, &conversation, change), |_| {})
+        self.writer.submit(
+            move |tx| {
+                if !quota::room_for(
+                    tx.conn,
+                    "conversation_statuses",
+                    &conversation,
+                    max_statuses,
+                )? {
+                    return Err(StoreError::QuotaExceeded("conversation statuses"));
+                }
+                set(tx.conn, &conversation, change)
+            },
+            |_| {},
+        )
     }
 
     /// Up to `limit` of the user's statuses changed after version `after`, oldest change

@@ -227,3 +227,39 @@ async fn the_upgrade_builds_conversation_lists_from_the_history() {
     );
     store.shutdown();
 }
+
+#[tokio::test]
+async fn keeps_the_acks_of_a_users_most_recently_heard_from_devices_only() {
+    use improto::limits::MAX_DEVICES_PER_USER;
+    let (dir, store) = open();
+    store.send_message(message("bob", "a", true)).await.unwrap();
+    for device in 0..MAX_DEVICES_PER_USER + 10 {
+        let id = format!("d{device}");
+        store
+            .record_ack("app".into(), "bob".into(), id, 1)
+            .await
+            .unwrap();
+    }
+    store
+        .record_ack("app".into(), "carol".into(), "d0".into(), 1)
+        .await
+        .unwrap();
+    store.shutdown();
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let devices = |user: &str| -> i64 {
+        let sql = "SELECT count(*) FROM device_acks WHERE user_id = ?1";
+        conn.query_row(sql, [user], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(devices("bob"), MAX_DEVICES_PER_USER as i64);
+    assert_eq!(devices("carol"), 1);
+    // The newest stays.
+    let last = format!("d{}", MAX_DEVICES_PER_USER + 9);
+    let kept: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM device_acks WHERE device_id = ?1)",
+            [last],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept);
+}
