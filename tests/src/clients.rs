@@ -120,3 +120,16 @@ impl Drop for Client {
         self.im.destroy();
     }
 }
+
+/// The text (`content` field) of each message, empty for one without a text.
+pub fn texts(messages: &[Message]) -> Vec<String> {
+    messages
+        .iter()
+        .map(|m| {
+            m.content.value()["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}

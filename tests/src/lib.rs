@@ -11,7 +11,7 @@ mod navi;
 mod proxy;
 mod server;
 
-pub use clients::{Client, Listener};
+pub use clients::{Client, Listener, texts};
 pub use fleet::{Fleet, KEEPALIVE, Member, Peer, Verdict};
 pub use local_db::StoredMessage;
 pub use navi::{Navigation, ws_url};

@@ -2,7 +2,7 @@
 //! mapped to one directory in the earlier layout, and a database of that layout is found.
 
 use imcore::{ConversationType, HistoryOrder, InsertMessage, MessageContent};
-use imcore_harness::{Client, ServerProcess};
+use imcore_harness::{Client, ServerProcess, texts};
 use std::path::Path;
 use std::time::Duration;
 
@@ -31,15 +31,7 @@ async fn local_history(
     tokio::task::spawn_blocking(move || drop(client))
         .await
         .unwrap();
-    page.list
-        .iter()
-        .map(|m| {
-            m.content.value()["content"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect()
+    texts(&page.list)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

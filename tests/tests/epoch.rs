@@ -4,7 +4,7 @@
 //! the restore arrive exactly once, and what it already had is not announced again.
 
 use imcore::{ConnectionStatus, ConversationType, Event, MessageContent};
-use imcore_harness::{Client, ServerProcess};
+use imcore_harness::{Client, ServerProcess, texts};
 use std::path::Path;
 use std::time::Duration;
 
@@ -15,18 +15,6 @@ async fn send(from: &Client, text: &str) {
         .send_message(ConversationType::Private, "bob", MessageContent::text(text))
         .await
         .expect("send");
-}
-
-fn texts(messages: &[imcore::Message]) -> Vec<String> {
-    messages
-        .iter()
-        .map(|m| {
-            m.content.value()["content"]
-                .as_str()
-                .unwrap_or("")
-                .to_owned()
-        })
-        .collect()
 }
 
 /// Copies the files of directory `from` into `to` (created).

@@ -4,7 +4,7 @@
 use imcore::{
     ConversationType, HistoryOrder, ImClient, Message, MessageContent, MessageDirection, SentStatus,
 };
-use imcore_harness::{Client, ServerProcess};
+use imcore_harness::{Client, ServerProcess, texts};
 use std::time::Duration;
 
 const PER_SIDE: usize = 1_000;
@@ -53,18 +53,6 @@ pub async fn whole_history(im: &ImClient, target: &str) -> Vec<Message> {
         }
     }
     all
-}
-
-fn texts(messages: &[Message]) -> Vec<String> {
-    messages
-        .iter()
-        .map(|m| {
-            m.content.value()["content"]
-                .as_str()
-                .expect("text")
-                .to_owned()
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use imcore::{
     ConversationStatus, ConversationStatusItem, ConversationType, Event, HistoryOrder, InitOptions,
     MessageContent, MessageDirection, NotificationStatus, RemoteMessageRef,
 };
-use imcore_harness::{Client, ServerProcess};
+use imcore_harness::{Client, ServerProcess, texts};
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
@@ -27,17 +27,6 @@ async fn send_texts(from: &Client, to: &str, texts: impl IntoIterator<Item = Str
             .await
             .expect("send");
     }
-}
-
-fn texts(list: &[imcore::Message]) -> Vec<String> {
-    list.iter()
-        .map(|m| {
-            m.content.value()["content"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
