@@ -337,7 +337,15 @@ impl Engine {
                 return Ok(store.clone());
             }
         }
-        let file = store::locate(&self.options.db_path, &self.app_key, user_id)?;
+        // Finding (and moving) the user's directory is file-system work: not on this thread.
+        let (db_path, app_key, owner) = (
+            self.options.db_path.clone(),
+            self.app_key.clone(),
+            user_id.to_owned(),
+        );
+        let file = tokio::task::spawn_blocking(move || store::locate(&db_path, &app_key, &owner))
+            .await
+            .unwrap_or_else(|e| Err(ImError::new(code::UNKNOWN, format!("locate: {e}"))))?;
         let (store, moved_aside) = Store::open(&file, user_id).await?;
         if let Some(aside) = moved_aside {
             let moved_to = aside.display().to_string();
