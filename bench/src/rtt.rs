@@ -82,6 +82,7 @@ pub(crate) fn send_frame_size() -> usize {
         client_message_id: "0".repeat(32),
         persisted: true,
         counted: true,
+        ..Default::default()
     }))
     .len()
 }

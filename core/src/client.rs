@@ -415,6 +415,7 @@ async fn send_outgoing(
         client_message_id: outgoing.client_message_id.clone(),
         persisted: kind.persisted,
         counted: kind.counted,
+        ..Default::default()
     };
     let (reply_tx, reply_rx) = oneshot::channel();
     // Kept to store the message FAILED if the session never answers.

@@ -17,6 +17,12 @@ pub const REQUEST_TOO_FREQUENT: i32 = 20607;
 /// The server keeps no more of this kind for the user (e.g. conversation statuses); remove
 /// some first (outside-seed).
 pub const QUOTA_EXCEEDED: i32 = 20608;
+/// The sender is not a member of the group (never was, has quit, the group is dismissed or
+/// unknown).
+pub const NOT_IN_GROUP: i32 = 22406;
+/// The sender is muted in the group (a member mute, or the whole group muted and the sender
+/// not on its whitelist).
+pub const MUTED_IN_GROUP: i32 = 22408;
 /// Connection unavailable; the engine reconnects by itself.
 pub const NOT_CONNECTED: i32 = 30001;
 /// The connection was lost while a request was in flight.
@@ -86,6 +92,8 @@ pub const ALL: &[(i32, &str)] = &[
         QUOTA_EXCEEDED,
         "the server keeps no more of these for the user; remove some first",
     ),
+    (NOT_IN_GROUP, "the current user is not in the group"),
+    (MUTED_IN_GROUP, "the current user is muted in the group"),
     (NOT_CONNECTED, "not connected"),
     (
         CONNECTION_LOST,

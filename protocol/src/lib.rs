@@ -83,6 +83,12 @@ mod tests {
             client_message_id: "c1".into(),
             persisted: true,
             counted: true,
+            directed_user_ids: vec!["carol".into()],
+            options: Some(MessageOptions {
+                push_content: "hi".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
         });
         assert_eq!(decode(&encode(body.clone())).unwrap(), body);
     }

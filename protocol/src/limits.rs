@@ -39,3 +39,9 @@ pub const MAX_CONVERSATION_COUNT: usize = 1000;
 pub const MAX_DELETE_COUNT: usize = 100;
 /// Most conversation statuses one status page holds.
 pub const MAX_STATUS_PAGE: usize = 500;
+/// Most members a directed group message names (`Send.directed_user_ids`).
+pub const MAX_DIRECTED_USER_IDS: usize = 1000;
+/// Most group heads one `GroupHeads` answer holds.
+pub const MAX_GROUP_HEADS_PAGE: usize = 500;
+/// Members a group may have unless the server is configured otherwise (seed: 3,000).
+pub const DEFAULT_MAX_GROUP_MEMBERS: usize = 3000;

@@ -17,6 +17,7 @@ fn valid_frame() -> impl Strategy<Value = Vec<u8>> {
             client_message_id: id.to_string(),
             persisted: true,
             counted: true,
+            ..Default::default()
         }))
     })
 }

@@ -19,6 +19,7 @@ fn message(request_id: u64, object_name: &str, content: &str) -> Body {
         client_message_id: format!("c{request_id}"),
         persisted: true,
         counted: true,
+        ..Default::default()
     })
 }
 

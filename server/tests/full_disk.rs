@@ -25,6 +25,7 @@ async fn a_failed_store_write_refuses_the_send_and_the_server_stays_up() {
             client_message_id: format!("m{n}"),
             persisted: true,
             counted: true,
+            ..Default::default()
         });
         send(&mut alice, message).await;
         let ack = recv_send_ack(&mut alice).await;

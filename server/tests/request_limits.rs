@@ -127,6 +127,7 @@ async fn pulls_beyond_the_connections_budget_are_answered_later() {
             request_id,
             after_seq: 0,
             limit: 10,
+            ..Default::default()
         };
         send(&mut alice, Body::Pull(pull)).await;
     }

@@ -32,6 +32,7 @@ async fn fill_own_inbox(ws: &mut Ws, user_id: &str, count: u64, bytes: usize) {
             client_message_id: format!("big-{n}"),
             persisted: true,
             counted: true,
+            ..Default::default()
         });
         send(ws, message).await;
         recv_ack_and_own_entry(ws).await;
@@ -56,6 +57,7 @@ fn padded_pull(request_id: u64, limit: u32) -> Vec<u8> {
         request_id,
         after_seq: 0,
         limit,
+        ..Default::default()
     });
     let mut payload = improto::encode(pull);
     // Field 1000, length-delimited: key 8002, then the length, as varints.

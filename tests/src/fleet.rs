@@ -388,6 +388,7 @@ impl Connection {
             client_message_id: format!("fleet-{id}"),
             persisted: true,
             counted: true,
+            ..Default::default()
         })
     }
 

@@ -83,7 +83,7 @@ async fn hostile(inbox_seq: u64, attack: Attack) -> (String, Arc<AtomicUsize>) {
                         Ok(Body::Pull(pull)) => vec![Body::Delivery(Delivery {
                             messages: vec![entry(u64::MAX)],
                             pull_request_id: pull.request_id,
-                            has_more: false,
+                            ..Default::default()
                         })],
                         Ok(Body::Ping(ping)) => {
                             vec![Body::Pong(improto::Pong { nonce: ping.nonce })]

@@ -110,6 +110,7 @@ impl Machine {
             request_id,
             after_seq,
             limit: PULL_PAGE,
+            ..Default::default()
         }))
     }
 

@@ -170,6 +170,9 @@ fn start(
                 Ok(Some(response::Body::ConversationStatuses(statuses)))
             })
         }
+        // Group streams arrive with the group store (issue 10); until then no user is in a
+        // group, so there is nothing to answer but "not a conversation the server keeps".
+        request::Body::GroupHeads(_) => return Err(codes::INVALID_PARAMETER),
     })
 }
 

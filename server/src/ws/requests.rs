@@ -211,6 +211,7 @@ impl Request {
                         messages: page.messages,
                         pull_request_id: pull.request_id,
                         has_more: page.has_more,
+                        ..Default::default()
                     }))
                     .await;
             }
@@ -255,7 +256,6 @@ pub fn refuse(queue: &Outbox, body: &Body, code: i32, permit: OwnedSemaphorePerm
 fn delivery_frame(entry: InboxMessage) -> Bytes {
     Bytes::from(improto::encode(Body::Delivery(Delivery {
         messages: vec![entry],
-        pull_request_id: 0,
-        has_more: false,
+        ..Default::default()
     })))
 }

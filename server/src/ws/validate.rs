@@ -125,6 +125,7 @@ mod tests {
             client_message_id: "c1".into(),
             persisted: true,
             counted: true,
+            ..Default::default()
         }
     }
 

@@ -59,6 +59,7 @@ pub async fn pull(ws: &mut Ws, request_id: u64, after_seq: u64, limit: u32) -> i
         request_id,
         after_seq,
         limit,
+        ..Default::default()
     };
     send(ws, Body::Pull(request)).await;
     match recv(ws).await {
@@ -190,6 +191,7 @@ pub fn text_message(request_id: u64, to: &str, client_message_id: &str) -> Body 
         client_message_id: client_message_id.into(),
         persisted: true,
         counted: true,
+        ..Default::default()
     })
 }
 

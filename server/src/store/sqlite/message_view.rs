@@ -35,6 +35,7 @@ pub(super) fn read_message(
         persisted: row.get(first + 7)?,
         counted: row.get(first + 8)?,
         client_message_id: row.get::<_, Option<String>>(first + 9)?.unwrap_or_default(),
+        ..Default::default()
     };
     Ok(seen_by(viewer, stored))
 }

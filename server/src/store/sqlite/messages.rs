@@ -105,6 +105,7 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
         persisted: m.persisted,
         counted: m.counted,
         client_message_id: m.client_message_id,
+        ..Default::default()
     };
     let mut recipients = Vec::with_capacity(m.recipients.len());
     for user_id in m.recipients {

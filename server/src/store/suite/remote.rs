@@ -368,6 +368,7 @@ pub async fn pages_of_big_messages_stop_before_the_frame_limit(store: &dyn Stora
             messages: pulled.messages,
             pull_request_id: 1,
             has_more: true,
+            ..Default::default()
         })),
         improto::encode(improto::Body::Response(improto::Response {
             request_id: 1,
