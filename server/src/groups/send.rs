@@ -152,13 +152,12 @@ impl Frames {
             (member.as_str(), frame.clone())
         });
         hub.push_each(app_key, deliveries);
-        group.is_member(sender).then(|| {
-            if include_sender {
-                self.sender
-            } else {
-                self.empty
-            }
-        })
+        let own = if include_sender {
+            self.sender
+        } else {
+            self.empty
+        };
+        group.is_member(sender).then_some(own)
     }
 }
 

@@ -328,11 +328,11 @@ fn state(
 /// sequence and its log entry, and for a directed message who may see it.
 fn store_group_message(
     tx: &mut WriteTx<'_>,
-    m: NewMessage,
+    mut m: NewMessage,
     directed: Vec<String>,
 ) -> Result<SendOutcome, StoreError> {
-    let stored = match insert_message(tx, &m)? {
-        Inserted::New(stored) => stored,
+    let stored = match insert_message(tx, &mut m)? {
+        Inserted::New(stored) => *stored,
         Inserted::Duplicate(first) => return Ok(first),
     };
     let seq: i64 = tx
