@@ -34,6 +34,7 @@ macro_rules! storage_suite {
             dismissing_ends_every_membership_and_keeps_the_log_readable,
             syncing_makes_the_listed_groups_the_users_groups,
             group_conversations_list_merge_with_private_ones_and_honour_deletions,
+            purging_drops_old_group_messages_that_are_not_history,
         );
     };
     (@each $open:path; $($test:ident,)*) => {

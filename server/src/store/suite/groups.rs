@@ -372,3 +372,25 @@ pub async fn group_conversations_list_merge_with_private_ones_and_honour_deletio
     );
     store.shutdown();
 }
+
+pub async fn purging_drops_old_group_messages_that_are_not_history(store: &dyn Storage) {
+    join(store, "g", &["alice", "bob"]).await;
+    sent(store, group_text("alice", "g", "kept"), &[]).await;
+    let transient = NewMessage {
+        persisted: false,
+        ..group_text("alice", "g", "")
+    };
+    sent(store, transient, &["bob"]).await;
+    store
+        .purge_before(crate::clock::now_ms() + 1000)
+        .await
+        .unwrap();
+    let bob = pull_group(store, "bob", "g", 0).await.unwrap();
+    assert_eq!((seqs(&bob), bob.through_seq), (vec![1], 2));
+    // The key is forgotten with the purge; sequences keep growing.
+    assert_eq!(
+        sent(store, group_text("alice", "g", "kept"), &[]).await.seq,
+        3
+    );
+    store.shutdown();
+}
