@@ -1,7 +1,8 @@
 //! Frames of an authenticated connection: `Send`, `Pull`, `Ping`, and `Request`s (answered in
 //! [`queries`]; the session keeps `Ack`s).
 //!
-//! A `Send` is queued to the store in frame order and completed on the writer thread right
+//! A `Send` is queued to the store in frame order (a group's first use waits for its members
+//! to load; its sends keep their order) and completed on the writer thread right
 //! after its commit (push to the recipients, `SendAck`, push of the sender's own entry); other
 //! storage work runs in its own task. Either way the caller's permit bounds a connection's
 //! requests in flight, so a connection can have several sends in one group commit; replies go
@@ -113,7 +114,8 @@ impl Request {
     /// on the writer thread, the message is pushed to its recipients, the `SendAck` queued, then
     /// the sender's own entry pushed to every connection of the sender (on this one after the
     /// `SendAck`), so nothing waits for a task to wake up. An invalid message is answered at
-    /// once.
+    /// once. A group message goes through [`groups::send`] (checked against the group
+    /// directory, which a group's first use loads; sends to one group keep their frame order).
     fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
         let request_id = send.request_id;
         let handling = match check_send(&send) {
