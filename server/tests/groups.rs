@@ -359,3 +359,93 @@ async fn a_restart_keeps_the_group_log_and_its_members() {
     assert_eq!((seqs(&page), page.through_seq), (vec![1, 2], 2));
     refused_send(&mut bob, 5, "other", &[], improto::codes::NOT_IN_GROUP).await;
 }
+
+#[tokio::test]
+async fn bad_group_input_gets_the_documented_codes_and_changes_nothing() {
+    let server = TestServer::start().await;
+    let long_name = "n".repeat(65);
+    let content = "%7B%22content%22%3A%22hi%22%7D";
+    let cases = [
+        (
+            "/group/create.json",
+            "groupId=g&groupName=G".to_string(),
+            1002,
+        ),
+        (
+            "/group/create.json",
+            "userId=a&groupName=G".to_string(),
+            1002,
+        ),
+        (
+            "/group/create.json",
+            format!("userId=a&groupId={}&groupName=G", "g".repeat(65)),
+            1002,
+        ),
+        (
+            "/group/create.json",
+            "userId=a&groupId=g%20h&groupName=G".to_string(),
+            1002,
+        ),
+        ("/group/create.json", "userId=a&groupId=g".to_string(), 1002),
+        (
+            "/group/create.json",
+            format!("userId=a&groupId=g&groupName={long_name}"),
+            1005,
+        ),
+        ("/group/refresh.json", "groupId=g".to_string(), 1002),
+        ("/group/dismiss.json", "groupId=g".to_string(), 1002),
+        (
+            "/group/sync.json",
+            "userId=a&group[g%20h]=G".to_string(),
+            1002,
+        ),
+        (
+            "/message/group/publish.json",
+            format!(
+                "fromUserId=a&toGroupId=g&toGroupId=h&toGroupId=i&toGroupId=j&objectName=RC:TxtMsg&content={content}"
+            ),
+            1002,
+        ),
+        (
+            "/message/group/publish.json",
+            format!(
+                "fromUserId=a&toGroupId=g&objectName=RC:TxtMsg&content={content}&isPersisted=maybe"
+            ),
+            1002,
+        ),
+        (
+            "/message/group/publish.json",
+            "fromUserId=a&toGroupId=g&objectName=RC:TxtMsg&content=not-json".to_string(),
+            1002,
+        ),
+        (
+            "/message/group/publish.json",
+            format!("fromUserId=a&toGroupId=g&objectName=RC:Nope&content={content}"),
+            1002,
+        ),
+    ];
+    for (path, form, code) in cases {
+        let (status, json) = server.api(path, &form).await;
+        assert_eq!(
+            (status, json["code"].as_i64()),
+            (400, Some(code)),
+            "{path} {form}: {json}"
+        );
+    }
+    let groups = api_ok(&server, "/user/group/query.json", "userId=a").await;
+    assert_eq!(groups["groups"], serde_json::json!([]));
+    // Over the WebSocket: a malformed group id or heads page.
+    let mut alice = online(&server, "alice").await;
+    let bad_id = "g".repeat(65);
+    assert_eq!(
+        pull_group(&mut alice, 1, &bad_id, 0).await.unwrap_err(),
+        improto::codes::INVALID_PARAMETER
+    );
+    let too_many = GroupHeadsQuery {
+        after_group_id: String::new(),
+        limit: 501,
+    };
+    let response = request(&mut alice, 2, request::Body::GroupHeads(too_many)).await;
+    assert_eq!(response.code, improto::codes::INVALID_PARAMETER);
+    expect_alive(&mut alice, 3).await;
+}
