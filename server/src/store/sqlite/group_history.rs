@@ -59,8 +59,8 @@ pub(super) fn group_page(
     Ok(page_of(rows, count)?)
 }
 
-/// The user's group conversations whose latest message they may see was sent before `before`
-/// (and after they last removed the conversation), each with that message.
+/// The user's group conversations whose latest message they may see (sent after they last
+/// removed the conversation) was sent before `before`, each with that message.
 pub(super) fn group_conversations(
     conn: &Connection,
     app_key: &str,
@@ -84,15 +84,16 @@ pub(super) fn group_conversations(
             conversation_type: GROUP,
             target_id: group_id,
         };
+        // The group's latest message decides its place, as a private conversation's row does.
         let (latest, _) = group_page(
             conn,
             &conversation,
             removed_through,
-            before,
+            i64::MAX,
             Order::NewestFirst,
             1,
         )?;
-        if let Some(latest) = latest.into_iter().next() {
+        if let Some(latest) = latest.into_iter().next().filter(|m| m.sent_time < before) {
             conversations.push(RemoteConversation {
                 conversation_type: GROUP,
                 target_id: conversation.target_id,

@@ -323,6 +323,24 @@ pub async fn group_conversations_list_merge_with_private_ones_and_honour_deletio
         ]
     );
     assert_eq!(list.conversations[0].conversation_type, 3);
+    // Page by page, each conversation once, at its latest message.
+    let first = super::list(store, "bob", 1, 0).await;
+    assert_eq!(
+        (first.conversations[0].target_id.as_str(), first.has_more),
+        ("g", true)
+    );
+    let cursor = first.conversations[0]
+        .latest_message
+        .as_ref()
+        .unwrap()
+        .sent_time;
+    let second = super::list(store, "bob", 10, cursor).await;
+    let targets: Vec<_> = second
+        .conversations
+        .iter()
+        .map(|c| c.target_id.as_str())
+        .collect();
+    assert_eq!((targets, second.has_more), (vec!["alice"], false));
     // Deleting the latest shows the one before; clearing empties the conversation.
     store
         .delete_messages(conversation("bob", "g"), vec![two.message_uid.clone()])
