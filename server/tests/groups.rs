@@ -350,13 +350,25 @@ async fn a_restart_keeps_the_group_log_and_its_members() {
     let dir = server.stop().await;
     let server = TestServer::start_in(dir, |_| {}).await;
     let mut alice = online(&server, "alice").await;
-    // A retry after the restart gets the first result; the next message the next sequence.
+    // The group loads on first use: a burst sent meanwhile keeps its order. A retry after the
+    // restart gets the first result; the next messages the next sequences.
     send(&mut alice, group_text(2, "g", "k1", &[])).await;
-    assert_eq!(recv_send_ack(&mut alice).await.code, 0);
-    assert_eq!(send_to_group(&mut alice, 3, "g", "k2", &[]).await.seq, 2);
+    for i in 3..=6u64 {
+        send(&mut alice, group_text(i, "g", &format!("k{i}"), &[])).await;
+    }
+    let retry = recv_send_ack(&mut alice).await;
+    assert_eq!((retry.request_id, retry.code), (2, 0));
+    for i in 3..=6u64 {
+        assert_eq!(recv_send_ack(&mut alice).await.request_id, i);
+        let own = recv_group_push(&mut alice, "g").await;
+        assert_eq!(
+            (own.through_seq, own.messages[0].client_message_id.clone()),
+            (i - 1, format!("k{i}"))
+        );
+    }
     let mut bob = online(&server, "bob").await;
     let page = pull_group(&mut bob, 4, "g", 0).await.unwrap();
-    assert_eq!((seqs(&page), page.through_seq), (vec![1, 2], 2));
+    assert_eq!((seqs(&page), page.through_seq), (vec![1, 2, 3, 4, 5], 5));
     refused_send(&mut bob, 5, "other", &[], improto::codes::NOT_IN_GROUP).await;
 }
 
@@ -448,4 +460,45 @@ async fn bad_group_input_gets_the_documented_codes_and_changes_nothing() {
     let response = request(&mut alice, 2, request::Body::GroupHeads(too_many)).await;
     assert_eq!(response.code, improto::codes::INVALID_PARAMETER);
     expect_alive(&mut alice, 3).await;
+}
+
+#[tokio::test]
+async fn the_senders_other_devices_get_its_own_view_and_frames_keep_per_group_order() {
+    let server = TestServer::start_multi_device().await;
+    api_ok(
+        &server,
+        "/group/create.json",
+        "userId=alice&userId=bob&groupId=g&groupName=G",
+    )
+    .await;
+    let token = server.token("alice").await;
+    let (mut phone, _) = server
+        .connect_as(&token, improto::Platform::Mobile as i32, "phone")
+        .await;
+    let (mut desk, _) = server
+        .connect_as(&token, improto::Platform::Desktop as i32, "desk")
+        .await;
+    let mut bob = online(&server, "bob").await;
+    // A burst on one connection: acks, own views and bob's frames all in sequence order.
+    for i in 1..=20u64 {
+        send(&mut desk, group_text(i, "g", &format!("k{i}"), &[])).await;
+    }
+    for i in 1..=20u64 {
+        assert_eq!(recv_send_ack(&mut desk).await.request_id, i);
+        let own = recv_group_push(&mut desk, "g").await;
+        assert_eq!(
+            (own.through_seq, own.messages[0].client_message_id.clone()),
+            (i, format!("k{i}"))
+        );
+        let other_device = recv_group_push(&mut phone, "g").await;
+        assert_eq!(other_device.messages[0].client_message_id, format!("k{i}"));
+        let theirs = recv_group_push(&mut bob, "g").await;
+        assert_eq!(
+            (
+                theirs.through_seq,
+                theirs.messages[0].client_message_id.as_str()
+            ),
+            (i, "")
+        );
+    }
 }
