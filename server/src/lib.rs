@@ -19,6 +19,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod conn;
+pub mod groups;
 pub mod http;
 pub mod hub;
 pub mod logging;

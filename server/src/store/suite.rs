@@ -2,8 +2,10 @@
 //! only — sending, idempotency, pulling, purging (conversation lists, history and deletions in
 //! [`remote`]). A backend runs all of it with [`storage_suite!`].
 
+mod group_mutes;
 mod remote;
 
+pub use group_mutes::*;
 pub use remote::*;
 
 use super::*;
@@ -25,6 +27,7 @@ macro_rules! storage_suite {
             deleting_hides_messages_from_the_deleting_user_only,
             clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing,
             pages_of_big_messages_stop_before_the_frame_limit,
+            group_mutes_are_kept_replaced_lifted_and_loaded,
         );
     };
     (@each $open:path; $($test:ident,)*) => {

@@ -28,6 +28,7 @@ mod checkpoint;
 mod conversations;
 mod deletions;
 mod epoch;
+mod group_mutes;
 mod history;
 mod inbox;
 mod message_view;
@@ -50,8 +51,9 @@ use rusqlite::Connection;
 pub use writer::{WriteTx, Writer};
 
 use super::{
-    Durability, NewMessage, Order, Pulled, SendCompletion, SendOutcome, StatusChange, Storage,
-    StoreError, StoreFuture, StoredRestrictions, UserConversation, UserProfile,
+    Durability, MuteChange, NewMessage, Order, Pulled, SendCompletion, SendOutcome, StatusChange,
+    Storage, StoreError, StoreFuture, StoredGroupMutes, StoredRestrictions, UserConversation,
+    UserProfile,
 };
 use crate::apps::App;
 use crate::clock::SentClock;
@@ -168,6 +170,14 @@ impl Storage for SqliteStore {
 
     fn load_restrictions(&self, now_ms: i64) -> StoreFuture<'_, StoredRestrictions> {
         Box::pin(SqliteStore::load_restrictions(self, now_ms))
+    }
+
+    fn change_group_mutes(&self, app_key: String, change: MuteChange) -> StoreFuture<'static, ()> {
+        Box::pin(SqliteStore::change_group_mutes(self, app_key, change))
+    }
+
+    fn load_group_mutes(&self, now_ms: i64) -> StoreFuture<'_, StoredGroupMutes> {
+        Box::pin(SqliteStore::load_group_mutes(self, now_ms))
     }
 
     fn send_message(&self, message: NewMessage) -> StoreFuture<'static, SendOutcome> {

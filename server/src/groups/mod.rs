@@ -1,0 +1,3 @@
+//! Groups: who may speak in them ([`mutes`]).
+
+pub mod mutes;
