@@ -1,4 +1,4 @@
-//! HTTP endpoints: the Server API (`/user/*.json`) and navigation (`/navi.json`).
+//! HTTP endpoints: the Server API (`/user/*.json`, `/message/*/publish.json`, group mutes) and navigation (`/navi.json`).
 //!
 //! Requests go through one dispatcher so that repeated slashes in the path can be collapsed
 //! before matching (SDKs build URLs by concatenation, server-api.md §1.1). A signed endpoint
@@ -8,7 +8,9 @@
 mod block;
 pub mod body;
 pub mod form;
+mod group_mutes;
 mod navi;
+mod publish;
 pub mod reply;
 mod signed;
 mod user;
@@ -55,6 +57,17 @@ pub async fn dispatch(State(state): State<Arc<ServerState>>, request: Request) -
         "/user/unblock.json" => call.answer(block::unblock).await,
         "/user/block/query.json" => call.answer(block::query).await,
         "/user/token/expire.json" => call.answer(block::expire_tokens).await,
+        "/message/private/publish.json" => call.answer(publish::private).await,
+        "/message/system/publish.json" => call.answer(publish::system).await,
+        "/group/user/gag/add.json" => call.answer(group_mutes::gag).await,
+        "/group/user/gag/rollback.json" => call.answer(group_mutes::ungag).await,
+        "/group/user/gag/list.json" => call.answer(group_mutes::gags).await,
+        "/group/ban/add.json" => call.answer(group_mutes::ban).await,
+        "/group/ban/rollback.json" => call.answer(group_mutes::unban).await,
+        "/group/ban/query.json" => call.answer(group_mutes::bans).await,
+        "/group/user/ban/whitelist/add.json" => call.answer(group_mutes::whitelist).await,
+        "/group/user/ban/whitelist/rollback.json" => call.answer(group_mutes::unwhitelist).await,
+        "/group/user/ban/whitelist/query.json" => call.answer(group_mutes::whitelisted).await,
         _ => ApiError::not_found(&path).into_response(),
     }
 }

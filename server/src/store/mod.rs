@@ -245,9 +245,13 @@ pub struct NewMessage {
     pub conversation_type: i32,
     /// The conversation's id as the sender sees it (for a private message, the recipient).
     pub target_id: String,
-    /// Distinct users whose inboxes get the message (a private message: `[target_id]`). The
-    /// sender's own entry comes regardless; the sender among them is skipped.
+    /// Distinct users whose inboxes get the message (a private message: `[target_id]`); the
+    /// sender among them is skipped.
     pub recipients: Vec<String>,
+    /// Whether the sender gets an entry of its own (and, for history, the conversation in
+    /// its list): always for a client's send; a Server API publish asks for it
+    /// (`isIncludeSender`).
+    pub include_sender: bool,
     /// Message type name, e.g. `RC:TxtMsg`.
     pub object_name: String,
     /// Content JSON.
@@ -258,8 +262,10 @@ pub struct NewMessage {
     pub persisted: bool,
     /// Counted as unread.
     pub counted: bool,
+    /// Sending options (push content and data, silent), delivered with the entries.
+    pub options: Option<improto::MessageOptions>,
     /// Conversations the sender's list may hold: a persisted message that would open one more
-    /// fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
+    /// in it fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
     pub max_conversations: usize,
 }
 
@@ -279,7 +285,9 @@ pub struct NewEntries {
     /// oneself, whose only entry is `own_entry`).
     pub recipients: Vec<RecipientEntry>,
     /// The sender's new entry (carries the UID, the sent time and the sender's
-    /// `client_message_id`), to push to every connection of the sender.
+    /// `client_message_id`), to push to every connection of the sender; with `seq` 0 it is in
+    /// no inbox (the sender was not included, see [`NewMessage::include_sender`]) and is not
+    /// pushed.
     pub own_entry: InboxMessage,
 }
 

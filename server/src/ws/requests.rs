@@ -21,8 +21,9 @@ use super::outbox::Outbox;
 use super::queries;
 use super::session::End;
 use super::validate::check_send;
+use crate::hub::Hub;
 use crate::state::ServerState;
-use crate::store::{NewEntries, NewMessage, SendOutcome, StoreError};
+use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome, StoreError};
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -122,12 +123,14 @@ impl Request {
             sender_id: self.identity.user_id.clone(),
             conversation_type: send.conversation_type,
             recipients: vec![send.target_id.clone()],
+            include_sender: true,
             target_id: send.target_id,
             object_name: send.object_name,
             content: send.content,
             client_message_id: send.client_message_id,
             persisted: handling.persisted,
             counted: handling.counted,
+            options: None,
             max_conversations: self.state.session.conversations_per_user,
         };
         let hub = self.state.hub.clone();
@@ -142,10 +145,7 @@ impl Request {
                         recipients,
                         own_entry,
                     } = *entries;
-                    let deliveries = recipients
-                        .into_iter()
-                        .map(|r| (r.user_id, delivery_frame(r.entry)));
-                    hub.push_each(&identity.app_key, deliveries);
+                    push_to_recipients(&hub, &identity.app_key, recipients);
                     let (message_uid, sent_time) =
                         (own_entry.message_uid.clone(), own_entry.sent_time);
                     (
@@ -252,8 +252,16 @@ pub fn refuse(queue: &Outbox, body: &Body, code: i32, permit: OwnedSemaphorePerm
     }
 }
 
+/// Pushes each recipient's new entry to every connection of that recipient, without waiting.
+pub fn push_to_recipients(hub: &Hub, app_key: &str, recipients: Vec<RecipientEntry>) {
+    let deliveries = recipients
+        .into_iter()
+        .map(|r| (r.user_id, delivery_frame(r.entry)));
+    hub.push_each(app_key, deliveries);
+}
+
 /// An encoded push of one inbox entry.
-fn delivery_frame(entry: InboxMessage) -> Bytes {
+pub fn delivery_frame(entry: InboxMessage) -> Bytes {
     Bytes::from(improto::encode(Body::Delivery(Delivery {
         messages: vec![entry],
         ..Default::default()
