@@ -41,7 +41,9 @@ async fn bans(server: &TestServer, form: &str) -> Value {
 
 /// The whitelist of `group`.
 async fn whitelisted(server: &TestServer, group: &str) -> Value {
-    let json = server.api_ok(WHITELISTED, &format!("groupId={group}")).await;
+    let json = server
+        .api_ok(WHITELISTED, &format!("groupId={group}"))
+        .await;
     json["userIds"].clone()
 }
 
@@ -75,7 +77,10 @@ async fn gags_are_set_in_one_group_or_every_group_listed_and_lifted() {
             format_datetime(before + 600_000),
             format_datetime(after + 600_000),
         );
-        assert!(earliest.as_str() <= time && time <= latest.as_str(), "{time}");
+        assert!(
+            earliest.as_str() <= time && time <= latest.as_str(),
+            "{time}"
+        );
     }
     assert_eq!(
         gagged(&server, "groupId=g1").await,
@@ -123,7 +128,10 @@ async fn groups_are_muted_as_a_whole_with_a_whitelist_of_their_own() {
         json!([{"groupId": "g1", "stat": 1}, {"groupId": "g3", "stat": 0}])
     );
     server.api_ok(UNBAN, "groupId=g2").await;
-    assert_eq!(bans(&server, "").await, json!([{"groupId": "g1", "stat": 1}]));
+    assert_eq!(
+        bans(&server, "").await,
+        json!([{"groupId": "g1", "stat": 1}])
+    );
 
     server
         .api_ok(WHITELIST, "userId=u2&userId=u1&groupId=g1")
@@ -160,7 +168,10 @@ async fn mutes_survive_a_restart_and_gags_that_ended_are_gone() {
         gagged(&server, "groupId=g1").await,
         pairs(&[("g1", "u1"), ("g1", "u2")])
     );
-    assert_eq!(bans(&server, "").await, json!([{"groupId": "g1", "stat": 1}]));
+    assert_eq!(
+        bans(&server, "").await,
+        json!([{"groupId": "g1", "stat": 1}])
+    );
     assert_eq!(whitelisted(&server, "g1").await, json!(["u3"]));
     // The next gag deletes the ended one from the database too.
     server.api_ok(GAG, "userId=u4&groupId=g2&minute=1").await;

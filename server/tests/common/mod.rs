@@ -329,7 +329,11 @@ impl TestServer {
     /// POSTs `form` to the Server API, expecting `{"code":200}`; returns the reply.
     pub async fn api_ok(&self, path: &str, form: &str) -> serde_json::Value {
         let (status, json) = self.api(path, form).await;
-        assert_eq!((status, json["code"].as_i64()), (200, Some(200)), "{path} {form}: {json}");
+        assert_eq!(
+            (status, json["code"].as_i64()),
+            (200, Some(200)),
+            "{path} {form}: {json}"
+        );
         json
     }
 
