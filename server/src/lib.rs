@@ -1,9 +1,11 @@
 //! `imserver`, the reference imcore IM server.
 //!
 //! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`, `/user/block.json`,
-//!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`) signed as
-//!   RongCloud's server SDKs sign it (stale timestamps and replayed nonces refused on request:
-//!   `--signature-max-skew-secs`, `--reject-replayed-nonce`), and navigation (`/navi.json`);
+//!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`, group mutes
+//!   `/group/user/gag/*`, `/group/ban/*`, `/group/user/ban/whitelist/*`, and
+//!   `/message/private|system/publish.json`) signed as RongCloud's server SDKs sign it (stale
+//!   timestamps and replayed nonces refused on request: `--signature-max-skew-secs`,
+//!   `--reject-replayed-nonce`), and navigation (`/navi.json`);
 //! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
 //!   private messages, receive pushes (the sender's own messages too, on all their devices),
 //!   pull the inbox; `Request`s for remote history, the server-side conversation list, remote

@@ -367,11 +367,13 @@ mod tests {
 
     #[test]
     fn a_gag_mutes_its_group_or_every_group_until_it_ends_and_is_then_forgotten() {
-        let mut stored = StoredGroupMutes::default();
-        stored.gags = vec![
-            ("app".into(), "g1".into(), "bob".into(), NOW + 60_000),
-            ("app".into(), EVERY_GROUP.into(), "carol".into(), 0),
-        ];
+        let stored = StoredGroupMutes {
+            gags: vec![
+                ("app".into(), "g1".into(), "bob".into(), NOW + 60_000),
+                ("app".into(), EVERY_GROUP.into(), "carol".into(), 0),
+            ],
+            ..Default::default()
+        };
         let t = MuteTable::from_stored(stored, 100);
         assert_eq!(t.check("app", "g1", "bob", NOW), MUTED);
         assert_eq!(t.check("app", "g1", "bob", NOW + 59_999), MUTED);
