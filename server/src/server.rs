@@ -85,10 +85,10 @@ pub async fn run(
         .map(|(key, secret)| App { key, secret });
     let app = store.resolve_app(configured).await?;
     let restrictions = Restrictions::from_stored(store.load_restrictions(now_ms()).await?);
-    let mutes = MuteTable::from_stored(
+    let mutes = Arc::new(MuteTable::from_stored(
         store.load_group_mutes(now_ms()).await?,
         config.max_group_mutes,
-    );
+    ));
 
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

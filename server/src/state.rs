@@ -27,7 +27,7 @@ pub struct ServerState {
     /// Blocks and token cutoffs, cached for the connect path.
     pub restrictions: Restrictions,
     /// Group gags, muted groups and their whitelists, cached for the send path.
-    pub mutes: MuteTable,
+    pub mutes: Arc<MuteTable>,
     /// Several connections per user and platform allowed (`--multi-device`).
     pub multi_device: bool,
     /// What one WebSocket connection may make the server hold or do.

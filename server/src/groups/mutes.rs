@@ -7,7 +7,7 @@
 //! Everything is keyed by group id alone: a gag or mute needs no membership and outlives it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use improto::codes;
 
@@ -248,8 +248,23 @@ impl MuteTable {
     }
 
     /// Writes `change` of the app's mutes to `store`, then applies it here; refused with
-    /// [`MuteError::Full`] (nothing written) if the app would hold more than its limit.
+    /// [`MuteError::Full`] (nothing written) if the app would hold more than its limit. Runs
+    /// to the end in a task of its own even if the caller stops waiting, so the copy never
+    /// misses a commit.
     pub async fn change(
+        self: &Arc<Self>,
+        store: &Arc<dyn Storage>,
+        app_key: &str,
+        change: MuteChange,
+    ) -> Result<(), MuteError> {
+        let (table, store, app_key) = (self.clone(), store.clone(), app_key.to_owned());
+        tokio::spawn(async move { table.write_through(&*store, &app_key, change).await })
+            .await
+            .map_err(|_| MuteError::Store(StoreError::Closed))?
+    }
+
+    /// The body of [`MuteTable::change`].
+    async fn write_through(
         &self,
         store: &dyn Storage,
         app_key: &str,
@@ -462,8 +477,8 @@ mod tests {
     #[tokio::test]
     async fn changes_are_written_through_refused_over_the_limit_and_reloaded() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path()).unwrap();
-        let t = MuteTable::from_stored(StoredGroupMutes::default(), 3);
+        let store: Arc<dyn Storage> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let t = Arc::new(MuteTable::from_stored(StoredGroupMutes::default(), 3));
         t.change(&store, "app", gag("g1", &["a", "b"], NOW + 60_000))
             .await
             .unwrap();
@@ -521,6 +536,30 @@ mod tests {
         // Gags over at load time are not loaded.
         let later = store.load_group_mutes(NOW + 60_000).await.unwrap();
         assert_eq!(later.gags.len(), 4);
+        store.shutdown();
+    }
+
+    #[tokio::test]
+    async fn a_change_whose_caller_goes_away_still_reaches_the_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Storage> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let t = Arc::new(MuteTable::from_stored(StoredGroupMutes::default(), 10));
+        let ban = MuteChange::Ban {
+            group_ids: ids(&["g1"]),
+        };
+        let mut change = Box::pin(t.change(&store, "app", ban));
+        // Started, then abandoned (as when an HTTP client hangs up).
+        assert!(futures_util::FutureExt::now_or_never(&mut change).is_none());
+        drop(change);
+        tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while !t.is_banned("app", "g1") {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("the ban reached the copy");
+        let stored = store.load_group_mutes(NOW).await.unwrap();
+        assert_eq!(stored.bans, [("app".to_owned(), "g1".to_owned())]);
         store.shutdown();
     }
 }

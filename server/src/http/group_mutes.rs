@@ -147,7 +147,7 @@ fn optional_group_id(form: &Form) -> Result<Option<&str>, ApiError> {
 
 /// Makes `change` to the app's mutes: `{"code":200}`, or 1005 over the app's limit.
 async fn change(state: &ServerState, app: &App, change: MuteChange) -> Result<Value, ApiError> {
-    match state.mutes.change(&*state.store, &app.key, change).await {
+    match state.mutes.change(&state.store, &app.key, change).await {
         Ok(()) => Ok(json!({})),
         Err(full @ MuteError::Full { .. }) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
