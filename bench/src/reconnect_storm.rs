@@ -87,11 +87,13 @@ async fn queue_backlog(data_dir: &Path, app_key: &str, users: &[String], backlog
                 conversation_type: 1,
                 target_id: user.clone(),
                 recipients: vec![user.clone()],
+                include_sender: true,
                 object_name: "RC:TxtMsg".into(),
                 content: format!(r#"{{"content":"backlog {i}"}}"#),
                 client_message_id: String::new(),
                 persisted: true,
                 counted: true,
+                options: None,
                 // One sender to every user: no per-user quota here.
                 max_conversations: usize::MAX,
             })

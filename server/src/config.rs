@@ -113,6 +113,11 @@ pub struct Config {
         default_value_t = improto::limits::DEFAULT_MAX_GROUP_MEMBERS
     )]
     pub max_group_members: usize,
+    /// Group mutes one app may hold, member gags, muted groups and whitelist entries together
+    /// (`/group/user/gag/add.json`, `/group/ban/add.json`,
+    /// `/group/user/ban/whitelist/add.json`); a call that would add more is refused with 1005.
+    #[arg(long, env = "IMSERVER_MAX_GROUP_MUTES", default_value_t = 100_000)]
+    pub max_group_mutes: usize,
 
     /// Bytes of frames the server queues for one WebSocket connection (pushes, answers) before
     /// it counts the peer as too slow: a push finding no room closes the connection (30011),
@@ -189,6 +194,7 @@ impl Config {
             max_statuses_per_user: 10_000,
             max_conversations_per_user: 10_000,
             max_group_members: improto::limits::DEFAULT_MAX_GROUP_MEMBERS,
+            max_group_mutes: 100_000,
             max_outbox_bytes: 8 << 20,
             write_stall_timeout_ms: 30_000,
             max_connections: 20_000,

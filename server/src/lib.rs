@@ -2,9 +2,10 @@
 //!
 //! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`, `/user/block.json`,
 //!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`, the group
-//!   membership calls and `/message/group/publish.json`) signed as
-//!   RongCloud's server SDKs sign it (stale timestamps and replayed nonces refused on request:
-//!   `--signature-max-skew-secs`, `--reject-replayed-nonce`), and navigation (`/navi.json`);
+//!   membership calls, group mutes `/group/user/gag/*`, `/group/ban/*`,
+//!   `/group/user/ban/whitelist/*`, and `/message/private|group|system/publish.json`) signed as RongCloud's server SDKs sign it (stale
+//!   timestamps and replayed nonces refused on request: `--signature-max-skew-secs`,
+//!   `--reject-replayed-nonce`), and navigation (`/navi.json`);
 //! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
 //!   private and group messages (one log per group, see [`groups`]), receive pushes (the
 //!   sender's own messages too, on all their devices), pull the inbox and group logs;

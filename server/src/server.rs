@@ -15,6 +15,7 @@ use crate::auth::freshness::Freshness;
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::conn::{self, Limits};
+use crate::groups::mutes::MuteTable;
 use crate::http::body::BodyLimits;
 use crate::hub::Hub;
 use crate::public_url::PublicUrls;
@@ -84,6 +85,10 @@ pub async fn run(
         .map(|(key, secret)| App { key, secret });
     let app = store.resolve_app(configured).await?;
     let restrictions = Restrictions::from_stored(store.load_restrictions(now_ms()).await?);
+    let mutes = Arc::new(MuteTable::from_stored(
+        store.load_group_mutes(now_ms()).await?,
+        config.max_group_mutes,
+    ));
 
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
@@ -97,6 +102,7 @@ pub async fn run(
         groups: Arc::default(),
         max_group_members: config.max_group_members,
         restrictions,
+        mutes,
         multi_device: config.multi_device,
         session: ws::limits::SessionLimits::from_config(&config),
         token_ttl_ms: i64::from(config.token_ttl_days) * DAY_MS,

@@ -7,6 +7,7 @@ use tokio::sync::{Semaphore, watch};
 use crate::apps::Apps;
 use crate::auth::freshness::Freshness;
 use crate::groups::directory::Directory;
+use crate::groups::mutes::MuteTable;
 use crate::http::body::BodyLimits;
 use crate::hub::Hub;
 use crate::public_url::PublicUrls;
@@ -30,6 +31,8 @@ pub struct ServerState {
     pub max_group_members: usize,
     /// Blocks and token cutoffs, cached for the connect path.
     pub restrictions: Restrictions,
+    /// Group gags, muted groups and their whitelists, cached for the send path.
+    pub mutes: Arc<MuteTable>,
     /// Several connections per user and platform allowed (`--multi-device`).
     pub multi_device: bool,
     /// What one WebSocket connection may make the server hold or do.

@@ -502,3 +502,44 @@ async fn the_senders_other_devices_get_its_own_view_and_frames_keep_per_group_or
         );
     }
 }
+
+#[tokio::test]
+async fn muted_members_are_refused_with_22408_and_the_app_server_still_speaks() {
+    let server = TestServer::start().await;
+    let create = "userId=alice&userId=bob&groupId=m&groupName=M";
+    api_ok(&server, "/group/create.json", create).await;
+    let mut alice = online(&server, "alice").await;
+    let mut bob = online(&server, "bob").await;
+    api_ok(
+        &server,
+        "/group/user/gag/add.json",
+        "userId=alice&groupId=m&minute=10",
+    )
+    .await;
+    refused_send(&mut alice, 1, "m", &[], 22408).await;
+    // A non-member is refused as such, whatever the mutes.
+    let mut eve = online(&server, "eve").await;
+    refused_send(&mut eve, 1, "m", &[], 22406).await;
+    // The whole group muted: only its whitelist speaks.
+    api_ok(
+        &server,
+        "/group/user/gag/rollback.json",
+        "userId=alice&groupId=m",
+    )
+    .await;
+    api_ok(&server, "/group/ban/add.json", "groupId=m").await;
+    refused_send(&mut alice, 2, "m", &[], 22408).await;
+    refused_send(&mut bob, 1, "m", &[], 22408).await;
+    api_ok(
+        &server,
+        "/group/user/ban/whitelist/add.json",
+        "userId=bob&groupId=m",
+    )
+    .await;
+    let spoken = send_to_group(&mut bob, 2, "m", "b2", &[]).await;
+    assert_eq!(spoken.seq, 1, "nothing refused was stored");
+    assert_eq!(seqs(&recv_group_push(&mut alice, "m").await), [1]);
+    let publish = "fromUserId=alice&toGroupId=m&objectName=RC:TxtMsg&content={\"content\":\"x\"}";
+    api_ok(&server, "/message/group/publish.json", publish).await;
+    assert_eq!(seqs(&recv_group_push(&mut bob, "m").await), [2]);
+}

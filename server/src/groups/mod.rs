@@ -1,5 +1,6 @@
-//! Groups on the server: the in-memory [`directory`] of members, and [`send`]ing into a group
-//! (checks, storing the message once, fan-out to the online members).
+//! Groups on the server: the in-memory [`directory`] of members, [`mutes`] (who may speak), and
+//! [`send`]ing into a group (checks, storing the message once, fan-out to the online members).
 
 pub mod directory;
+pub mod mutes;
 pub mod send;

@@ -12,6 +12,7 @@ use improto::limits::MAX_DIRECTED_USER_IDS;
 use improto::{Body, Delivery, InboxMessage};
 
 use super::directory::Group;
+use crate::clock::now_ms;
 use crate::state::ServerState;
 use crate::store::{NewMessage, SendOutcome};
 use crate::ws::codes;
@@ -61,6 +62,7 @@ pub fn send(state: &ServerState, send: GroupSend, done: Done) {
         sender_must_be_member,
     } = send;
     let (store, hub, directory) = (state.store.clone(), state.hub.clone(), state.groups.clone());
+    let mutes = state.mutes.clone();
     let (app_key, group_id) = (message.app_key.clone(), message.target_id.clone());
     let (app, group) = (app_key.clone(), group_id.clone());
     state.groups.with_group(
@@ -73,7 +75,14 @@ pub fn send(state: &ServerState, send: GroupSend, done: Done) {
                 Err(()) => return done(Err(codes::SIGNAL_FAILED), None),
             };
             let sender = message.sender_id.clone();
-            if let Err(code) = check(group.as_deref(), &sender, &directed, sender_must_be_member) {
+            // A member's send must also be allowed to speak (22408); the app server's is not
+            // subject to mutes.
+            let allowed = check(group.as_deref(), &sender, &directed, sender_must_be_member)
+                .and_then(|()| match sender_must_be_member {
+                    true => mutes.check(&app_key, &group_id, &sender, now_ms()),
+                    false => Ok(()),
+                });
+            if let Err(code) = allowed {
                 return done(Err(code), None);
             }
             let stored_for = directed.clone();

@@ -22,7 +22,7 @@ const MAX_BLOCKED_PER_CALL: usize = 20;
 /// Longest block, in minutes (30 days).
 const MAX_BLOCK_MINUTES: i64 = 43_200;
 /// Milliseconds per minute.
-const MINUTE_MS: i64 = 60_000;
+pub(super) const MINUTE_MS: i64 = 60_000;
 /// How far past the server's clock a token expiry `time` may be (the caller's clock may run a
 /// little ahead); a later time is refused with 1002, as it would lock the user out until then.
 pub const MAX_EXPIRY_AHEAD_MS: i64 = MINUTE_MS;

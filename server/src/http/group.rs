@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::form::Form;
 use super::reply::ApiError;
-use super::user_id::{id_param, user_id, user_ids, valid_id};
+use super::user_id::{id, user_id, user_ids, valid_id};
 use crate::apps::App;
 use crate::state::ServerState;
 use crate::store::{GroupChange, GroupState, StoreError};
@@ -41,7 +41,7 @@ async fn join_with(
     name_required: bool,
 ) -> Result<Value, ApiError> {
     let user_ids = user_ids(form, MAX_JOINING_PER_CALL)?;
-    let group_id = id_param(form, "groupId")?.to_owned();
+    let group_id = id(form, "groupId")?.to_owned();
     let name = group_name(form, name_required)?;
     let change = GroupChange::Join {
         group_id,
@@ -55,7 +55,7 @@ async fn join_with(
 /// Removes `userId` (repeated) from `groupId`: `{"code":200}`.
 pub async fn quit(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let user_ids = user_ids(&form, usize::MAX)?;
-    let group_id = id_param(&form, "groupId")?.to_owned();
+    let group_id = id(&form, "groupId")?.to_owned();
     apply(state, app, GroupChange::Quit { group_id, user_ids }).await
 }
 
@@ -63,13 +63,13 @@ pub async fn quit(state: &ServerState, app: &App, form: Form) -> Result<Value, A
 /// Members can still read its messages; nobody can send into it.
 pub async fn dismiss(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     user_id(&form)?;
-    let group_id = id_param(&form, "groupId")?.to_owned();
+    let group_id = id(&form, "groupId")?.to_owned();
     apply(state, app, GroupChange::Dismiss { group_id }).await
 }
 
 /// Renames `groupId` to `groupName`: `{"code":200}`.
 pub async fn refresh(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
-    let group_id = id_param(&form, "groupId")?.to_owned();
+    let group_id = id(&form, "groupId")?.to_owned();
     let name = group_name(&form, true)?;
     apply(state, app, GroupChange::Rename { group_id, name }).await
 }
@@ -99,7 +99,7 @@ pub async fn sync(state: &ServerState, app: &App, form: Form) -> Result<Value, A
 
 /// The members of `groupId`: `{"code":200,"users":[{"id":…}]}` (none for an unknown group).
 pub async fn members(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
-    let group_id = id_param(&form, "groupId")?.to_owned();
+    let group_id = id(&form, "groupId")?.to_owned();
     let group = state.store.group_state(app.key.clone(), group_id).await?;
     let users: Vec<Value> = group
         .map(|g| g.members)

@@ -2,13 +2,14 @@
 //! server names, optionally directed to some members (`toUserId`), through the same path as a
 //! client's group send (stored once, fanned out after the commit).
 
-use improto::limits::{MAX_DIRECTED_USER_IDS, MAX_OBJECT_NAME_BYTES};
+use improto::limits::MAX_DIRECTED_USER_IDS;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use super::form::Form;
+use super::message_form::{content, flag, handling, object_name, options};
 use super::reply::ApiError;
-use super::user_id::{id_param, id_params};
+use super::user_id::{id, ids};
 use crate::apps::App;
 use crate::groups::send::{self, GroupSend};
 use crate::state::ServerState;
@@ -21,40 +22,29 @@ const MAX_GROUPS_PER_CALL: usize = 3;
 /// Publishes `content` of type `objectName` from `fromUserId` into each `toGroupId`: to
 /// every member, or with `toUserId` (repeated) only to those members (and the sender).
 /// `isPersisted` (default 1) keeps it in history; `isIncludeSender` (default 0) pushes it to
-/// the sender's own connections too (else they only move past it). Answers
+/// the sender's own connections too (else they only move past it); `pushContent`, `pushData`
+/// and `disablePush` travel as the message's options. Answers
 /// `{"code":200,"messageUIDs":[{"groupId":…,"messageUID":…}]}`; 1002 for an unknown or
 /// dismissed group, or a `toUserId` that is not a member.
 pub async fn publish(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
-    let from = id_param(&form, "fromUserId")?.to_owned();
-    let group_ids = id_params(&form, "toGroupId", MAX_GROUPS_PER_CALL)?;
+    let from = id(&form, "fromUserId")?.to_owned();
+    let group_ids = ids(&form, "toGroupId", MAX_GROUPS_PER_CALL)?;
     let directed = match form.ids("toUserId").next() {
-        Some(_) => id_params(&form, "toUserId", MAX_DIRECTED_USER_IDS)?,
+        Some(_) => ids(&form, "toUserId", MAX_DIRECTED_USER_IDS)?,
         None => Vec::new(),
     };
-    let object_name = form.get("objectName").unwrap_or_default();
-    if object_name.is_empty() || object_name.len() > MAX_OBJECT_NAME_BYTES {
-        return Err(ApiError::parameter(format!(
-            "objectName must be 1 to {MAX_OBJECT_NAME_BYTES} bytes"
-        )));
+    let object_name = object_name(&form)?;
+    let content = content(&form, object_name)?;
+    let (is_persisted, is_counted) = (
+        flag(&form, "isPersisted", true)?,
+        flag(&form, "isCounted", true)?,
+    );
+    let include_sender = flag(&form, "isIncludeSender", false)?;
+    for checked in ["isMentioned", "contentAvailable", "expansion"] {
+        flag(&form, checked, false)?;
     }
-    let content = content(&form)?;
-    let flag = |key: &str, default: bool| {
-        form.flag(key, default)
-            .ok_or_else(|| ApiError::parameter(format!("{key} must be true or false")))
-    };
-    let (is_persisted, is_counted) = (flag("isPersisted", true)?, flag("isCounted", true)?);
-    let include_sender = flag("isIncludeSender", false)?;
-    for checked in [
-        "isMentioned",
-        "contentAvailable",
-        "disablePush",
-        "expansion",
-    ] {
-        flag(checked, false)?;
-    }
-    let (persisted, counted) =
-        improto::message_types::handling(object_name, is_persisted, is_counted)
-            .ok_or_else(|| ApiError::parameter(format!("{object_name} is a reserved type")))?;
+    let options = options(&form)?;
+    let (persisted, counted) = handling(object_name, is_persisted, is_counted)?;
     let mut uids = Vec::with_capacity(group_ids.len());
     for group_id in group_ids {
         let message = NewMessage {
@@ -66,8 +56,10 @@ pub async fn publish(state: &ServerState, app: &App, form: Form) -> Result<Value
             object_name: object_name.to_owned(),
             content: content.clone(),
             client_message_id: String::new(),
-            persisted: persisted && is_persisted,
-            counted: counted && is_counted,
+            persisted,
+            counted,
+            include_sender,
+            options: options.clone(),
             max_conversations: usize::MAX,
         };
         let group_send = GroupSend {
@@ -110,22 +102,4 @@ pub async fn publish(state: &ServerState, app: &App, form: Form) -> Result<Value
         }
     }
     Ok(json!({ "messageUIDs": uids }))
-}
-
-/// The `content` parameter: a JSON object obeying the content rules (a JSON string holding
-/// one, as the Python SDK sends a string argument, is unwrapped once).
-fn content(form: &Form) -> Result<String, ApiError> {
-    let raw = form.get("content").unwrap_or_default();
-    let content = match serde_json::from_str::<Value>(raw) {
-        Ok(Value::String(inner)) => inner,
-        _ => raw.to_owned(),
-    };
-    let object_name = form.get("objectName").unwrap_or_default();
-    improto::content::check(object_name, &content).map_err(|e| match e.code() {
-        codes::MESSAGE_TOO_LARGE => {
-            ApiError::too_long("content", improto::limits::MAX_CONTENT_BYTES)
-        }
-        _ => ApiError::parameter(format!("content is refused: {e:?}")),
-    })?;
-    Ok(content)
 }

@@ -1,4 +1,4 @@
-//! HTTP endpoints: the Server API (`/user/*.json`, `/group/*.json`, `/message/group/publish.json`)
+//! HTTP endpoints: the Server API (`/user/*.json`, `/group/*.json`, `/message/*/publish.json`)
 //! and navigation (`/navi.json`).
 //!
 //! Requests go through one dispatcher so that repeated slashes in the path can be collapsed
@@ -11,7 +11,10 @@ pub mod body;
 pub mod form;
 mod group;
 mod group_message;
+mod group_mutes;
+mod message_form;
 mod navi;
+mod publish;
 pub mod reply;
 mod signed;
 mod user;
@@ -67,6 +70,17 @@ pub async fn dispatch(State(state): State<Arc<ServerState>>, request: Request) -
         "/group/sync.json" => call.answer(group::sync).await,
         "/group/user/query.json" => call.answer(group::members).await,
         "/message/group/publish.json" => call.answer(group_message::publish).await,
+        "/message/private/publish.json" => call.answer(publish::private).await,
+        "/message/system/publish.json" => call.answer(publish::system).await,
+        "/group/user/gag/add.json" => call.answer(group_mutes::gag).await,
+        "/group/user/gag/rollback.json" => call.answer(group_mutes::ungag).await,
+        "/group/user/gag/list.json" => call.answer(group_mutes::gags).await,
+        "/group/ban/add.json" => call.answer(group_mutes::ban).await,
+        "/group/ban/rollback.json" => call.answer(group_mutes::unban).await,
+        "/group/ban/query.json" => call.answer(group_mutes::bans).await,
+        "/group/user/ban/whitelist/add.json" => call.answer(group_mutes::whitelist).await,
+        "/group/user/ban/whitelist/rollback.json" => call.answer(group_mutes::unwhitelist).await,
+        "/group/user/ban/whitelist/query.json" => call.answer(group_mutes::whitelisted).await,
         _ => ApiError::not_found(&path).into_response(),
     }
 }

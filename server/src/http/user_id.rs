@@ -1,5 +1,6 @@
-//! User (and group) ids in Server API calls: 1 to [`MAX_ID_BYTES`] bytes of ASCII letters, digits and
-//! `+ = - _`, the vendor's documented set, read with [`Form::id`].
+//! User ids (and group ids, under the same rule) in Server API calls: 1 to [`MAX_ID_BYTES`]
+//! bytes of ASCII letters, digits and `+ = - _`, the vendor's documented set, read with
+//! [`Form::id`].
 //!
 //! Within that set every official SDK's body names the same id: the Python SDK sends it
 //! unencoded (`a+b`), the Go and Node SDKs percent-encode it (`a%2Bb`), and both read as
@@ -14,23 +15,23 @@ use super::reply::ApiError;
 
 /// The required `userId` parameter, checked.
 pub(super) fn user_id(form: &Form) -> Result<&str, ApiError> {
-    id_param(form, "userId")
+    id(form, "userId")
 }
 
 /// The repeated `userId` parameter: at least one, at most `max`, each checked; duplicates
 /// dropped.
 pub(super) fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
-    id_params(form, "userId", max)
+    ids(form, "userId", max)
 }
 
-/// The required id parameter `key` (a user or group id), checked.
-pub(super) fn id_param<'a>(form: &'a Form, key: &str) -> Result<&'a str, ApiError> {
+/// The required id parameter `key` (a user or group id), checked like a user id.
+pub(super) fn id<'a>(form: &'a Form, key: &str) -> Result<&'a str, ApiError> {
     valid_id(key, form.id(key))
 }
 
-/// The repeated id parameter `key`: at least one, at most `max`, each checked; duplicates
-/// dropped.
-pub(super) fn id_params(form: &Form, key: &str, max: usize) -> Result<Vec<String>, ApiError> {
+/// The repeated id parameter `key`: at least one, at most `max`, each checked like a user id;
+/// duplicates dropped.
+pub(super) fn ids(form: &Form, key: &str, max: usize) -> Result<Vec<String>, ApiError> {
     let mut ids: Vec<String> = Vec::new();
     for id in form.ids(key) {
         valid_id(key, Some(id))?;

@@ -114,6 +114,13 @@ pub trait Storage: Send + Sync {
     /// Every block in force at `now_ms` and every token cutoff.
     fn load_restrictions(&self, now_ms: i64) -> StoreFuture<'_, StoredRestrictions>;
 
+    /// Applies `change` to the app's group mutes. Queued at once; the future completes after
+    /// the commit.
+    fn change_group_mutes(&self, app_key: String, change: MuteChange) -> StoreFuture<'static, ()>;
+
+    /// Every group mute: the gags in force at `now_ms`, the muted groups and their whitelists.
+    fn load_group_mutes(&self, now_ms: i64) -> StoreFuture<'_, StoredGroupMutes>;
+
     /// Stores `message` (see [`SendOutcome`]): the message, an inbox entry for each recipient
     /// and one for the sender, and, for history, the latest message of the conversation in
     /// each of their lists, all in one transaction. Queued at once, so messages are stored in
@@ -302,9 +309,13 @@ pub struct NewMessage {
     pub conversation_type: i32,
     /// The conversation's id as the sender sees it (for a private message, the recipient).
     pub target_id: String,
-    /// Distinct users whose inboxes get the message (a private message: `[target_id]`). The
-    /// sender's own entry comes regardless; the sender among them is skipped.
+    /// Distinct users whose inboxes get the message (a private message: `[target_id]`); the
+    /// sender among them is skipped.
     pub recipients: Vec<String>,
+    /// Whether the sender gets an entry of its own (and, for history, the conversation in
+    /// its list): always for a client's send; a Server API publish asks for it
+    /// (`isIncludeSender`).
+    pub include_sender: bool,
     /// Message type name, e.g. `RC:TxtMsg`.
     pub object_name: String,
     /// Content JSON.
@@ -315,8 +326,10 @@ pub struct NewMessage {
     pub persisted: bool,
     /// Counted as unread.
     pub counted: bool,
+    /// Sending options (push content and data, silent), delivered with the entries.
+    pub options: Option<improto::MessageOptions>,
     /// Conversations the sender's list may hold: a persisted message that would open one more
-    /// fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
+    /// in it fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
     pub max_conversations: usize,
 }
 
@@ -408,7 +421,9 @@ pub struct NewEntries {
     /// oneself, whose only entry is `own_entry`).
     pub recipients: Vec<RecipientEntry>,
     /// The sender's new entry (carries the UID, the sent time and the sender's
-    /// `client_message_id`), to push to every connection of the sender.
+    /// `client_message_id`), to push to every connection of the sender; with `seq` 0 it is in
+    /// no inbox (the sender was not included, see [`NewMessage::include_sender`]) and is not
+    /// pushed.
     pub own_entry: InboxMessage,
 }
 
@@ -510,4 +525,66 @@ pub struct StoredRestrictions {
     pub blocks: Vec<(String, String, i64)>,
     /// `(app_key, user_id, issued_before_ms)`.
     pub token_cutoffs: Vec<(String, String, i64)>,
+}
+
+/// A change to an app's group mutes (Server API `/group/user/gag/*`, `/group/ban/*` and
+/// `/group/user/ban/whitelist/*`). A `group_id` of `""` in a gag means every group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MuteChange {
+    /// Gags `user_ids` in `group_id` until `until_ms` (0: permanently), replacing earlier
+    /// ends; the app's gags that ended at or before `now_ms` are deleted.
+    Gag {
+        /// The group, or `""` for every group.
+        group_id: String,
+        /// Users gagged.
+        user_ids: Vec<String>,
+        /// End of the gag (ms), 0 for none.
+        until_ms: i64,
+        /// The time the change is made.
+        now_ms: i64,
+    },
+    /// Lifts the gags of `user_ids` in `group_id`, or with `None` everywhere (every group's
+    /// and the every-group gag). Users not gagged are ignored.
+    Ungag {
+        /// The group (`""`: only the every-group gag), or `None` for all of them.
+        group_id: Option<String>,
+        /// Users whose gags are lifted.
+        user_ids: Vec<String>,
+    },
+    /// Mutes the groups as a whole.
+    Ban {
+        /// Groups muted.
+        group_ids: Vec<String>,
+    },
+    /// Lifts the whole-group mutes (their whitelists stay).
+    Unban {
+        /// Groups no longer muted.
+        group_ids: Vec<String>,
+    },
+    /// Lets `user_ids` speak in `group_id` while it is muted.
+    Whitelist {
+        /// The group.
+        group_id: String,
+        /// Users added to its whitelist.
+        user_ids: Vec<String>,
+    },
+    /// Takes `user_ids` off the whitelist of `group_id`.
+    Unwhitelist {
+        /// The group.
+        group_id: String,
+        /// Users taken off.
+        user_ids: Vec<String>,
+    },
+}
+
+/// Every group mute in the database, loaded once at start into `groups::mutes::MuteTable`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredGroupMutes {
+    /// `(app_key, group_id, user_id, until_ms)` of gags in force at load time (`group_id` `""`:
+    /// every group; `until_ms` 0: permanent).
+    pub gags: Vec<(String, String, String, i64)>,
+    /// `(app_key, group_id)` of muted groups.
+    pub bans: Vec<(String, String)>,
+    /// `(app_key, group_id, user_id)` of whitelisted users.
+    pub whitelist: Vec<(String, String, String)>,
 }

@@ -2,9 +2,11 @@
 //! only — sending, idempotency, pulling, purging (conversation lists, history and deletions in
 //! [`remote`], groups in [`groups`]). A backend runs all of it with [`storage_suite!`].
 
+mod group_mutes;
 mod groups;
 mod remote;
 
+pub use group_mutes::*;
 pub use groups::*;
 pub use remote::*;
 
@@ -20,6 +22,7 @@ macro_rules! storage_suite {
             assigns_per_user_sequences_and_pulls_in_order,
             the_sender_gets_an_entry_of_its_own_with_its_key,
             a_message_for_several_recipients_gets_an_entry_in_each_inbox,
+            a_sender_left_out_gets_no_entry_and_no_conversation,
             a_retried_send_returns_the_first_result_and_is_not_delivered_again,
             purging_keeps_sequences_growing,
             lists_each_users_conversations_latest_first_page_by_page,
@@ -35,6 +38,7 @@ macro_rules! storage_suite {
             syncing_makes_the_listed_groups_the_users_groups,
             group_conversations_list_merge_with_private_ones_and_honour_deletions,
             purging_drops_old_group_messages_that_are_not_history,
+            group_mutes_are_kept_replaced_lifted_and_loaded,
         );
     };
     (@each $open:path; $($test:ident,)*) => {
@@ -56,11 +60,13 @@ pub fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage
         conversation_type: 1,
         target_id: to.into(),
         recipients: vec![to.into()],
+        include_sender: true,
         object_name: "RC:TxtMsg".into(),
         content: r#"{"content":"hi"}"#.into(),
         client_message_id: client_message_id.into(),
         persisted,
         counted: true,
+        options: None,
         max_conversations: usize::MAX,
     }
 }
@@ -166,6 +172,44 @@ pub async fn the_sender_gets_an_entry_of_its_own_with_its_key(store: &dyn Storag
         2
     );
     store.shutdown();
+}
+
+pub async fn a_sender_left_out_gets_no_entry_and_no_conversation(store: &dyn Storage) {
+    let options = improto::MessageOptions {
+        push_content: "pc".into(),
+        ..Default::default()
+    };
+    let entries = stored(
+        store,
+        NewMessage {
+            include_sender: false,
+            conversation_type: improto::kinds::conversation_type::SYSTEM,
+            options: Some(options.clone()),
+            // No quota applies to a list the message does not enter.
+            max_conversations: 0,
+            ..message("bob", "", true)
+        },
+    )
+    .await;
+    assert_eq!(entries.own_entry.seq, 0);
+    assert!(!entries.own_entry.message_uid.is_empty());
+    let theirs = &entries.recipients[0].entry;
+    assert_eq!((theirs.seq, theirs.conversation_type), (1, 6));
+    assert_eq!(theirs.target_id, "alice");
+    assert_eq!(theirs.options.as_ref(), Some(&options));
+    assert!(pull_all(store, "alice", 0).await.messages.is_empty());
+    assert_eq!(
+        store.inbox_seq("app".into(), "alice".into()).await.unwrap(),
+        0
+    );
+    assert!(list(store, "alice", 10, 0).await.conversations.is_empty());
+    let bobs = list(store, "bob", 10, 0).await;
+    let conversations: Vec<_> = bobs
+        .conversations
+        .iter()
+        .map(|c| (c.conversation_type, c.target_id.as_str()))
+        .collect();
+    assert_eq!(conversations, [(6, "alice")]);
 }
 
 pub async fn a_message_for_several_recipients_gets_an_entry_in_each_inbox(store: &dyn Storage) {

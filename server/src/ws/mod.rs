@@ -7,7 +7,7 @@ pub mod limits;
 pub mod outbox;
 mod queries;
 mod rate;
-mod requests;
+pub(crate) mod requests;
 mod session;
 mod validate;
 

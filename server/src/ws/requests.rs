@@ -25,7 +25,7 @@ use super::validate::check_send;
 use crate::groups::{self, send::GroupSend};
 use crate::hub::Hub;
 use crate::state::ServerState;
-use crate::store::{NewEntries, NewMessage, SendOutcome, StoreError};
+use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome, StoreError};
 use improto::kinds::conversation_type::GROUP;
 
 /// Default `Pull.limit` when the client sends 0.
@@ -132,12 +132,14 @@ impl Request {
             } else {
                 vec![send.target_id.clone()]
             },
+            include_sender: true,
             target_id: send.target_id,
             object_name: send.object_name,
             content: send.content,
             client_message_id: send.client_message_id,
             persisted: handling.persisted,
             counted: handling.counted,
+            options: None,
             max_conversations: self.state.session.conversations_per_user,
         };
         let reply = SendReply {
@@ -177,10 +179,7 @@ impl Request {
                         recipients,
                         own_entry,
                     } = *entries;
-                    let deliveries = recipients
-                        .into_iter()
-                        .map(|r| (r.user_id, delivery_frame(r.entry)));
-                    hub.push_each(&reply.identity.app_key, deliveries);
+                    push_to_recipients(&hub, &reply.identity.app_key, recipients);
                     let (message_uid, sent_time) =
                         (own_entry.message_uid.clone(), own_entry.sent_time);
                     reply.send(
@@ -360,8 +359,16 @@ pub fn refuse(queue: &Outbox, body: &Body, code: i32, permit: OwnedSemaphorePerm
     }
 }
 
+/// Pushes each recipient's new entry to every connection of that recipient, without waiting.
+pub fn push_to_recipients(hub: &Hub, app_key: &str, recipients: Vec<RecipientEntry>) {
+    let deliveries = recipients
+        .into_iter()
+        .map(|r| (r.user_id, delivery_frame(r.entry)));
+    hub.push_each(app_key, deliveries);
+}
+
 /// An encoded push of one inbox entry.
-fn delivery_frame(entry: InboxMessage) -> Bytes {
+pub fn delivery_frame(entry: InboxMessage) -> Bytes {
     Bytes::from(improto::encode(Body::Delivery(Delivery {
         messages: vec![entry],
         ..Default::default()

@@ -326,6 +326,24 @@ impl TestServer {
         self.api_as(&app.key, &app.secret, path, form).await
     }
 
+    /// POSTs `form` to the Server API, expecting `{"code":200}`; returns the reply.
+    pub async fn api_ok(&self, path: &str, form: &str) -> serde_json::Value {
+        let (status, json) = self.api(path, form).await;
+        assert_eq!(
+            (status, json["code"].as_i64()),
+            (200, Some(200)),
+            "{path} {form}: {json}"
+        );
+        json
+    }
+
+    /// POSTs `form` to the Server API, expecting a refusal; returns its code.
+    pub async fn api_refused(&self, path: &str, form: &str) -> i64 {
+        let (status, json) = self.api(path, form).await;
+        assert_eq!(status, 400, "{path} {form}: {json}");
+        json["code"].as_i64().expect("a code")
+    }
+
     /// POSTs `form` to the Server API signed with `key` / `secret`.
     pub async fn api_as(
         &self,

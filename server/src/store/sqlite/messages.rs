@@ -36,11 +36,11 @@ impl SqliteStore {
 }
 
 /// The job body of [`SqliteStore::send_message`]: one `messages` row (content, idempotency key),
-/// inbox entries referencing it, each recipient's and the sender's own (one for a message to
-/// oneself), and, for history, the latest message of the conversation in each of their lists
-/// (refused if it would open a conversation beyond the sender's quota).
+/// inbox entries referencing it, each recipient's and, if included, the sender's own (one for a
+/// message to oneself), and, for history, the latest message of the conversation in each of
+/// their lists (refused if it would open a conversation beyond the sender's quota).
 fn store_message(tx: &mut WriteTx<'_>, mut m: NewMessage) -> Result<SendOutcome, StoreError> {
-    if m.persisted {
+    if m.persisted && m.include_sender {
         let conversation = UserConversation {
             app_key: m.app_key.clone(),
             user_id: m.sender_id.clone(),
@@ -70,15 +70,19 @@ fn store_message(tx: &mut WriteTx<'_>, mut m: NewMessage) -> Result<SendOutcome,
         }
         recipients.push(RecipientEntry { user_id, entry });
     }
-    if stored.persisted {
-        record_latest(tx.conn, &m.app_key, &stored.sender_user_id, &stored)?;
-    }
-    let own_seq = append_to_inbox(
-        tx.conn,
-        &m.app_key,
-        &stored.sender_user_id,
-        &stored.message_uid,
-    )?;
+    let own_seq = if m.include_sender {
+        if stored.persisted {
+            record_latest(tx.conn, &m.app_key, &stored.sender_user_id, &stored)?;
+        }
+        append_to_inbox(
+            tx.conn,
+            &m.app_key,
+            &stored.sender_user_id,
+            &stored.message_uid,
+        )?
+    } else {
+        0
+    };
     Ok(SendOutcome::Stored(Box::new(NewEntries {
         recipients,
         own_entry: InboxMessage {
@@ -156,6 +160,7 @@ pub(super) fn insert_message(
         persisted: m.persisted,
         counted: m.counted,
         client_message_id: m.client_message_id.clone(),
+        options: m.options.clone(),
         ..Default::default()
     })))
 }

@@ -29,6 +29,7 @@ mod conversations;
 mod deletions;
 mod epoch;
 mod group_history;
+mod group_mutes;
 mod groups;
 mod history;
 mod inbox;
@@ -54,9 +55,9 @@ use rusqlite::Connection;
 pub use writer::{WriteTx, Writer};
 
 use super::{
-    Durability, GroupChange, GroupHook, GroupPulled, GroupState, NewMessage, Order, Pulled,
-    SendCompletion, SendOutcome, StatusChange, Storage, StoreError, StoreFuture,
-    StoredRestrictions, UserConversation, UserProfile,
+    Durability, GroupChange, GroupHook, GroupPulled, GroupState, MuteChange, NewMessage, Order,
+    Pulled, SendCompletion, SendOutcome, StatusChange, Storage, StoreError, StoreFuture,
+    StoredGroupMutes, StoredRestrictions, UserConversation, UserProfile,
 };
 use crate::apps::App;
 use crate::clock::SentClock;
@@ -173,6 +174,14 @@ impl Storage for SqliteStore {
 
     fn load_restrictions(&self, now_ms: i64) -> StoreFuture<'_, StoredRestrictions> {
         Box::pin(SqliteStore::load_restrictions(self, now_ms))
+    }
+
+    fn change_group_mutes(&self, app_key: String, change: MuteChange) -> StoreFuture<'static, ()> {
+        Box::pin(SqliteStore::change_group_mutes(self, app_key, change))
+    }
+
+    fn load_group_mutes(&self, now_ms: i64) -> StoreFuture<'_, StoredGroupMutes> {
+        Box::pin(SqliteStore::load_group_mutes(self, now_ms))
     }
 
     fn send_message(&self, message: NewMessage) -> StoreFuture<'static, SendOutcome> {

@@ -14,6 +14,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_conversation_statuses.sql"),
     include_str!("migrations/006_server_meta.sql"),
     include_str!("migrations/007_groups.sql"),
+    include_str!("migrations/008_group_mutes.sql"),
 ];
 
 /// Prepared statements each connection keeps; room for every statement of the hot paths.
