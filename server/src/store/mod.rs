@@ -251,6 +251,12 @@ pub struct NewMessage {
     pub persisted: bool,
     /// Counted as unread.
     pub counted: bool,
+    /// Kept in the recipients' inboxes for when they are offline; `false` (status messages,
+    /// types such as `RC:TypSts`): nothing is stored, the entries (sequence 0, `is_status`) are
+    /// only for the connections online now.
+    pub offline: bool,
+    /// The sender's sending options, stored with the message and delivered with it.
+    pub options: Option<improto::MessageOptions>,
     /// Conversations the sender's list may hold: a persisted message that would open one more
     /// fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
     pub max_conversations: usize,

@@ -1,9 +1,11 @@
 //! The storage suite: what every [`Storage`] backend must do, written against the boundary
 //! only — sending, idempotency, pulling, purging (conversation lists, history and deletions in
-//! [`remote`]). A backend runs all of it with [`storage_suite!`].
+//! [`remote`], what is kept of a message in [`kept`]). A backend runs all of it with [`storage_suite!`].
 
+mod kept;
 mod remote;
 
+pub use kept::*;
 pub use remote::*;
 
 use super::*;
@@ -25,6 +27,8 @@ macro_rules! storage_suite {
             deleting_hides_messages_from_the_deleting_user_only,
             clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing,
             pages_of_big_messages_stop_before_the_frame_limit,
+            messages_for_online_recipients_only_are_stored_nowhere,
+            sending_options_travel_with_the_message,
         );
     };
     (@each $open:path; $($test:ident,)*) => {
@@ -51,6 +55,8 @@ pub fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage
         client_message_id: client_message_id.into(),
         persisted,
         counted: true,
+        offline: true,
+        options: None,
         max_conversations: usize::MAX,
     }
 }

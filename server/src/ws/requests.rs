@@ -128,6 +128,8 @@ impl Request {
             client_message_id: send.client_message_id,
             persisted: handling.persisted,
             counted: handling.counted,
+            offline: handling.offline,
+            options: send.options,
             max_conversations: self.state.session.conversations_per_user,
         };
         let hub = self.state.hub.clone();
@@ -148,12 +150,10 @@ impl Request {
                     hub.push_each(&identity.app_key, deliveries);
                     let (message_uid, sent_time) =
                         (own_entry.message_uid.clone(), own_entry.sent_time);
-                    (
-                        codes::OK,
-                        message_uid,
-                        sent_time,
-                        Some(delivery_frame(own_entry)),
-                    )
+                    // A status message is for the recipients online now, not the sender's
+                    // other devices.
+                    let own = (!own_entry.is_status).then(|| delivery_frame(own_entry));
+                    (codes::OK, message_uid, sent_time, own)
                 }
                 Ok(SendOutcome::Duplicate {
                     message_uid,
