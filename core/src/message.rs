@@ -46,6 +46,22 @@ pub struct Message {
     pub received_status: i32,
     /// Local receive time in ms (incoming messages).
     pub received_time: i64,
+    /// Silent: no push and no local notification (seed `config.disableNotification`).
+    pub disable_notification: bool,
+    /// Push text given with the send (seed `pushContent`), empty for none.
+    pub push_content: String,
+    /// Push data given with the send (seed `pushData`), empty for none.
+    pub push_data: String,
+    /// Per-message push config (seed `config.pushConfig`), `null` for none.
+    #[ts(type = "Record<string, unknown> | null")]
+    pub push_config: Option<Content>,
+    /// An offline iOS recipient gets a VoIP push (seed `config.isVoipPush`).
+    pub is_voip_push: bool,
+    /// An @ message: the sender's `isMentioned`; for a recipient, whether it mentions them.
+    pub is_mentioned: bool,
+    /// A status message (seed `config.isStatusMessage`): for recipients online at the time,
+    /// never stored (its `messageId` is 0) or counted.
+    pub is_status_message: bool,
 }
 
 /// A message's content object as JSON text: copied as is to the shells (which hand JSON on)

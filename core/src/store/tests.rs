@@ -36,6 +36,7 @@ fn incoming(
         persisted: true,
         counted: true,
         client_message_id: String::new(),
+        options: None,
     }
 }
 
@@ -73,6 +74,7 @@ fn outgoing(target: &str, key: &str) -> OutgoingMessage {
         content: r#"{"content":"mine"}"#.into(),
         client_message_id: key.into(),
         local_time: 1,
+        sending: Default::default(),
     }
 }
 
