@@ -147,8 +147,10 @@ mod tests {
             Some("push".into()),
             Some("data".into()),
             Some(&Value::Null),
-            config(json!({"userIds": ["ann"], "isVoipPush": true, "disableNotification": true,
-                "isStatus": true, "pushConfig": {"pushTitle": "t"}})),
+            config(
+                json!({"userIds": ["ann"], "isVoipPush": true, "disableNotification": true,
+                "isStatus": true, "pushConfig": {"pushTitle": "t"}}),
+            ),
         )
         .unwrap();
         assert_eq!(all.directed_user_ids, ["ann"]);
@@ -167,7 +169,14 @@ mod tests {
     #[test]
     fn refuses_bad_options_with_33003() {
         let private = |config_json: Value| {
-            Sending::new(ConversationType::Private, None, None, None, None, config(config_json))
+            Sending::new(
+                ConversationType::Private,
+                None,
+                None,
+                None,
+                None,
+                config(config_json),
+            )
         };
         for bad in [
             json!({"pushConfig": "t"}),
@@ -187,7 +196,14 @@ mod tests {
         let e = Sending::new(ConversationType::Private, None, long, None, None, None);
         assert_eq!(e.unwrap_err().code, 33003);
         let method = json!("x");
-        let e = Sending::new(ConversationType::Private, None, None, None, Some(&method), None);
+        let e = Sending::new(
+            ConversationType::Private,
+            None,
+            None,
+            None,
+            Some(&method),
+            None,
+        );
         assert_eq!(e.unwrap_err().code, 33003);
         assert!(serde_json::from_value::<SendConfig>(json!({"nope": 1})).is_err());
     }

@@ -95,7 +95,12 @@ impl Operation for SendMessage {
             self.config,
         )?;
         client
-            .send_message_with(self.conversation_type, &self.target_id, self.message, sending)
+            .send_message_with(
+                self.conversation_type,
+                &self.target_id,
+                self.message,
+                sending,
+            )
             .await
     }
 }

@@ -10,8 +10,8 @@ use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::events::Event;
 use crate::message::Message;
-use crate::time::now_ms;
 use crate::store::IncomingMessage;
+use crate::time::now_ms;
 use improto::{Body, Delivery, InboxMessage, Pull};
 use std::time::Duration;
 

@@ -154,8 +154,10 @@ pub(crate) fn store_incoming(
     }
     // A batch that changed nothing (typically the echo of a message sent from here) leaves the
     // stored cursor behind by up to CURSOR_SLACK entries rather than costing a commit: after a
-    // crash they are pulled again and skipped as duplicates.
-    let changed = tx.total_changes() > changes_before;
+    // crash they are pulled again and skipped as duplicates. A message announced without being
+    // stored (a command) is not recognisable later, so its batch moves the cursor at once.
+    let announced_unstored = announce.iter().any(|m| m.message_id == 0);
+    let changed = tx.total_changes() > changes_before || announced_unstored;
     if changed || up_to_seq >= inbox_seq(&tx)? + CURSOR_SLACK {
         tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
             .execute([up_to_seq as i64])?;

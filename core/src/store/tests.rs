@@ -79,6 +79,34 @@ fn outgoing(target: &str, key: &str) -> OutgoingMessage {
 }
 
 #[test]
+fn an_announced_command_moves_the_cursor_and_options_are_kept() {
+    let (_dir, mut conn) = db();
+    let command = IncomingMessage {
+        object_name: "RC:CmdMsg".into(),
+        persisted: false,
+        counted: false,
+        ..text("U1", "ann", "a", 10)
+    };
+    let announced = received::store_incoming(&mut conn, &[command], 7, false, 0, ME).unwrap();
+    assert_eq!(announced.len(), 1);
+    // Not stored, so a pull after a restart could not recognise it: the cursor is past it.
+    assert_eq!(received::inbox_seq(&conn).unwrap(), 7);
+    let options = improto::MessageOptions {
+        disable_notification: true,
+        push_config: r#"{"pushTitle":"t"}"#.into(),
+        ..Default::default()
+    };
+    let silent = IncomingMessage {
+        options: Some(options),
+        ..text("U2", "ann", "b", 20)
+    };
+    received::store_incoming(&mut conn, &[silent], 8, false, 0, ME).unwrap();
+    let stored = super::messages::get_by_uid(&conn, "U2").unwrap().unwrap();
+    assert!(stored.disable_notification);
+    assert_eq!(stored.push_config.unwrap().json(), r#"{"pushTitle":"t"}"#);
+}
+
+#[test]
 fn conversations_follow_messages_pinned_first_then_latest() {
     let (_dir, mut conn) = db();
     receive(

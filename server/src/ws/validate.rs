@@ -152,10 +152,7 @@ mod tests {
 
     #[test]
     fn accepts_a_plain_text_message() {
-        assert_eq!(
-            check_send(&send()),
-            Ok(kept(true, true, true))
-        );
+        assert_eq!(check_send(&send()), Ok(kept(true, true, true)));
     }
 
     #[test]
@@ -203,22 +200,13 @@ mod tests {
     fn built_in_types_are_kept_as_the_contract_says_whatever_the_client_claims() {
         let mut s = send();
         (s.persisted, s.counted) = (false, false);
-        assert_eq!(
-            check_send(&s),
-            Ok(kept(true, true, true))
-        );
+        assert_eq!(check_send(&s), Ok(kept(true, true, true)));
         s.object_name = "RC:TypSts".into();
         s.content = r#"{"typingContentType":"RC:TxtMsg"}"#.into();
         (s.persisted, s.counted) = (true, true);
-        assert_eq!(
-            check_send(&s),
-            Ok(kept(false, false, false))
-        );
+        assert_eq!(check_send(&s), Ok(kept(false, false, false)));
         s.object_name = "app:card".into();
-        assert_eq!(
-            check_send(&s),
-            Ok(kept(true, true, true))
-        );
+        assert_eq!(check_send(&s), Ok(kept(true, true, true)));
         s.object_name = "RC:NotBuiltIn".into();
         assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER));
     }

@@ -27,7 +27,11 @@ pub async fn messages_for_online_recipients_only_are_stored_nowhere(store: &dyn 
         assert!(pull_all(store, user, 0).await.messages.is_empty(), "{user}");
         assert_eq!(store.inbox_seq("app".into(), user.into()).await.unwrap(), 0);
     }
-    assert!(walk(store, "bob", "alice", 10, Order::NewestFirst).await.is_empty());
+    assert!(
+        walk(store, "bob", "alice", 10, Order::NewestFirst)
+            .await
+            .is_empty()
+    );
     store.shutdown();
 }
 
