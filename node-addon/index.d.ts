@@ -183,21 +183,11 @@ receivedTime: number,
  */
 disableNotification: boolean, 
 /**
- * Push text given with the send (seed `pushContent`), empty for none.
- */
-pushContent: string, 
-/**
- * Push data given with the send (seed `pushData`), empty for none.
- */
-pushData: string, 
-/**
- * Per-message push config (seed `config.pushConfig`), `null` for none.
+ * Per-message push config (seed `config.pushConfig`, a `MessagePushConfig`) with the
+ * send's `pushContent` and `pushData` as its `pushContent` and `pushData` where it has
+ * none (the seed's fallback); `null` when the send had none of them.
  */
 pushConfig: Record<string, unknown> | null, 
-/**
- * An offline iOS recipient gets a VoIP push (seed `config.isVoipPush`).
- */
-isVoipPush: boolean, 
 /**
  * An @ message: the sender's `isMentioned`; for a recipient, whether it mentions them.
  */
@@ -333,8 +323,9 @@ isPersited: boolean, };
  * is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
  * is not a `MessagePushConfig` object, `userIds` outside a group message, over 1000 of them or
  * invalid, a bad `mentionedInfo` in the content) and become the message's fields for its
- * sender and recipients (`disableNotification`, `pushContent`, `pushData`, `pushConfig`,
- * `isVoipPush`, `isMentioned`, `isStatusMessage`).
+ * sender and recipients (`disableNotification`, `pushConfig` holding `pushContent` and
+ * `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
+ * the server's push).
  */
 export type SendMessage = { 
 /**
@@ -998,8 +989,9 @@ export declare class ImClient {
    * is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
    * is not a `MessagePushConfig` object, `userIds` outside a group message, over 1000 of them or
    * invalid, a bad `mentionedInfo` in the content) and become the message's fields for its
-   * sender and recipients (`disableNotification`, `pushContent`, `pushData`, `pushConfig`,
-   * `isVoipPush`, `isMentioned`, `isStatusMessage`).
+   * sender and recipients (`disableNotification`, `pushConfig` holding `pushContent` and
+   * `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
+   * the server's push).
    */
   sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message'], isMentioned?: SendMessage['isMentioned'], pushContent?: SendMessage['pushContent'], pushData?: SendMessage['pushData'], methodType: SendMessage['methodType'], config?: SendMessage['config']): Promise<ImMessage>
   /**

@@ -48,15 +48,11 @@ pub struct Message {
     pub received_time: i64,
     /// Silent: no push and no local notification (seed `config.disableNotification`).
     pub disable_notification: bool,
-    /// Push text given with the send (seed `pushContent`), empty for none.
-    pub push_content: String,
-    /// Push data given with the send (seed `pushData`), empty for none.
-    pub push_data: String,
-    /// Per-message push config (seed `config.pushConfig`), `null` for none.
+    /// Per-message push config (seed `config.pushConfig`, a `MessagePushConfig`) with the
+    /// send's `pushContent` and `pushData` as its `pushContent` and `pushData` where it has
+    /// none (the seed's fallback); `null` when the send had none of them.
     #[ts(type = "Record<string, unknown> | null")]
     pub push_config: Option<Content>,
-    /// An offline iOS recipient gets a VoIP push (seed `config.isVoipPush`).
-    pub is_voip_push: bool,
     /// An @ message: the sender's `isMentioned`; for a recipient, whether it mentions them.
     pub is_mentioned: bool,
     /// A status message (seed `config.isStatusMessage`): for recipients online at the time,

@@ -116,16 +116,32 @@ pub(crate) fn decode(column: Option<&[u8]>) -> Option<MessageOptions> {
     column.and_then(|bytes| MessageOptions::decode(bytes).ok())
 }
 
-/// Sets the fields of `message` that show `options`.
+/// Sets the fields of `message` that show `options` (see [`Message::push_config`]).
 pub(crate) fn show(message: &mut Message, options: Option<&MessageOptions>) {
     let Some(o) = options else {
         return;
     };
     message.disable_notification = o.disable_notification;
-    message.push_content.clone_from(&o.push_content);
-    message.push_data.clone_from(&o.push_data);
-    message.is_voip_push = o.is_voip_push;
-    message.push_config = (!o.push_config.is_empty()).then(|| Content::from_json(&o.push_config));
+    message.push_config = shown_push_config(o);
+}
+
+/// The push config a message shows: the one sent, with the send's `pushContent` and
+/// `pushData` where it has none; `None` without any of them.
+fn shown_push_config(o: &MessageOptions) -> Option<Content> {
+    if o.push_content.is_empty() && o.push_data.is_empty() {
+        return (!o.push_config.is_empty()).then(|| Content::from_json(&o.push_config));
+    }
+    let mut config = match serde_json::from_str(&o.push_config) {
+        Ok(Value::Object(config)) => config,
+        _ => serde_json::Map::new(),
+    };
+    for (field, value) in [("pushContent", &o.push_content), ("pushData", &o.push_data)] {
+        let absent = config.get(field).is_none_or(Value::is_null);
+        if absent && !value.is_empty() {
+            config.insert(field.into(), Value::from(value.as_str()));
+        }
+    }
+    Some(Content::from_json(&Value::Object(config).to_string()))
 }
 
 #[cfg(test)]
@@ -159,7 +175,20 @@ mod tests {
         assert!(options.disable_notification && options.is_voip_push);
         assert_eq!(options.push_config, r#"{"pushTitle":"t"}"#);
         let stored = encode(Some(&options));
-        assert_eq!(decode(stored.as_deref()), Some(options));
+        assert_eq!(decode(stored.as_deref()), Some(options.clone()));
+        let shown = shown_push_config(&options).unwrap().value();
+        assert_eq!(
+            shown,
+            json!({"pushTitle": "t", "pushContent": "push", "pushData": "data"})
+        );
+        let own = MessageOptions {
+            push_config: r#"{"pushContent":"own"}"#.into(),
+            ..options
+        };
+        assert_eq!(
+            shown_push_config(&own).unwrap().value()["pushContent"],
+            "own"
+        );
         // isStatusMessage wins over the deprecated alias.
         let status = config(json!({"isStatusMessage": false, "isStatus": true}));
         let s = Sending::new(ConversationType::Private, None, None, None, None, status);

@@ -71,16 +71,11 @@ impl WriteJson for Message {
         out.extend_from_slice(b",\"receivedTime\":");
         number(out, self.received_time);
         flag(out, b",\"disableNotification\":", self.disable_notification);
-        out.extend_from_slice(b",\"pushContent\":");
-        string(out, &self.push_content);
-        out.extend_from_slice(b",\"pushData\":");
-        string(out, &self.push_data);
         out.extend_from_slice(b",\"pushConfig\":");
         match &self.push_config {
             Some(config) => out.extend_from_slice(config.json().as_bytes()),
             None => out.extend_from_slice(b"null"),
         }
-        flag(out, b",\"isVoipPush\":", self.is_voip_push);
         flag(out, b",\"isMentioned\":", self.is_mentioned);
         flag(out, b",\"isStatusMessage\":", self.is_status_message);
         out.push(b'}');
@@ -140,15 +135,10 @@ mod tests {
             any::<bool>(),
         );
         let enums = (0..4usize, 0..2usize, 0..5usize, 0..4usize);
-        let options = (
-            any::<String>(),
-            any::<String>(),
-            proptest::option::of(any::<String>()),
-            any::<[bool; 4]>(),
-        );
+        let options = (proptest::option::of(any::<String>()), any::<[bool; 3]>());
         (strings, numbers, enums, any::<String>(), options).prop_map(
             |((target, sender, uid, object), (id, sent, received, status, offline), e, text, o)| {
-                let (push_content, push_data, title, [silent, voip, mentioned, status_message]) = o;
+                let (title, [silent, mentioned, status_message]) = o;
                 Message {
                     conversation_type: [
                         ConversationType::Private,
@@ -178,12 +168,9 @@ mod tests {
                     received_status: status,
                     received_time: received,
                     disable_notification: silent,
-                    push_content,
-                    push_data,
                     push_config: title.map(|t| {
                         Content::from_json(&serde_json::json!({ "pushTitle": t }).to_string())
                     }),
-                    is_voip_push: voip,
                     is_mentioned: mentioned,
                     is_status_message: status_message,
                 }

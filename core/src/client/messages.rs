@@ -56,8 +56,9 @@ impl SyncOperation for RegisterMessageType {
 /// is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
 /// is not a `MessagePushConfig` object, `userIds` outside a group message, over 1000 of them or
 /// invalid, a bad `mentionedInfo` in the content) and become the message's fields for its
-/// sender and recipients (`disableNotification`, `pushContent`, `pushData`, `pushConfig`,
-/// `isVoipPush`, `isMentioned`, `isStatusMessage`).
+/// sender and recipients (`disableNotification`, `pushConfig` holding `pushContent` and
+/// `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
+/// the server's push).
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(optional_fields)]

@@ -46,10 +46,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         received_time: row.get(11)?,
         offline_message: row.get(12)?,
         disable_notification: false,
-        push_content: String::new(),
-        push_data: String::new(),
         push_config: None,
-        is_voip_push: false,
         is_mentioned: row.get(14)?,
         is_status_message: false,
     };

@@ -56,10 +56,7 @@ impl IncomingMessage {
             received_status: 0,
             received_time: if own { 0 } else { received_time },
             disable_notification: false,
-            push_content: String::new(),
-            push_data: String::new(),
             push_config: None,
-            is_voip_push: false,
             is_mentioned: false,
             is_status_message: false,
         };
