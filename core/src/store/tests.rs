@@ -79,6 +79,32 @@ fn outgoing(target: &str, key: &str) -> OutgoingMessage {
 }
 
 #[test]
+fn a_failed_send_keeps_its_options_and_recipients_for_the_resend() {
+    let (_dir, mut conn) = db();
+    let sending = crate::send_options::Sending {
+        options: Some(improto::MessageOptions {
+            push_content: "push".into(),
+            ..Default::default()
+        }),
+        directed_user_ids: vec!["ann".into(), "bob".into()],
+        is_status: false,
+        mentioned: true,
+    };
+    let message = OutgoingMessage {
+        conversation_type: ConversationType::Group,
+        sending: sending.clone(),
+        ..outgoing("team", "k9")
+    };
+    let failed = sent::store_failed(&mut conn, &message).unwrap();
+    assert!(failed.is_mentioned);
+    assert_eq!(failed.push_config.unwrap().value()["pushContent"], "push");
+    let again = sent::failed_outgoing(&conn, failed.message_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.sending, sending);
+}
+
+#[test]
 fn an_announced_command_moves_the_cursor_and_options_are_kept() {
     let (_dir, mut conn) = db();
     let command = IncomingMessage {
