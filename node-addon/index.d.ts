@@ -177,7 +177,26 @@ receivedStatus: number,
 /**
  * Local receive time in ms (incoming messages).
  */
-receivedTime: number, };
+receivedTime: number, 
+/**
+ * Silent: no push and no local notification (seed `config.disableNotification`).
+ */
+disableNotification: boolean, 
+/**
+ * Per-message push config (seed `config.pushConfig`, a `MessagePushConfig`) with the
+ * send's `pushContent` and `pushData` as its `pushContent` and `pushData` where it has
+ * none (the seed's fallback); `null` when the send had none of them.
+ */
+pushConfig: Record<string, unknown> | null, 
+/**
+ * An @ message: the sender's `isMentioned`; for a recipient, whether it mentions them.
+ */
+isMentioned: boolean, 
+/**
+ * A status message (seed `config.isStatusMessage`): for recipients online at the time,
+ * never stored (its `messageId` is 0) or counted.
+ */
+isStatusMessage: boolean, };
 
 /**
  * Whether a message was sent or received by this user (seed §6.2).
@@ -298,8 +317,15 @@ isPersited: boolean, };
  * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
  * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
  * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
- * is sent). Types that are not persisted (typing status, commands…) are never stored and
- * resolve with `messageId` 0.
+ * is sent). Types that are not persisted (typing status, commands…) and status messages
+ * (`config.isStatusMessage`: only recipients online now get them) are never stored and
+ * resolve with `messageId` 0. The optional parameters (seed §2.8) are checked before anything
+ * is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
+ * is not a `MessagePushConfig` object, `userIds` outside a group message, over 1000 of them or
+ * invalid, a bad `mentionedInfo` in the content) and become the message's fields for its
+ * sender and recipients (`disableNotification`, `pushConfig` holding `pushContent` and
+ * `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
+ * the server's push).
  */
 export type SendMessage = { 
 /**
@@ -313,7 +339,58 @@ targetId: string,
 /**
  * Type and content, e.g. `{"objectName":"RC:TxtMsg","content":{"content":"hi"}}`.
  */
-message: MessageContent, };
+message: MessageContent, 
+/**
+ * An @ message (its `mentionedInfo` is in the content).
+ */
+isMentioned?: boolean, 
+/**
+ * Push display text.
+ */
+pushContent?: string, 
+/**
+ * Push extra data.
+ */
+pushData?: string, 
+/**
+ * Deprecated: `null` (a number is accepted and ignored).
+ */
+methodType: number | null, 
+/**
+ * Directed recipients, VoIP push, silent, status message, push config.
+ */
+config?: ImSendConfig, };
+
+/**
+ * `sendMessage`'s `config` (seed §2.8).
+ */
+export type ImSendConfig = { 
+/**
+ * A directed group message: only these members (and the sender) get it (at most 1000).
+ */
+userIds?: Array<string>, 
+/**
+ * An offline iOS recipient gets a VoIP push.
+ */
+isVoipPush?: boolean, 
+/**
+ * Silent: no push and no local notification.
+ */
+disableNotification?: boolean, 
+/**
+ * A status message: for recipients online now only, never stored or counted.
+ */
+isStatusMessage?: boolean, 
+/**
+ * Deprecated alias of `isStatusMessage`, ignored when that is set.
+ */
+isStatus?: boolean, 
+/**
+ * Per-message push config (the seed's `MessagePushConfig`: `pushTitle`, `pushContent`,
+ * `pushData`, `forceShowDetailContent`, `disablePushTitle`, `iOSConfig`, `androidConfig`,
+ * `templateId`).
+ */
+pushConfig: Record<string, unknown>, };
 
 /**
  * What an app asks to send: a type and its content. As JSON
@@ -906,10 +983,17 @@ export declare class ImClient {
    * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
    * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
    * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
-   * is sent). Types that are not persisted (typing status, commands…) are never stored and
-   * resolve with `messageId` 0.
+   * is sent). Types that are not persisted (typing status, commands…) and status messages
+   * (`config.isStatusMessage`: only recipients online now get them) are never stored and
+   * resolve with `messageId` 0. The optional parameters (seed §2.8) are checked before anything
+   * is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
+   * is not a `MessagePushConfig` object, `userIds` outside a group message, over 1000 of them or
+   * invalid, a bad `mentionedInfo` in the content) and become the message's fields for its
+   * sender and recipients (`disableNotification`, `pushConfig` holding `pushContent` and
+   * `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
+   * the server's push).
    */
-  sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message']): Promise<ImMessage>
+  sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message'], isMentioned?: SendMessage['isMentioned'], pushContent?: SendMessage['pushContent'], pushData?: SendMessage['pushData'], methodType: SendMessage['methodType'], config?: SendMessage['config']): Promise<ImMessage>
   /**
    * Sends a FAILED message again under its original idempotency key, so that the receiver gets
    * it once even if the first attempt did reach the server; resolves to the message, now SENT.

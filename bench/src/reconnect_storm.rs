@@ -93,6 +93,7 @@ async fn queue_backlog(data_dir: &Path, app_key: &str, users: &[String], backlog
                 client_message_id: String::new(),
                 persisted: true,
                 counted: true,
+                offline: true,
                 options: None,
                 // One sender to every user: no per-user quota here.
                 max_conversations: usize::MAX,

@@ -27,6 +27,7 @@ use crate::log::Logger;
 use crate::message::{Message, MessageContent, validate_target_id};
 use crate::message_types::{MessageTag, MessageTypeInfo};
 use crate::options::InitOptions;
+use crate::send_options::Sending;
 use crate::session::Command;
 use crate::store::{self, OutgoingMessage};
 use crate::time::{now_ms, unique_local_ms};
@@ -229,6 +230,19 @@ impl ImClient {
         target_id: &str,
         content: MessageContent,
     ) -> ImResult<Message> {
+        self.send_message_with(conversation_type, target_id, content, Sending::default())
+            .await
+    }
+
+    /// [`ImClient::send_message`] with sending options (checked by [`Sending::new`]); a status
+    /// message is never stored, like the types that are not persisted.
+    pub(crate) async fn send_message_with(
+        &self,
+        conversation_type: ConversationType,
+        target_id: &str,
+        content: MessageContent,
+        sending: Sending,
+    ) -> ImResult<Message> {
         let engine = self.engine()?;
         validate_target_id(target_id)?;
         let body = content.encoded()?;
@@ -243,6 +257,7 @@ impl ImClient {
                 content: body,
                 client_message_id: format!("{:032x}", rand::rng().random::<u128>()),
                 local_time: unique_local_ms(),
+                sending,
             };
             send_outgoing(&engine, session, store, outgoing, content.kind).await
         })
@@ -415,15 +430,18 @@ async fn send_outgoing(
         client_message_id: outgoing.client_message_id.clone(),
         persisted: kind.persisted,
         counted: kind.counted,
-        ..Default::default()
+        options: outgoing.sending.options.clone(),
+        directed_user_ids: outgoing.sending.directed_user_ids.clone(),
+        is_status: outgoing.sending.is_status,
     };
+    let persisted = kind.persisted && !outgoing.sending.is_status;
     let (reply_tx, reply_rx) = oneshot::channel();
     // Kept to store the message FAILED if the session never answers.
     let kept = outgoing.clone();
     let command = Command::Send {
         send,
         outgoing: Box::new(outgoing),
-        persisted: kind.persisted,
+        persisted,
         reply: reply_tx,
     };
     if session.send(command).await.is_err() {
@@ -433,7 +451,7 @@ async fn send_outgoing(
         .await
         .and_then(|result| result);
     match outcome {
-        Err(e) if kind.persisted => {
+        Err(e) if persisted => {
             let failed = store
                 .call(move |conn| store::sent::store_failed(conn, &kept))
                 .await?;

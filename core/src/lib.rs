@@ -21,6 +21,7 @@ mod message;
 pub mod message_types;
 mod net;
 mod options;
+mod send_options;
 mod session;
 mod store;
 mod time;

@@ -46,6 +46,18 @@ pub struct Message {
     pub received_status: i32,
     /// Local receive time in ms (incoming messages).
     pub received_time: i64,
+    /// Silent: no push and no local notification (seed `config.disableNotification`).
+    pub disable_notification: bool,
+    /// Per-message push config (seed `config.pushConfig`, a `MessagePushConfig`) with the
+    /// send's `pushContent` and `pushData` as its `pushContent` and `pushData` where it has
+    /// none (the seed's fallback); `null` when the send had none of them.
+    #[ts(type = "Record<string, unknown> | null")]
+    pub push_config: Option<Content>,
+    /// An @ message: the sender's `isMentioned`; for a recipient, whether it mentions them.
+    pub is_mentioned: bool,
+    /// A status message (seed `config.isStatusMessage`): for recipients online at the time,
+    /// never stored (its `messageId` is 0) or counted.
+    pub is_status_message: bool,
 }
 
 /// A message's content object as JSON text: copied as is to the shells (which hand JSON on)

@@ -8,12 +8,15 @@
 //!   no Rust or C string can hold and parsers disagree on;
 //! - for a built-in type, its fields of the message-type table
 //!   ([`MessageTypeInfo::fields`] and [`SHARED_FIELDS`]) present and of their JSON types; a
-//!   custom type's fields are its app's business.
+//!   custom type's fields are its app's business;
+//! - a `mentionedInfo`, where a built-in type has one, of the form `{type: 1 (everyone) | 2
+//!   (the listed users), userIdList: [id, …]}` (ids as [`crate::ids::is_valid`] says, at most
+//!   [`MAX_DIRECTED_USER_IDS`] of them; the list may be absent for type 1).
 //!
 //! Anything else is [`codes::INVALID_PARAMETER`].
 
 use crate::codes;
-use crate::limits::{MAX_CONTENT_BYTES, MAX_CONTENT_DEPTH};
+use crate::limits::{MAX_CONTENT_BYTES, MAX_CONTENT_DEPTH, MAX_DIRECTED_USER_IDS};
 use crate::message_types::{self, FieldType, MessageTypeInfo, SHARED_FIELDS};
 use serde_json::{Map, Value};
 
@@ -46,6 +49,8 @@ pub enum ContentError {
         /// The type it must have.
         expected: FieldType,
     },
+    /// A `mentionedInfo` that is not `{type: 1 | 2, userIdList: [id, …]}`.
+    BadMentions,
 }
 
 impl ContentError {
@@ -82,6 +87,9 @@ impl std::fmt::Display for ContentError {
                 field,
                 expected,
             } => write!(f, "`{field}` of {object_name} content must be {expected}"),
+            ContentError::BadMentions => f.write_str(
+                "mentionedInfo must be {type: 1 (everyone) or 2 (listed users), userIdList: [ids]}",
+            ),
         }
     }
 }
@@ -184,7 +192,35 @@ fn check_fields(kind: &MessageTypeInfo, content: &Map<String, Value>) -> Result<
             Some(_) => {}
         }
     }
-    Ok(())
+    match content.get(MENTIONED_INFO) {
+        Some(info) if kind.fields.iter().any(|f| f.name == MENTIONED_INFO) => check_mentions(info),
+        _ => Ok(()),
+    }
+}
+
+/// The content field of @-mentions.
+const MENTIONED_INFO: &str = "mentionedInfo";
+
+/// Checks a `mentionedInfo` object (see the module's rules); `null` means none.
+fn check_mentions(info: &Value) -> Result<(), ContentError> {
+    if info.is_null() {
+        return Ok(());
+    }
+    let ids = info.get("userIdList").filter(|ids| !ids.is_null());
+    let valid_ids = |ids: &Value| {
+        ids.as_array().is_some_and(|ids| {
+            ids.len() <= MAX_DIRECTED_USER_IDS
+                && ids
+                    .iter()
+                    .all(|id| id.as_str().is_some_and(crate::ids::is_valid))
+        })
+    };
+    let valid = match info.get("type").and_then(Value::as_i64) {
+        Some(1) => ids.is_none_or(valid_ids),
+        Some(2) => ids.is_some_and(valid_ids),
+        _ => false,
+    };
+    valid.then_some(()).ok_or(ContentError::BadMentions)
 }
 
 fn has_type(value: &Value, field_type: FieldType) -> bool {
@@ -334,6 +370,36 @@ mod tests {
         ] {
             assert_eq!(check(ok.0, ok.1), Ok(()), "{ok:?}");
         }
+    }
+
+    #[test]
+    fn mentions_need_a_type_and_a_list_of_ids() {
+        for ok in [
+            r#"{"content":"hi","mentionedInfo":{"type":1}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":1,"userIdList":[]}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":["ann","bob"]}}"#,
+            r#"{"content":"hi","mentionedInfo":null}"#,
+        ] {
+            assert_eq!(check("RC:TxtMsg", ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            r#"{"content":"hi","mentionedInfo":{}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":3,"userIdList":[]}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":2}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":"ann"}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":[5]}}"#,
+            r#"{"content":"hi","mentionedInfo":{"type":2,"userIdList":[""]}}"#,
+        ] {
+            assert_eq!(
+                check("RC:TxtMsg", bad),
+                Err(ContentError::BadMentions),
+                "{bad}"
+            );
+        }
+        // Types without mentions and custom types keep whatever they call `mentionedInfo`.
+        let odd = r#"{"typingContentType":"RC:TxtMsg","mentionedInfo":{"type":9}}"#;
+        assert_eq!(check("RC:TypSts", odd), Ok(()));
+        assert_eq!(check("app:card", r#"{"mentionedInfo":7}"#), Ok(()));
     }
 
     #[test]

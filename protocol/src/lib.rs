@@ -13,6 +13,7 @@ pub mod ids;
 pub mod kinds;
 pub mod limits;
 pub mod message_types;
+pub mod options;
 
 /// Generated protobuf types.
 #[allow(missing_docs)] // generated code

@@ -45,3 +45,11 @@ pub const MAX_DIRECTED_USER_IDS: usize = 1000;
 pub const MAX_GROUP_HEADS_PAGE: usize = 500;
 /// Members a group may have unless the server is configured otherwise (seed: 3,000).
 pub const DEFAULT_MAX_GROUP_MEMBERS: usize = 3000;
+/// Longest `pushContent` (and each text field of a push config), in bytes.
+pub const MAX_PUSH_CONTENT_BYTES: usize = 1024;
+/// Longest `pushData`, in bytes.
+pub const MAX_PUSH_DATA_BYTES: usize = 8 * 1024;
+/// Longest push config (`MessageOptions.push_config`, its JSON text), in bytes.
+pub const MAX_PUSH_CONFIG_BYTES: usize = 16 * 1024;
+/// Longest `pushConfig.iOSConfig.apnsCollapseId`, in bytes (seed §2.8: 64).
+pub const MAX_APNS_COLLAPSE_ID_BYTES: usize = 64;

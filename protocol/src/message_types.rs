@@ -226,14 +226,43 @@ pub fn built_in(object_name: &str) -> Option<&'static MessageTypeInfo> {
     BUILT_IN.iter().find(|t| t.object_name == object_name)
 }
 
+/// How a message is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handling {
+    /// Stored in history.
+    pub persisted: bool,
+    /// Counted as unread by its recipients.
+    pub counted: bool,
+    /// Kept for recipients who are offline (else only delivered to those online, and stored
+    /// nowhere).
+    pub offline: bool,
+}
+
+impl Handling {
+    /// A status message's (the seed's `isStatusMessage`): for whoever is online now only.
+    pub const STATUS: Handling = Handling {
+        persisted: false,
+        counted: false,
+        offline: false,
+    };
+}
+
 /// How a message of `object_name` is handled: a built-in type by this table (whatever the
-/// sender claims), a custom type by the flags its sender registered; `None` for an `RC:` name
-/// that is not built in (reserved, refused).
-pub fn handling(object_name: &str, persisted: bool, counted: bool) -> Option<(bool, bool)> {
+/// sender claims), a custom type by the flags its sender registered (and kept for offline
+/// recipients); `None` for an `RC:` name that is not built in (reserved, refused).
+pub fn handling(object_name: &str, persisted: bool, counted: bool) -> Option<Handling> {
     match built_in(object_name) {
-        Some(t) => Some((t.persisted, t.counted)),
+        Some(t) => Some(Handling {
+            persisted: t.persisted,
+            counted: t.counted,
+            offline: t.offline,
+        }),
         None if object_name.starts_with(RESERVED_PREFIX) => None,
-        None => Some((persisted, counted)),
+        None => Some(Handling {
+            persisted,
+            counted,
+            offline: true,
+        }),
     }
 }
 
@@ -243,10 +272,18 @@ mod tests {
 
     #[test]
     fn built_in_flags_win_over_what_a_sender_claims() {
-        assert_eq!(handling("RC:TxtMsg", false, false), Some((true, true)));
-        assert_eq!(handling("RC:TypSts", true, true), Some((false, false)));
-        assert_eq!(handling("RC:InfoNtf", true, true), Some((true, false)));
-        assert_eq!(handling("app:card", true, false), Some((true, false)));
+        let kept = |persisted, counted, offline| {
+            Some(Handling {
+                persisted,
+                counted,
+                offline,
+            })
+        };
+        assert_eq!(handling("RC:TxtMsg", false, false), kept(true, true, true));
+        assert_eq!(handling("RC:TypSts", true, true), Some(Handling::STATUS));
+        assert_eq!(handling("RC:InfoNtf", true, true), kept(true, false, true));
+        assert_eq!(handling("RC:CmdMsg", true, true), kept(false, false, true));
+        assert_eq!(handling("app:card", true, false), kept(true, false, true));
         assert_eq!(handling("RC:Nope", true, true), None);
         let typing = built_in("RC:TypSts").unwrap();
         assert!(!typing.offline && !typing.pushed);

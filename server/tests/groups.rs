@@ -543,3 +543,41 @@ async fn muted_members_are_refused_with_22408_and_the_app_server_still_speaks() 
     api_ok(&server, "/message/group/publish.json", publish).await;
     assert_eq!(seqs(&recv_group_push(&mut bob, "m").await), [2]);
 }
+
+#[tokio::test]
+async fn typing_statuses_reach_the_members_online_and_enter_no_log() {
+    let server = TestServer::start().await;
+    let create = "userId=alice&userId=bob&userId=carol&groupId=t&groupName=T";
+    api_ok(&server, "/group/create.json", create).await;
+    let mut alice = online(&server, "alice").await;
+    let mut bob = online(&server, "bob").await;
+    let typing = Body::Send(improto::Send {
+        request_id: 1,
+        conversation_type: 3,
+        target_id: "t".into(),
+        object_name: "RC:TypSts".into(),
+        content: r#"{"typingContentType":"RC:TxtMsg"}"#.into(),
+        ..Default::default()
+    });
+    send(&mut alice, typing).await;
+    assert_eq!(recv_send_ack(&mut alice).await.code, 0);
+    match recv(&mut bob).await {
+        Body::Delivery(d) => {
+            let status = &d.messages[0];
+            assert!(
+                d.group_id.is_empty() && status.is_status && status.seq == 0,
+                "{d:?}"
+            );
+            assert_eq!(
+                (status.target_id.as_str(), status.conversation_type),
+                ("t", 3)
+            );
+        }
+        other => panic!("expected the status push, got {other:?}"),
+    }
+    // Nothing in the log: a later text is seq 1, and carol (offline) pulls only it.
+    assert_eq!(send_to_group(&mut alice, 2, "t", "k", &[]).await.seq, 1);
+    let mut carol = online(&server, "carol").await;
+    let pulled = pull_group(&mut carol, 1, "t", 0).await.unwrap();
+    assert_eq!((seqs(&pulled), pulled.through_seq), (vec![1], 1));
+}

@@ -9,6 +9,7 @@ mod fleet;
 mod local_db;
 mod navi;
 mod proxy;
+pub mod samples;
 mod server;
 
 pub use clients::{Client, Listener, texts};

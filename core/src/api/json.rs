@@ -27,6 +27,12 @@ fn string(out: &mut Vec<u8>, s: &str) {
     let _ = serde::Serializer::serialize_str(&mut serde_json::Serializer::new(&mut *out), s);
 }
 
+/// Appends `key` (a pre-escaped `,"name":`) and `value`.
+fn flag(out: &mut Vec<u8>, key: &[u8], value: bool) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(if value { b"true" } else { b"false" });
+}
+
 /// Appends a number.
 fn number(out: &mut Vec<u8>, n: impl itoa::Integer) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -64,6 +70,14 @@ impl WriteJson for Message {
         number(out, self.received_status);
         out.extend_from_slice(b",\"receivedTime\":");
         number(out, self.received_time);
+        flag(out, b",\"disableNotification\":", self.disable_notification);
+        out.extend_from_slice(b",\"pushConfig\":");
+        match &self.push_config {
+            Some(config) => out.extend_from_slice(config.json().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        flag(out, b",\"isMentioned\":", self.is_mentioned);
+        flag(out, b",\"isStatusMessage\":", self.is_status_message);
         out.push(b'}');
     }
 }
@@ -121,8 +135,10 @@ mod tests {
             any::<bool>(),
         );
         let enums = (0..4usize, 0..2usize, 0..5usize, 0..4usize);
-        (strings, numbers, enums, any::<String>()).prop_map(
-            |((target, sender, uid, object), (id, sent, received, status, offline), e, text)| {
+        let options = (proptest::option::of(any::<String>()), any::<[bool; 3]>());
+        (strings, numbers, enums, any::<String>(), options).prop_map(
+            |((target, sender, uid, object), (id, sent, received, status, offline), e, text, o)| {
+                let (title, [silent, mentioned, status_message]) = o;
                 Message {
                     conversation_type: [
                         ConversationType::Private,
@@ -151,6 +167,12 @@ mod tests {
                     sent_time: sent,
                     received_status: status,
                     received_time: received,
+                    disable_notification: silent,
+                    push_config: title.map(|t| {
+                        Content::from_json(&serde_json::json!({ "pushTitle": t }).to_string())
+                    }),
+                    is_mentioned: mentioned,
+                    is_status_message: status_message,
                 }
             },
         )

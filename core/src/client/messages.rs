@@ -7,6 +7,7 @@ use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::message::{Message, MessageContent};
 use crate::message_types::MessageTag;
+use crate::send_options::{SendConfig, Sending};
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -49,10 +50,18 @@ impl SyncOperation for RegisterMessageType {
 /// connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
 /// 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
 /// fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
-/// is sent). Types that are not persisted (typing status, commands…) are never stored and
-/// resolve with `messageId` 0.
+/// is sent). Types that are not persisted (typing status, commands…) and status messages
+/// (`config.isStatusMessage`: only recipients online now get them) are never stored and
+/// resolve with `messageId` 0. The optional parameters (seed §2.8) are checked before anything
+/// is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
+/// is not a `MessagePushConfig` object, `userIds` outside a group message, over 1000 of them or
+/// invalid, a bad `mentionedInfo` in the content) and become the message's fields for its
+/// sender and recipients (`disableNotification`, `pushConfig` holding `pushContent` and
+/// `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
+/// the server's push).
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct SendMessage {
     /// Conversation type.
     pub conversation_type: ConversationType,
@@ -60,6 +69,17 @@ pub struct SendMessage {
     pub target_id: String,
     /// Type and content, e.g. `{"objectName":"RC:TxtMsg","content":{"content":"hi"}}`.
     pub message: MessageContent,
+    /// An @ message (its `mentionedInfo` is in the content).
+    pub is_mentioned: Option<bool>,
+    /// Push display text.
+    pub push_content: Option<String>,
+    /// Push extra data.
+    pub push_data: Option<String>,
+    /// Deprecated: `null` (a number is accepted and ignored).
+    #[ts(type = "number | null")]
+    pub method_type: Option<serde_json::Value>,
+    /// Directed recipients, VoIP push, silent, status message, push config.
+    pub config: Option<SendConfig>,
 }
 
 impl Operation for SendMessage {
@@ -67,8 +87,21 @@ impl Operation for SendMessage {
     type Output = Message;
 
     async fn run(self, client: ImClient) -> ImResult<Message> {
+        let sending = Sending::new(
+            self.conversation_type,
+            self.is_mentioned,
+            self.push_content,
+            self.push_data,
+            self.method_type.as_ref(),
+            self.config,
+        )?;
         client
-            .send_message(self.conversation_type, &self.target_id, self.message)
+            .send_message_with(
+                self.conversation_type,
+                &self.target_id,
+                self.message,
+                sending,
+            )
             .await
     }
 }

@@ -11,6 +11,7 @@ use crate::error::ImResult;
 use crate::events::Event;
 use crate::message::Message;
 use crate::store::IncomingMessage;
+use crate::time::now_ms;
 use improto::{Body, Delivery, InboxMessage, Pull};
 use std::time::Duration;
 
@@ -24,6 +25,9 @@ const PULL_PAGE: u32 = 500;
 impl Machine {
     /// A delivery: a live push, or a page answering a pull.
     pub(super) fn on_delivery(&mut self, delivery: Delivery) -> Actions {
+        if delivery.pull_request_id == 0 && delivery.messages.iter().any(|m| m.is_status) {
+            return on_status_push(delivery.messages);
+        }
         if let Some(bad) = delivery
             .messages
             .iter()
@@ -131,6 +135,24 @@ impl Machine {
     }
 }
 
+/// A live push of status messages (sequence 0: outside the inbox): announced as received, not
+/// stored, and the inbox cursor untouched (seed 2.7.3: they must not move the sync position).
+fn on_status_push(messages: Vec<InboxMessage>) -> Actions {
+    if let Some(bad) = messages.iter().find(|m| !m.is_status || m.seq != 0) {
+        return violation(format!("inbox entry {} among status messages", bad.seq));
+    }
+    let received_time = now_ms();
+    messages
+        .into_iter()
+        .filter_map(incoming_from_wire)
+        .map(|m| {
+            let mut message = m.to_message(0, false, received_time);
+            message.is_status_message = true;
+            Action::Emit(Event::Message { message })
+        })
+        .collect()
+}
+
 /// A message from the server as the store takes it; `None` for an unknown conversation type.
 pub(crate) fn incoming_from_wire(m: InboxMessage) -> Option<IncomingMessage> {
     Some(IncomingMessage {
@@ -144,6 +166,7 @@ pub(crate) fn incoming_from_wire(m: InboxMessage) -> Option<IncomingMessage> {
         persisted: m.persisted,
         counted: m.counted,
         client_message_id: m.client_message_id,
+        options: m.options,
     })
 }
 
@@ -182,6 +205,43 @@ mod tests {
                 "{seq}"
             );
         }
+    }
+
+    #[test]
+    fn status_messages_are_announced_without_storing_or_moving_the_cursor() {
+        let mut m = machine(2, 2);
+        m.offline_finished = true;
+        let status = InboxMessage {
+            is_status: true,
+            conversation_type: ConversationType::Private.into(),
+            object_name: "RC:TypSts".into(),
+            options: Some(improto::MessageOptions {
+                disable_notification: true,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let live = Delivery {
+            messages: vec![status.clone()],
+            ..Default::default()
+        };
+        let actions = m.on_delivery(live);
+        let [Action::Emit(Event::Message { message })] = actions.as_slice() else {
+            panic!("expected one announcement");
+        };
+        assert!(message.is_status_message && message.disable_notification);
+        assert_eq!(message.message_id, 0);
+        // The inbox goes on from where it was.
+        assert!(matches!(
+            m.on_delivery(push(&[3])).as_slice(),
+            [Action::Run(Job::Deliveries { last: 3, .. })]
+        ));
+        let mut mixed = push(&[4]);
+        mixed.messages.push(status);
+        assert!(matches!(
+            m.on_delivery(mixed).as_slice(),
+            [Action::End(super::super::End::Lost(_))]
+        ));
     }
 
     #[test]

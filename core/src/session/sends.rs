@@ -6,7 +6,7 @@ use super::jobs::Job;
 use super::machine::{Action, Actions, Machine};
 use crate::error::{ImError, ImResult};
 use crate::message::Message;
-use crate::store::OutgoingMessage;
+use crate::store::{IncomingMessage, OutgoingMessage};
 use improto::{Body, InboxMessage, SendAck};
 use tokio::sync::oneshot;
 
@@ -76,22 +76,23 @@ impl Machine {
 
 /// The message a sender gets for an acknowledged unpersisted send (not stored, id 0).
 fn transient_message(m: &OutgoingMessage, ack: &SendAck) -> Message {
-    Message {
+    let sent = IncomingMessage {
+        message_uid: ack.message_uid.clone(),
         conversation_type: m.conversation_type,
         target_id: m.target_id.clone(),
         sender_user_id: m.sender_user_id.clone(),
-        content: crate::message::Content::from_json(&m.content),
-        message_type: crate::message_types::message_type_name(&m.object_name),
         object_name: m.object_name.clone(),
-        message_id: 0,
-        message_uid: ack.message_uid.clone(),
-        message_direction: crate::enums::MessageDirection::Send,
-        offline_message: false,
-        sent_status: crate::enums::SentStatus::Sent,
+        content: m.content.clone(),
         sent_time: ack.sent_time,
-        received_status: 0,
-        received_time: 0,
-    }
+        persisted: false,
+        counted: false,
+        client_message_id: m.client_message_id.clone(),
+        options: m.sending.options.clone(),
+    };
+    let mut message = sent.to_message(0, true, 0);
+    message.is_mentioned = m.sending.mentioned;
+    message.is_status_message = m.sending.is_status;
+    message
 }
 
 #[cfg(test)]
@@ -110,6 +111,7 @@ mod tests {
             content: "{}".into(),
             client_message_id: key.into(),
             local_time: 1,
+            sending: Default::default(),
         })
     }
 

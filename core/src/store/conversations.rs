@@ -1,7 +1,7 @@
 //! The conversation list: one row per conversation, kept in step with `messages`, with its
 //! unread and mention counters, pin and do-not-disturb status.
 
-use super::messages::{COLUMNS_OF_M, message_from_row};
+use super::messages::{COLUMN_COUNT, COLUMNS_OF_M, message_from_row};
 use crate::conversation::{Conversation, ConversationStatus, ConversationStatusItem};
 use crate::enums::{ConversationType, NotificationStatus};
 use crate::error::ImResult;
@@ -84,6 +84,8 @@ fn select_from_sql(source: &str, match_count: &str, condition: &str, tail: &str)
 }
 
 fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+    // The conversation's columns follow the message's.
+    const N: usize = COLUMN_COUNT;
     let latest = match row.get::<_, Option<i64>>(0)? {
         Some(_) => Some(message_from_row(row)?),
         None => None,
@@ -91,11 +93,11 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
     let conversion = |i: usize, e: crate::error::ImError| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
     };
-    let mention_count: i64 = row.get(17)?;
+    let mention_count: i64 = row.get(N + 4)?;
     Ok(Conversation {
-        conversation_type: ConversationType::try_from(row.get::<_, i32>(13)?)
-            .map_err(|e| conversion(13, e))?,
-        target_id: row.get(14)?,
+        conversation_type: ConversationType::try_from(row.get::<_, i32>(N)?)
+            .map_err(|e| conversion(N, e))?,
+        target_id: row.get(N + 1)?,
         latest_message_id: latest.as_ref().map(|m| m.message_id),
         object_name: latest
             .as_ref()
@@ -103,15 +105,15 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
             .unwrap_or_default(),
         sent_status: latest.as_ref().map(|m| m.sent_status),
         latest_message: latest,
-        sent_time: row.get(15)?,
-        unread_message_count: row.get(16)?,
+        sent_time: row.get(N + 2)?,
+        unread_message_count: row.get(N + 3)?,
         mentioned_count: mention_count,
         has_mentioned: mention_count > 0,
-        is_top: row.get(18)?,
-        notification_status: NotificationStatus::try_from(row.get::<_, i32>(19)?)
-            .map_err(|e| conversion(19, e))?,
-        draft: row.get(20)?,
-        match_count: row.get(21)?,
+        is_top: row.get(N + 5)?,
+        notification_status: NotificationStatus::try_from(row.get::<_, i32>(N + 6)?)
+            .map_err(|e| conversion(N + 6, e))?,
+        draft: row.get(N + 7)?,
+        match_count: row.get(N + 8)?,
     })
 }
 

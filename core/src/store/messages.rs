@@ -5,25 +5,30 @@ use crate::enums::{ConversationType, MessageDirection, SentStatus};
 use crate::error::ImResult;
 use crate::message::{Content, Message};
 use crate::message_types::message_type_name;
+use crate::send_options;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 /// The message columns [`message_from_row`] reads, in order.
 pub(super) const COLUMNS: &str = "message_id, message_uid, conversation_type, target_id, sender_user_id, direction, \
-     object_name, content, sent_time, sent_status, received_status, received_time, offline";
+     object_name, content, sent_time, sent_status, received_status, received_time, offline, \
+     options, mentioned";
+
+/// How many columns [`COLUMNS`] names.
+pub(super) const COLUMN_COUNT: usize = 15;
 
 /// [`COLUMNS`] qualified by the table alias `m`.
 pub(super) const COLUMNS_OF_M: &str = "m.message_id, m.message_uid, m.conversation_type, m.target_id, \
      m.sender_user_id, m.direction, m.object_name, m.content, m.sent_time, m.sent_status, \
-     m.received_status, m.received_time, m.offline";
+     m.received_status, m.received_time, m.offline, m.options, m.mentioned";
 
-/// Reads a message from the first 13 columns of `row` ([`COLUMNS`] order).
+/// Reads a message from the first 15 columns of `row` ([`COLUMNS`] order).
 pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let object_name: String = row.get(6)?;
     let content = Content::from_json(row.get_ref(7)?.as_str()?);
     let conversion = |i: usize, e: crate::error::ImError| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
     };
-    Ok(Message {
+    let mut message = Message {
         message_id: row.get(0)?,
         message_uid: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
         conversation_type: ConversationType::try_from(row.get::<_, i32>(2)?)
@@ -40,7 +45,14 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         received_status: row.get(10)?,
         received_time: row.get(11)?,
         offline_message: row.get(12)?,
-    })
+        disable_notification: false,
+        push_config: None,
+        is_mentioned: row.get(14)?,
+        is_status_message: false,
+    };
+    let options = send_options::decode(row.get_ref(13)?.as_blob_or_null()?);
+    send_options::show(&mut message, options.as_ref());
+    Ok(message)
 }
 
 /// Reads one message by local id.

@@ -11,6 +11,8 @@ use crate::enums::{ConversationType, MessageDirection, SentStatus};
 use crate::error::ImResult;
 use crate::message::{Content, Message, mentions};
 use crate::message_types::message_type_name;
+use crate::send_options;
+use improto::MessageOptions;
 use rusqlite::{Connection, params};
 
 /// A message from the server's inbox.
@@ -26,6 +28,41 @@ pub(crate) struct IncomingMessage {
     pub counted: bool,
     /// Set on the current user's own messages (sent from any of their devices).
     pub client_message_id: String,
+    /// Its sending options.
+    pub options: Option<MessageOptions>,
+}
+
+impl IncomingMessage {
+    /// The message as announced without reading it back: stored as `message_id` (0: not
+    /// stored), the current user's own if `own`, else received at `received_time`.
+    pub(crate) fn to_message(&self, message_id: i64, own: bool, received_time: i64) -> Message {
+        let mut message = Message {
+            conversation_type: self.conversation_type,
+            target_id: self.target_id.clone(),
+            sender_user_id: self.sender_user_id.clone(),
+            content: Content::from_json(&self.content),
+            message_type: message_type_name(&self.object_name),
+            object_name: self.object_name.clone(),
+            message_id,
+            message_uid: self.message_uid.clone(),
+            message_direction: if own {
+                MessageDirection::Send
+            } else {
+                MessageDirection::Receive
+            },
+            offline_message: false,
+            sent_status: SentStatus::Sent,
+            sent_time: self.sent_time,
+            received_status: 0,
+            received_time: if own { 0 } else { received_time },
+            disable_notification: false,
+            push_config: None,
+            is_mentioned: false,
+            is_status_message: false,
+        };
+        send_options::show(&mut message, self.options.as_ref());
+        message
+    }
 }
 
 /// The highest inbox sequence number stored.
@@ -106,33 +143,18 @@ pub(crate) fn store_incoming(
             store_received(&tx, m, (offline, received_time), me, true, indexing)?
         };
         if let Some(message_id) = stored {
-            let direction = if own {
-                MessageDirection::Send
-            } else {
-                MessageDirection::Receive
-            };
-            announce.push(Message {
-                conversation_type: m.conversation_type,
-                target_id: m.target_id.clone(),
-                sender_user_id: m.sender_user_id.clone(),
-                content: Content::from_json(&m.content),
-                message_type: message_type_name(&m.object_name),
-                object_name: m.object_name.clone(),
-                message_id,
-                message_uid: m.message_uid.clone(),
-                message_direction: direction,
-                offline_message: offline && !own,
-                sent_status: SentStatus::Sent,
-                sent_time: m.sent_time,
-                received_status: 0,
-                received_time: if own { 0 } else { received_time },
-            });
+            let mut message = m.to_message(message_id, own, received_time);
+            message.offline_message = offline && !own;
+            message.is_mentioned = !own && mentions(m.conversation_type, &m.content, me);
+            announce.push(message);
         }
     }
     // A batch that changed nothing (typically the echo of a message sent from here) leaves the
     // stored cursor behind by up to CURSOR_SLACK entries rather than costing a commit: after a
-    // crash they are pulled again and skipped as duplicates.
-    let changed = tx.total_changes() > changes_before;
+    // crash they are pulled again and skipped as duplicates. A message announced without being
+    // stored (a command) is not recognisable later, so its batch moves the cursor at once.
+    let announced_unstored = announce.iter().any(|m| m.message_id == 0);
+    let changed = tx.total_changes() > changes_before || announced_unstored;
     if changed || up_to_seq >= inbox_seq(&tx)? + CURSOR_SLACK {
         tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
             .execute([up_to_seq as i64])?;
@@ -153,11 +175,13 @@ fn store_received(
     live: bool,
     indexing: Indexing,
 ) -> ImResult<Option<i64>> {
+    let mentioned = mentions(m.conversation_type, &m.content, me);
     let inserted = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
-             object_name, content, sent_time, sent_status, received_time, offline) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             object_name, content, sent_time, sent_status, received_time, offline, options, \
+             mentioned) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             m.message_uid,
@@ -170,7 +194,9 @@ fn store_received(
             m.sent_time,
             i32::from(SentStatus::Sent),
             received_time,
-            offline
+            offline,
+            send_options::encode(m.options.as_ref()),
+            mentioned,
         ])?;
     if inserted == 0 {
         return Ok(None);
@@ -185,7 +211,7 @@ fn store_received(
             message_id,
             sent_time: m.sent_time,
             unread: live && m.counted,
-            mentioned: live && mentions(m.conversation_type, &m.content, me),
+            mentioned: live && mentioned,
             reveal: live,
         },
     )?;

@@ -10,6 +10,8 @@ use super::searchable::{self, Indexing};
 use crate::enums::{ConversationType, MessageDirection, SentStatus};
 use crate::error::ImResult;
 use crate::message::Message;
+use crate::send_options::{self, Sending};
+use improto::MessageOptions;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A message of the current user, sent from this device.
@@ -22,6 +24,8 @@ pub(crate) struct OutgoingMessage {
     pub content: String,
     pub client_message_id: String,
     pub local_time: i64,
+    /// Its sending options (kept so that a resend sends them again).
+    pub sending: Sending,
 }
 
 /// Fields of one of the current user's messages as the server acknowledged or delivered it.
@@ -34,6 +38,8 @@ pub(super) struct OwnSent<'a> {
     object_name: &'a str,
     content: &'a str,
     client_message_id: &'a str,
+    options: Option<&'a MessageOptions>,
+    mentioned: bool,
     /// Brings a removed conversation back (see [`Arrival::reveal`]).
     reveal: bool,
     /// When its text is indexed.
@@ -70,8 +76,9 @@ pub(super) fn store_own(conn: &Connection, m: &OwnSent<'_>) -> ImResult<(i64, bo
     let inserted = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO messages (message_uid, conversation_type, target_id, sender_user_id, \
-             direction, object_name, content, sent_time, sent_status, client_message_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''))",
+             direction, object_name, content, sent_time, sent_status, client_message_id, options, \
+             mentioned) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''), ?11, ?12)",
         )?
         .execute(params![
             m.uid,
@@ -84,6 +91,8 @@ pub(super) fn store_own(conn: &Connection, m: &OwnSent<'_>) -> ImResult<(i64, bo
             m.sent_time,
             i32::from(SentStatus::Sent),
             m.client_message_id,
+            send_options::encode(m.options),
+            m.mentioned,
         ])?;
     if inserted == 0 {
         let message_id = conn
@@ -123,6 +132,9 @@ impl<'a> OwnSent<'a> {
             object_name: &m.object_name,
             content: &m.content,
             client_message_id: &m.client_message_id,
+            options: m.options.as_ref(),
+            // The sender's isMentioned does not travel: another device of theirs cannot know it.
+            mentioned: false,
             reveal,
             indexing,
         }
@@ -149,6 +161,8 @@ pub(crate) fn store_sent(
             object_name: &m.object_name,
             content: &m.content,
             client_message_id: &m.client_message_id,
+            options: m.sending.options.as_ref(),
+            mentioned: m.sending.mentioned,
             reveal: true,
             indexing: Indexing::Soon,
         },
@@ -165,8 +179,9 @@ pub(crate) fn store_failed(conn: &mut Connection, m: &OutgoingMessage) -> ImResu
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO messages (conversation_type, target_id, sender_user_id, direction, \
-             object_name, content, sent_time, sent_status, client_message_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             object_name, content, sent_time, sent_status, client_message_id, options, mentioned, \
+             directed_user_ids) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             i32::from(m.conversation_type),
@@ -177,7 +192,10 @@ pub(crate) fn store_failed(conn: &mut Connection, m: &OutgoingMessage) -> ImResu
             m.content,
             m.local_time,
             i32::from(SentStatus::Failed),
-            m.client_message_id
+            m.client_message_id,
+            send_options::encode(m.sending.options.as_ref()),
+            m.sending.mentioned,
+            directed_json(&m.sending.directed_user_ids),
         ])?;
     let message_id: i64 = if inserted == 1 {
         let message_id = tx.last_insert_rowid();
@@ -213,7 +231,7 @@ pub(crate) fn failed_outgoing(
     let row = conn
         .prepare_cached(
             "SELECT conversation_type, target_id, sender_user_id, object_name, content, \
-             client_message_id, sent_time FROM messages \
+             client_message_id, sent_time, options, mentioned, directed_user_ids FROM messages \
              WHERE message_id = ?1 AND direction = ?2 AND sent_status = ?3 \
              AND client_message_id IS NOT NULL",
         )?
@@ -233,6 +251,15 @@ pub(crate) fn failed_outgoing(
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
+                    Sending {
+                        options: send_options::decode(r.get_ref(7)?.as_blob_or_null()?),
+                        mentioned: r.get(8)?,
+                        directed_user_ids: r
+                            .get::<_, Option<String>>(9)?
+                            .and_then(|ids| serde_json::from_str(&ids).ok())
+                            .unwrap_or_default(),
+                        is_status: false,
+                    },
                 ))
             },
         )
@@ -245,6 +272,7 @@ pub(crate) fn failed_outgoing(
         content,
         client_message_id,
         local_time,
+        sending,
     )) = row
     else {
         return Ok(None);
@@ -257,5 +285,11 @@ pub(crate) fn failed_outgoing(
         content,
         client_message_id,
         local_time,
+        sending,
     }))
+}
+
+/// The `directed_user_ids` column of `ids` (NULL for none).
+fn directed_json(ids: &[String]) -> Option<String> {
+    (!ids.is_empty()).then(|| serde_json::Value::from(ids).to_string())
 }

@@ -36,6 +36,7 @@ fn incoming(
         persisted: true,
         counted: true,
         client_message_id: String::new(),
+        options: None,
     }
 }
 
@@ -73,7 +74,62 @@ fn outgoing(target: &str, key: &str) -> OutgoingMessage {
         content: r#"{"content":"mine"}"#.into(),
         client_message_id: key.into(),
         local_time: 1,
+        sending: Default::default(),
     }
+}
+
+#[test]
+fn a_failed_send_keeps_its_options_and_recipients_for_the_resend() {
+    let (_dir, mut conn) = db();
+    let sending = crate::send_options::Sending {
+        options: Some(improto::MessageOptions {
+            push_content: "push".into(),
+            ..Default::default()
+        }),
+        directed_user_ids: vec!["ann".into(), "bob".into()],
+        is_status: false,
+        mentioned: true,
+    };
+    let message = OutgoingMessage {
+        conversation_type: ConversationType::Group,
+        sending: sending.clone(),
+        ..outgoing("team", "k9")
+    };
+    let failed = sent::store_failed(&mut conn, &message).unwrap();
+    assert!(failed.is_mentioned);
+    assert_eq!(failed.push_config.unwrap().value()["pushContent"], "push");
+    let again = sent::failed_outgoing(&conn, failed.message_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.sending, sending);
+}
+
+#[test]
+fn an_announced_command_moves_the_cursor_and_options_are_kept() {
+    let (_dir, mut conn) = db();
+    let command = IncomingMessage {
+        object_name: "RC:CmdMsg".into(),
+        persisted: false,
+        counted: false,
+        ..text("U1", "ann", "a", 10)
+    };
+    let announced = received::store_incoming(&mut conn, &[command], 7, false, 0, ME).unwrap();
+    assert_eq!(announced.len(), 1);
+    // Not stored, so a pull after a restart could not recognise it: the cursor is past it.
+    assert_eq!(received::inbox_seq(&conn).unwrap(), 7);
+    let options = improto::MessageOptions {
+        disable_notification: true,
+        push_config: r#"{"pushTitle":"t"}"#.into(),
+        ..Default::default()
+    };
+    let silent = IncomingMessage {
+        options: Some(options),
+        ..text("U2", "ann", "b", 20)
+    };
+    received::store_incoming(&mut conn, &[silent], 8, false, 0, ME).unwrap();
+    let stored = super::messages::get_by_uid(&conn, "U2").unwrap().unwrap();
+    assert!(stored.disable_notification);
+    assert_eq!(stored.push_config.unwrap().json(), r#"{"pushTitle":"t"}"#);
 }
 
 #[test]

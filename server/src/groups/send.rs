@@ -14,8 +14,9 @@ use improto::{Body, Delivery, InboxMessage};
 use super::directory::Group;
 use crate::clock::now_ms;
 use crate::state::ServerState;
-use crate::store::{NewMessage, SendOutcome};
+use crate::store::{NewEntries, NewMessage, SendOutcome};
 use crate::ws::codes;
+use crate::ws::requests::push_to_recipients;
 
 /// A group message to store and fan out.
 pub struct GroupSend {
@@ -53,7 +54,9 @@ pub fn check(
 }
 
 /// Checks and stores `send`, fans it out right after its commit (on the writer thread, in
-/// commit order), then calls `done`. Never waits; `done` must not block.
+/// commit order), then calls `done`. A message not kept for offline members (a status
+/// message, `RC:TypSts`…) is only pushed to the members online now, as the private path does.
+/// Never waits; `done` must not block.
 pub fn send(state: &ServerState, send: GroupSend, done: Done) {
     let GroupSend {
         message,
@@ -84,6 +87,34 @@ pub fn send(state: &ServerState, send: GroupSend, done: Done) {
                 });
             if let Err(code) = allowed {
                 return done(Err(code), None);
+            }
+            if !message.offline {
+                // For the members online now only: nothing enters the group log.
+                let mut message = message;
+                message.recipients = match directed.is_empty() {
+                    true => group.map(|g| g.members.iter().cloned().collect()),
+                    false => Some(directed),
+                }
+                .unwrap_or_default();
+                return store.send_message_then(
+                    message,
+                    Box::new(move |outcome| match outcome {
+                        Ok(SendOutcome::Stored(entries)) => {
+                            let entries = *entries;
+                            push_to_recipients(&hub, &app_key, entries.recipients);
+                            let own = SendOutcome::Stored(Box::new(NewEntries {
+                                recipients: Vec::new(),
+                                own_entry: entries.own_entry,
+                            }));
+                            done(Ok(own), None)
+                        }
+                        Ok(duplicate) => done(Ok(duplicate), None),
+                        Err(e) => {
+                            tracing::error!(error = %e, "a group status message failed");
+                            done(Err(codes::SIGNAL_FAILED), None)
+                        }
+                    }),
+                );
             }
             let stored_for = directed.clone();
             store.send_group_message_then(

@@ -44,7 +44,7 @@ pub async fn publish(state: &ServerState, app: &App, form: Form) -> Result<Value
         flag(&form, checked, false)?;
     }
     let options = options(&form)?;
-    let (persisted, counted) = handling(object_name, is_persisted, is_counted)?;
+    let handling = handling(object_name, is_persisted, is_counted)?;
     let mut uids = Vec::with_capacity(group_ids.len());
     for group_id in group_ids {
         let message = NewMessage {
@@ -56,8 +56,9 @@ pub async fn publish(state: &ServerState, app: &App, form: Form) -> Result<Value
             object_name: object_name.to_owned(),
             content: content.clone(),
             client_message_id: String::new(),
-            persisted,
-            counted,
+            persisted: handling.persisted,
+            counted: handling.counted,
+            offline: handling.offline,
             include_sender,
             options: options.clone(),
             max_conversations: usize::MAX,

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use improto::MessageOptions;
 use improto::content::ContentError;
 use improto::limits::MAX_OBJECT_NAME_BYTES;
+use improto::message_types::Handling;
 
 use super::form::Form;
 use super::reply::{self, ApiError};
@@ -30,12 +31,15 @@ pub(super) fn handling(
     object_name: &str,
     is_persisted: bool,
     is_counted: bool,
-) -> Result<(bool, bool), ApiError> {
-    let (persisted, counted) =
-        improto::message_types::handling(object_name, is_persisted, is_counted).ok_or_else(
-            || ApiError::parameter(format!("{object_name} is a reserved, not built-in type")),
-        )?;
-    Ok((persisted && is_persisted, counted && is_counted))
+) -> Result<Handling, ApiError> {
+    let kept = improto::message_types::handling(object_name, is_persisted, is_counted).ok_or_else(
+        || ApiError::parameter(format!("{object_name} is a reserved, not built-in type")),
+    )?;
+    Ok(Handling {
+        persisted: kept.persisted && is_persisted,
+        counted: kept.counted && is_counted,
+        ..kept
+    })
 }
 
 /// The `content` parameter of a message of type `object_name`, checked by the contract's content rules (1005 over 128 KB, else

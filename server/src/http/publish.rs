@@ -56,7 +56,7 @@ async fn publish(
     let is_counted = flag(form, "isCounted", true)?;
     let include_sender = conversation_type == PRIVATE && flag(form, "isIncludeSender", false)?;
     let options = options(form)?;
-    let (persisted, counted) = handling(object_name, is_persisted, is_counted)?;
+    let handling = handling(object_name, is_persisted, is_counted)?;
     let sends = to.iter().map(|user_id| {
         store_and_push(
             state,
@@ -70,8 +70,9 @@ async fn publish(
                 object_name: object_name.to_owned(),
                 content: content.clone(),
                 client_message_id: String::new(),
-                persisted,
-                counted,
+                persisted: handling.persisted,
+                counted: handling.counted,
+                offline: handling.offline,
                 options: options.clone(),
                 max_conversations: state.session.conversations_per_user,
             },

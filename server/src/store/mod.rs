@@ -326,7 +326,11 @@ pub struct NewMessage {
     pub persisted: bool,
     /// Counted as unread.
     pub counted: bool,
-    /// Sending options (push content and data, silent), delivered with the entries.
+    /// Kept in the recipients' inboxes for when they are offline; `false` (status messages,
+    /// types such as `RC:TypSts`): nothing is stored, the entries (sequence 0, `is_status`) are
+    /// only for the connections online now.
+    pub offline: bool,
+    /// The sender's sending options, stored with the message and delivered with it.
     pub options: Option<improto::MessageOptions>,
     /// Conversations the sender's list may hold: a persisted message that would open one more
     /// in it fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).

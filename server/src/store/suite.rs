@@ -1,13 +1,15 @@
 //! The storage suite: what every [`Storage`] backend must do, written against the boundary
 //! only — sending, idempotency, pulling, purging (conversation lists, history and deletions in
-//! [`remote`], groups in [`groups`]). A backend runs all of it with [`storage_suite!`].
+//! [`remote`], groups in [`groups`], what is kept of a message in [`kept`]). A backend runs all of it with [`storage_suite!`].
 
 mod group_mutes;
 mod groups;
+mod kept;
 mod remote;
 
 pub use group_mutes::*;
 pub use groups::*;
+pub use kept::*;
 pub use remote::*;
 
 use super::*;
@@ -39,6 +41,8 @@ macro_rules! storage_suite {
             group_conversations_list_merge_with_private_ones_and_honour_deletions,
             purging_drops_old_group_messages_that_are_not_history,
             group_mutes_are_kept_replaced_lifted_and_loaded,
+            messages_for_online_recipients_only_are_stored_nowhere,
+            sending_options_travel_with_the_message,
         );
     };
     (@each $open:path; $($test:ident,)*) => {
@@ -66,6 +70,7 @@ pub fn message(to: &str, client_message_id: &str, persisted: bool) -> NewMessage
         client_message_id: client_message_id.into(),
         persisted,
         counted: true,
+        offline: true,
         options: None,
         max_conversations: usize::MAX,
     }

@@ -139,7 +139,8 @@ impl Request {
             client_message_id: send.client_message_id,
             persisted: handling.persisted,
             counted: handling.counted,
-            options: None,
+            offline: handling.offline,
+            options: send.options,
             max_conversations: self.state.session.conversations_per_user,
         };
         let reply = SendReply {
@@ -182,12 +183,10 @@ impl Request {
                     push_to_recipients(&hub, &reply.identity.app_key, recipients);
                     let (message_uid, sent_time) =
                         (own_entry.message_uid.clone(), own_entry.sent_time);
-                    reply.send(
-                        codes::OK,
-                        message_uid,
-                        sent_time,
-                        Some(delivery_frame(own_entry)),
-                    );
+                    // A status message is for the recipients online now, not the sender's
+                    // other devices.
+                    let own = (!own_entry.is_status).then(|| delivery_frame(own_entry));
+                    reply.send(codes::OK, message_uid, sent_time, own);
                 }
                 Ok(SendOutcome::Duplicate {
                     message_uid,

@@ -8,7 +8,10 @@ use crate::store::Order;
 use crate::uid::is_message_uid;
 
 use improto::kinds::{conversation_type, notification_status};
-use improto::limits::{MAX_CLIENT_MESSAGE_ID_BYTES, MAX_DELETE_COUNT, MAX_OBJECT_NAME_BYTES};
+use improto::limits::{
+    MAX_CLIENT_MESSAGE_ID_BYTES, MAX_DELETE_COUNT, MAX_DIRECTED_USER_IDS, MAX_OBJECT_NAME_BYTES,
+};
+pub use improto::message_types::Handling;
 
 /// Private conversations.
 pub const PRIVATE: i32 = conversation_type::PRIVATE;
@@ -19,32 +22,42 @@ pub const MAX_HISTORY_PAGE: u32 = improto::limits::MAX_REMOTE_HISTORY_COUNT as u
 /// Most conversations a conversation-list page holds.
 pub const MAX_CONVERSATION_PAGE: u32 = improto::limits::MAX_CONVERSATION_COUNT as u32;
 
-/// How a message is kept: stored in history, counted as unread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Handling {
-    /// Stored in history.
-    pub persisted: bool,
-    /// Counted as unread by its recipients.
-    pub counted: bool,
-}
-
 /// Checks `send` and decides how its message is kept: a built-in type by the contract's table
-/// (whatever the client claims), a custom type by the flags its sender registered. Its content
-/// must obey the contract's content rules (`improto::content`: 30016 over 128 KB, else 33003).
-/// Returns the seed status code refusing it otherwise.
+/// (whatever the client claims), a custom type by the flags its sender registered, a status
+/// message (`is_status`) for online recipients only. Its content must obey the contract's
+/// content rules (`improto::content`: 30016 over 128 KB, else 33003), its options theirs
+/// (`improto::options`), and directed ids (groups only) be at most
+/// [`MAX_DIRECTED_USER_IDS`] valid ids. Returns the seed status code refusing it otherwise.
 pub fn check_send(send: &SendRequest) -> Result<Handling, i32> {
     if conversation(send.conversation_type, &send.target_id).is_err()
         || send.object_name.is_empty()
         || send.object_name.len() > MAX_OBJECT_NAME_BYTES
         || send.client_message_id.len() > MAX_CLIENT_MESSAGE_ID_BYTES
+        || !directed_user_ids(send.conversation_type, &send.directed_user_ids)
     {
         return Err(codes::INVALID_PARAMETER);
     }
     improto::content::check(&send.object_name, &send.content).map_err(|e| e.code())?;
-    let (persisted, counted) =
+    if let Some(options) = &send.options {
+        improto::options::check(options).map_err(|e| e.code())?;
+    }
+    let handling =
         improto::message_types::handling(&send.object_name, send.persisted, send.counted)
             .ok_or(codes::INVALID_PARAMETER)?;
-    Ok(Handling { persisted, counted })
+    Ok(if send.is_status {
+        Handling::STATUS
+    } else {
+        handling
+    })
+}
+
+/// Whether `ids` may direct a message of `conversation_type`: none, or (a group message) at
+/// most [`MAX_DIRECTED_USER_IDS`] valid ids.
+fn directed_user_ids(conversation_type: i32, ids: &[String]) -> bool {
+    ids.is_empty()
+        || (conversation_type == conversation_type::GROUP
+            && ids.len() <= MAX_DIRECTED_USER_IDS
+            && ids.iter().all(|id| improto::ids::is_valid(id)))
 }
 
 /// Checks that `conversation_type` and `target_id` name a conversation the server keeps: a
@@ -134,15 +147,17 @@ mod tests {
         }
     }
 
+    fn kept(persisted: bool, counted: bool, offline: bool) -> Handling {
+        Handling {
+            persisted,
+            counted,
+            offline,
+        }
+    }
+
     #[test]
     fn accepts_a_plain_text_message() {
-        assert_eq!(
-            check_send(&send()),
-            Ok(Handling {
-                persisted: true,
-                counted: true
-            })
-        );
+        assert_eq!(check_send(&send()), Ok(kept(true, true, true)));
     }
 
     #[test]
@@ -191,32 +206,43 @@ mod tests {
     fn built_in_types_are_kept_as_the_contract_says_whatever_the_client_claims() {
         let mut s = send();
         (s.persisted, s.counted) = (false, false);
-        assert_eq!(
-            check_send(&s),
-            Ok(Handling {
-                persisted: true,
-                counted: true
-            })
-        );
+        assert_eq!(check_send(&s), Ok(kept(true, true, true)));
         s.object_name = "RC:TypSts".into();
         s.content = r#"{"typingContentType":"RC:TxtMsg"}"#.into();
         (s.persisted, s.counted) = (true, true);
-        assert_eq!(
-            check_send(&s),
-            Ok(Handling {
-                persisted: false,
-                counted: false
-            })
-        );
+        assert_eq!(check_send(&s), Ok(kept(false, false, false)));
         s.object_name = "app:card".into();
+        assert_eq!(check_send(&s), Ok(kept(true, true, true)));
+        s.object_name = "RC:NotBuiltIn".into();
+        assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER));
+    }
+
+    #[test]
+    fn status_messages_are_for_online_recipients_only_and_options_are_checked() {
+        let mut s = send();
+        s.is_status = true;
+        assert_eq!(check_send(&s), Ok(Handling::STATUS));
+        s.object_name = "RC:CmdMsg".into();
+        s.is_status = false;
+        assert_eq!(check_send(&s), Ok(kept(false, false, true)));
+        let mut s = send();
+        s.options = Some(improto::MessageOptions {
+            disable_notification: true,
+            push_config: r#"{"pushTitle":"t"}"#.into(),
+            ..Default::default()
+        });
+        assert!(check_send(&s).is_ok());
+        s.options.as_mut().unwrap().push_config = "[]".into();
+        assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER));
+        let mut s = send();
+        s.directed_user_ids = vec!["bob".into()];
         assert_eq!(
             check_send(&s),
-            Ok(Handling {
-                persisted: true,
-                counted: true
-            })
+            Err(codes::INVALID_PARAMETER),
+            "directed messages are for groups"
         );
-        s.object_name = "RC:NotBuiltIn".into();
+        let mut s = send();
+        s.content = r#"{"content":"hi","mentionedInfo":{"type":5}}"#.into();
         assert_eq!(check_send(&s), Err(codes::INVALID_PARAMETER));
     }
 

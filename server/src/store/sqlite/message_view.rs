@@ -5,6 +5,8 @@ use improto::InboxMessage;
 use improto::kinds::conversation_type::GROUP;
 use rusqlite::Row;
 
+use super::options;
+
 /// `message`, as stored (`target_id` the recipient, `client_message_id` the sender's key), as
 /// `viewer` sees it: for anyone but the sender the key is hidden, and the conversation is the
 /// sender's (private chats; a group's stays the group).
@@ -38,6 +40,7 @@ pub(super) fn read_message(
         persisted: row.get(first + 7)?,
         counted: row.get(first + 8)?,
         client_message_id: row.get::<_, Option<String>>(first + 9)?.unwrap_or_default(),
+        options: options::decode(row.get_ref(first + 10)?.as_blob_or_null()?),
         ..Default::default()
     };
     Ok(seen_by(viewer, stored))

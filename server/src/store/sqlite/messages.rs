@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::conversations::record_latest;
 use super::message_view::seen_by;
-use super::{SqliteStore, StoreError, WriteTx, quota};
+use super::{SqliteStore, StoreError, WriteTx, options, quota};
 use crate::store::{NewEntries, NewMessage, RecipientEntry, SendOutcome, UserConversation};
 use crate::uid::new_message_uid;
 
@@ -40,6 +40,9 @@ impl SqliteStore {
 /// message to oneself), and, for history, the latest message of the conversation in each of
 /// their lists (refused if it would open a conversation beyond the sender's quota).
 fn store_message(tx: &mut WriteTx<'_>, mut m: NewMessage) -> Result<SendOutcome, StoreError> {
+    if !m.offline {
+        return Ok(SendOutcome::Stored(Box::new(online_only(tx, m))));
+    }
     if m.persisted && m.include_sender {
         let conversation = UserConversation {
             app_key: m.app_key.clone(),
@@ -115,8 +118,9 @@ pub(super) fn insert_message(
         .conn
         .prepare_cached(
             "INSERT INTO messages (message_uid, app_key, sender_id, conversation_type, \
-             target_id, object_name, content, sent_time, persisted, counted, client_message_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             target_id, object_name, content, sent_time, persisted, counted, client_message_id, \
+             options) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT (app_key, sender_id, client_message_id) \
                WHERE client_message_id IS NOT NULL DO NOTHING",
         )?
@@ -132,6 +136,7 @@ pub(super) fn insert_message(
             m.persisted,
             m.counted,
             client_message_id,
+            options::encode(m.options.as_ref()),
         ])?;
     if inserted == 0 {
         let (message_uid, sent_time) = tx
@@ -163,6 +168,39 @@ pub(super) fn insert_message(
         options: m.options.clone(),
         ..Default::default()
     })))
+}
+
+/// The entries of a message kept for nobody offline (see [`NewMessage::offline`]): stamped and
+/// given a UID like any other, but written nowhere; sequence 0 and `is_status` tell the
+/// recipients' connections it is outside their inbox.
+fn online_only(tx: &mut WriteTx<'_>, m: NewMessage) -> NewEntries {
+    let sent_time = tx.clock.stamp();
+    let own_entry = InboxMessage {
+        message_uid: new_message_uid(sent_time),
+        conversation_type: m.conversation_type,
+        target_id: m.target_id,
+        sender_user_id: m.sender_id,
+        object_name: m.object_name,
+        content: m.content,
+        sent_time,
+        client_message_id: m.client_message_id,
+        options: m.options,
+        is_status: true,
+        ..Default::default()
+    };
+    let recipients = m
+        .recipients
+        .into_iter()
+        .filter(|user_id| *user_id != own_entry.sender_user_id)
+        .map(|user_id| RecipientEntry {
+            entry: seen_by(&user_id, own_entry.clone()),
+            user_id,
+        })
+        .collect();
+    NewEntries {
+        recipients,
+        own_entry,
+    }
 }
 
 /// Appends an entry for `message_uid` to the inbox of `user_id`; returns its sequence number.

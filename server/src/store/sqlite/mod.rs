@@ -19,7 +19,7 @@ macro_rules! current_seq_sql {
 macro_rules! message_columns_sql {
     () => {
         "m.message_uid, m.conversation_type, m.sender_id, m.target_id, m.object_name, \
-         m.content, m.sent_time, m.persisted, m.counted, m.client_message_id"
+         m.content, m.sent_time, m.persisted, m.counted, m.client_message_id, m.options"
     };
 }
 
@@ -35,6 +35,7 @@ mod history;
 mod inbox;
 mod message_view;
 mod messages;
+mod options;
 mod page;
 mod quota;
 mod read_pool;

@@ -15,6 +15,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_server_meta.sql"),
     include_str!("migrations/007_groups.sql"),
     include_str!("migrations/008_group_mutes.sql"),
+    include_str!("migrations/009_message_options.sql"),
 ];
 
 /// Prepared statements each connection keeps; room for every statement of the hot paths.
