@@ -297,9 +297,10 @@ isPersited: boolean, };
  * stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
  * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
  * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
- * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
- * is sent). Types that are not persisted (typing status, commands…) are never stored and
- * resolve with `messageId` 0.
+ * fields, e.g. a TextMessage whose `content` is not a string), or the SYSTEM conversation
+ * (nothing is stored then, nothing is sent), 22406 not in the group, 22408 muted in it.
+ * Types that are not persisted (typing status, commands…) are never stored and resolve with
+ * `messageId` 0.
  */
 export type SendMessage = { 
 /**
@@ -307,7 +308,7 @@ export type SendMessage = {
  */
 conversationType: ConversationType, 
 /**
- * The peer (private chat).
+ * The peer (private chat) or the group id (group chat).
  */
 targetId: string, 
 /**
@@ -905,9 +906,10 @@ export declare class ImClient {
    * stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
    * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
    * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
-   * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
-   * is sent). Types that are not persisted (typing status, commands…) are never stored and
-   * resolve with `messageId` 0.
+   * fields, e.g. a TextMessage whose `content` is not a string), or the SYSTEM conversation
+   * (nothing is stored then, nothing is sent), 22406 not in the group, 22408 muted in it.
+   * Types that are not persisted (typing status, commands…) are never stored and resolve with
+   * `messageId` 0.
    */
   sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message']): Promise<ImMessage>
   /**

@@ -381,6 +381,17 @@ pub fn validate_target_id(target_id: &str) -> ImResult<()> {
     }
 }
 
+/// Refuses a send into a conversation clients do not write to (33003): the SYSTEM
+/// conversation, which only the Server API fills.
+pub fn validate_send_type(conversation_type: ConversationType) -> ImResult<()> {
+    if conversation_type == ConversationType::System {
+        return Err(ImError::invalid(
+            "the system conversation takes no messages from clients",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
