@@ -127,7 +127,8 @@ export type ImMessage = {
  */
 conversationType: ConversationType, 
 /**
- * Conversation id: the peer for private chats.
+ * Conversation id: the peer for private chats, the group id for groups, the sender for
+ * the system conversation.
  */
 targetId: string, 
 /**

@@ -16,7 +16,8 @@ pub use improto::limits::{MAX_CONTENT_BYTES, MAX_DELETE_COUNT as MAX_REMOTE_DELE
 pub struct Message {
     /// Conversation kind.
     pub conversation_type: ConversationType,
-    /// Conversation id: the peer for private chats.
+    /// Conversation id: the peer for private chats, the group id for groups, the sender for
+    /// the system conversation.
     pub target_id: String,
     /// Who sent it.
     pub sender_user_id: String,
