@@ -106,6 +106,14 @@ pub struct Config {
     )]
     pub max_conversations_per_user: usize,
 
+    /// Members a group may have; a join past it is refused (Server API HTTP 405).
+    #[arg(
+        long,
+        env = "IMSERVER_MAX_GROUP_MEMBERS",
+        default_value_t = improto::limits::DEFAULT_MAX_GROUP_MEMBERS
+    )]
+    pub max_group_members: usize,
+
     /// Bytes of frames the server queues for one WebSocket connection (pushes, answers) before
     /// it counts the peer as too slow: a push finding no room closes the connection (30011),
     /// answers wait for room. At least one largest frame (256 KiB).
@@ -180,6 +188,7 @@ impl Config {
             max_pulls_per_second: 100,
             max_statuses_per_user: 10_000,
             max_conversations_per_user: 10_000,
+            max_group_members: improto::limits::DEFAULT_MAX_GROUP_MEMBERS,
             max_outbox_bytes: 8 << 20,
             write_stall_timeout_ms: 30_000,
             max_connections: 20_000,

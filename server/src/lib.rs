@@ -1,13 +1,15 @@
 //! `imserver`, the reference imcore IM server.
 //!
 //! * HTTP Server API (`/user/getToken.json`, `/user/checkOnline.json`, `/user/block.json`,
-//!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`) signed as
+//!   `/user/unblock.json`, `/user/block/query.json`, `/user/token/expire.json`, the group
+//!   membership calls and `/message/group/publish.json`) signed as
 //!   RongCloud's server SDKs sign it (stale timestamps and replayed nonces refused on request:
 //!   `--signature-max-skew-secs`, `--reject-replayed-nonce`), and navigation (`/navi.json`);
 //! * a WebSocket endpoint (`/ws`) speaking the `improto` frames: connect with a token, send
-//!   private messages, receive pushes (the sender's own messages too, on all their devices),
-//!   pull the inbox; `Request`s for remote history, the server-side conversation list, remote
-//!   deletion and removing a conversation; one login per user and platform (a new one closes
+//!   private and group messages (one log per group, see [`groups`]), receive pushes (the
+//!   sender's own messages too, on all their devices), pull the inbox and group logs;
+//!   `Request`s for remote history, the server-side conversation list, remote deletion,
+//!   removing a conversation and group heads; one login per user and platform (a new one closes
 //!   the previous with `Close{code: 6}`) unless `--multi-device` is on;
 //! * SQLite storage with one group-committing writer thread.
 //!
@@ -19,6 +21,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod conn;
+pub mod groups;
 pub mod http;
 pub mod hub;
 pub mod logging;

@@ -94,6 +94,8 @@ pub async fn run(
         store: store.clone(),
         hub: Arc::new(Hub::default()),
         freshness: Freshness::new(config.signature_max_skew_secs, config.reject_replayed_nonce),
+        groups: Arc::default(),
+        max_group_members: config.max_group_members,
         restrictions,
         multi_device: config.multi_device,
         session: ws::limits::SessionLimits::from_config(&config),

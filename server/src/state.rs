@@ -6,6 +6,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::apps::Apps;
 use crate::auth::freshness::Freshness;
+use crate::groups::directory::Directory;
 use crate::http::body::BodyLimits;
 use crate::hub::Hub;
 use crate::public_url::PublicUrls;
@@ -23,6 +24,10 @@ pub struct ServerState {
     pub hub: Arc<Hub>,
     /// Opt-in timestamp and nonce checks on signed Server API calls.
     pub freshness: Freshness,
+    /// Groups' members, cached for the send path.
+    pub groups: Arc<Directory>,
+    /// Members a group may have (`--max-group-members`).
+    pub max_group_members: usize,
     /// Blocks and token cutoffs, cached for the connect path.
     pub restrictions: Restrictions,
     /// Several connections per user and platform allowed (`--multi-device`).

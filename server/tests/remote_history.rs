@@ -236,7 +236,7 @@ async fn bad_requests_get_33003_and_nothing_else() {
     };
     let bad: Vec<RequestBody> = vec![
         RequestBody::History(HistoryQuery {
-            conversation_type: 3,
+            conversation_type: 4,
             ..query.clone()
         }),
         RequestBody::History(HistoryQuery {

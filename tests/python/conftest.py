@@ -11,12 +11,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 class Server:
     """A running imserver; `addr` is 127.0.0.1:PORT."""
 
-    def __init__(self, data_dir, app_key, app_secret):
+    def __init__(self, data_dir, app_key, app_secret, args=()):
         binary = os.environ.get("IMSERVER_BIN", str(ROOT / "target" / "debug" / "imserver"))
         self.app_key, self.app_secret = app_key, app_secret
         self.proc = subprocess.Popen(
             [binary, "--data-dir", str(data_dir), "--listen", "127.0.0.1:0",
-             "--app-key", app_key, "--app-secret", app_secret],
+             "--app-key", app_key, "--app-secret", app_secret, *args],
             stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         words = line.split()

@@ -67,6 +67,30 @@ impl Form {
         self.with_key(key).map(|pair| pair.id.as_str())
     }
 
+    /// The pairs of a map parameter `name[<key>]=<value>` as `(key, value)`, in the order
+    /// sent (the Go SDK percent-encodes the brackets, the Python SDK sends them raw).
+    pub fn bracketed<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.pairs.iter().filter_map(move |pair| {
+            let inner = pair
+                .key
+                .strip_prefix(name)?
+                .strip_prefix('[')?
+                .strip_suffix(']')?;
+            Some((inner, pair.value.as_str()))
+        })
+    }
+
+    /// Whether the boolean parameter `key` is set (`true`, `True` or `1`; `false`, `False`, `0`
+    /// or empty are not), `default` if absent; `None` for any other value.
+    pub fn flag(&self, key: &str, default: bool) -> Option<bool> {
+        match self.get(key).map(str::trim) {
+            None | Some("") => Some(default),
+            Some("true" | "True" | "1") => Some(true),
+            Some("false" | "False" | "0") => Some(false),
+            Some(_) => None,
+        }
+    }
+
     /// The first pair of `key`.
     fn first(&self, key: &str) -> Option<&Pair> {
         self.pairs.iter().find(|pair| pair.key == key)
@@ -147,6 +171,17 @@ mod tests {
         assert_eq!(Form::parse(b"userId=a%20b").id("userId"), Some("a b"));
         assert_eq!(Form::parse(b"userId=a=b").id("userId"), Some("a=b"));
         assert_eq!(Form::parse(b"user+Id=a").id("user Id"), Some("a"));
+    }
+
+    #[test]
+    fn reads_map_parameters_with_raw_or_encoded_brackets_and_lenient_booleans() {
+        let form = Form::parse(b"userId=u1&group[g1]=G One&group%5Bg2%5D=G2&groupx=1&a=True&b=0");
+        let groups: Vec<_> = form.bracketed("group").collect();
+        assert_eq!(groups, [("g1", "G One"), ("g2", "G2")]);
+        assert_eq!(form.flag("a", false), Some(true));
+        assert_eq!(form.flag("b", true), Some(false));
+        assert_eq!(form.flag("missing", true), Some(true));
+        assert_eq!(form.flag("userId", true), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! HTTP endpoints: the Server API (`/user/*.json`) and navigation (`/navi.json`).
+//! HTTP endpoints: the Server API (`/user/*.json`, `/group/*.json`, `/message/group/publish.json`)
+//! and navigation (`/navi.json`).
 //!
 //! Requests go through one dispatcher so that repeated slashes in the path can be collapsed
 //! before matching (SDKs build URLs by concatenation, server-api.md §1.1). A signed endpoint
@@ -8,6 +9,8 @@
 mod block;
 pub mod body;
 pub mod form;
+mod group;
+mod group_message;
 mod navi;
 pub mod reply;
 mod signed;
@@ -55,6 +58,15 @@ pub async fn dispatch(State(state): State<Arc<ServerState>>, request: Request) -
         "/user/unblock.json" => call.answer(block::unblock).await,
         "/user/block/query.json" => call.answer(block::query).await,
         "/user/token/expire.json" => call.answer(block::expire_tokens).await,
+        "/user/group/query.json" => call.answer(group::user_groups).await,
+        "/group/create.json" => call.answer(group::create).await,
+        "/group/join.json" => call.answer(group::join).await,
+        "/group/quit.json" => call.answer(group::quit).await,
+        "/group/dismiss.json" => call.answer(group::dismiss).await,
+        "/group/refresh.json" => call.answer(group::refresh).await,
+        "/group/sync.json" => call.answer(group::sync).await,
+        "/group/user/query.json" => call.answer(group::members).await,
+        "/message/group/publish.json" => call.answer(group_message::publish).await,
         _ => ApiError::not_found(&path).into_response(),
     }
 }

@@ -56,6 +56,15 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, PARAMETER_ERROR, message)
     }
 
+    /// 1005: the parameter `name` is longer than `max` characters (HTTP 400).
+    pub fn too_long(name: &str, max: usize) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            PARAMETER_TOO_LONG,
+            format!("{name} is longer than {max} characters"),
+        )
+    }
+
     /// 404: unknown path.
     pub fn not_found(path: &str) -> Self {
         Self::new(

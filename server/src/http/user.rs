@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::form::Form;
-use super::reply::{self, ApiError};
+use super::reply::ApiError;
 use super::user_id::user_id;
 use crate::apps::App;
 use crate::auth::token::{self, Claims};
@@ -22,10 +22,10 @@ pub async fn get_token(state: &ServerState, app: &App, form: Form) -> Result<Val
     let name = form.get("name").unwrap_or_default();
     let portrait_uri = form.get("portraitUri").unwrap_or_default();
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(too_long("name", MAX_NAME_CHARS));
+        return Err(ApiError::too_long("name", MAX_NAME_CHARS));
     }
     if portrait_uri.chars().count() > MAX_PORTRAIT_CHARS {
-        return Err(too_long("portraitUri", MAX_PORTRAIT_CHARS));
+        return Err(ApiError::too_long("portraitUri", MAX_PORTRAIT_CHARS));
     }
     let profile = UserProfile {
         name: name.to_owned(),
@@ -49,13 +49,4 @@ pub async fn get_token(state: &ServerState, app: &App, form: Form) -> Result<Val
 pub async fn check_online(state: &ServerState, app: &App, form: Form) -> Result<Value, ApiError> {
     let online = state.hub.is_online(&app.key, user_id(&form)?);
     Ok(json!({ "status": if online { "1" } else { "0" } }))
-}
-
-/// 1005 for a parameter over its length limit.
-fn too_long(name: &str, max: usize) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::BAD_REQUEST,
-        reply::PARAMETER_TOO_LONG,
-        format!("{name} is longer than {max} characters"),
-    )
 }

@@ -1,4 +1,4 @@
-//! User ids in Server API calls: 1 to [`MAX_ID_BYTES`] bytes of ASCII letters, digits and
+//! User (and group) ids in Server API calls: 1 to [`MAX_ID_BYTES`] bytes of ASCII letters, digits and
 //! `+ = - _`, the vendor's documented set, read with [`Form::id`].
 //!
 //! Within that set every official SDK's body names the same id: the Python SDK sends it
@@ -14,25 +14,36 @@ use super::reply::ApiError;
 
 /// The required `userId` parameter, checked.
 pub(super) fn user_id(form: &Form) -> Result<&str, ApiError> {
-    valid_user_id(form.id("userId"))
+    id_param(form, "userId")
 }
 
 /// The repeated `userId` parameter: at least one, at most `max`, each checked; duplicates
 /// dropped.
 pub(super) fn user_ids(form: &Form, max: usize) -> Result<Vec<String>, ApiError> {
+    id_params(form, "userId", max)
+}
+
+/// The required id parameter `key` (a user or group id), checked.
+pub(super) fn id_param<'a>(form: &'a Form, key: &str) -> Result<&'a str, ApiError> {
+    valid_id(key, form.id(key))
+}
+
+/// The repeated id parameter `key`: at least one, at most `max`, each checked; duplicates
+/// dropped.
+pub(super) fn id_params(form: &Form, key: &str, max: usize) -> Result<Vec<String>, ApiError> {
     let mut ids: Vec<String> = Vec::new();
-    for id in form.ids("userId") {
-        valid_user_id(Some(id))?;
+    for id in form.ids(key) {
+        valid_id(key, Some(id))?;
         if !ids.iter().any(|known| known == id) {
             ids.push(id.to_owned());
         }
     }
     if ids.is_empty() {
-        return Err(ApiError::parameter("userId is required"));
+        return Err(ApiError::parameter(format!("{key} is required")));
     }
     if ids.len() > max {
         return Err(ApiError::parameter(format!(
-            "at most {max} userId may be given"
+            "at most {max} {key} may be given"
         )));
     }
     Ok(ids)
@@ -43,16 +54,16 @@ fn is_user_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | '-' | '_')
 }
 
-/// A given user id, checked.
-fn valid_user_id(id: Option<&str>) -> Result<&str, ApiError> {
+/// The id given as parameter `key`, checked.
+pub(super) fn valid_id<'a>(key: &str, id: Option<&'a str>) -> Result<&'a str, ApiError> {
     match id {
-        None | Some("") => Err(ApiError::parameter("userId is required")),
+        None | Some("") => Err(ApiError::parameter(format!("{key} is required"))),
         Some(id) if id.len() > MAX_ID_BYTES => Err(ApiError::parameter(format!(
-            "userId is longer than {MAX_ID_BYTES} bytes"
+            "{key} is longer than {MAX_ID_BYTES} bytes"
         ))),
-        Some(id) if !id.chars().all(is_user_id_char) => Err(ApiError::parameter(
-            "userId may hold only ASCII letters, digits and + = - _",
-        )),
+        Some(id) if !id.chars().all(is_user_id_char) => Err(ApiError::parameter(format!(
+            "{key} may hold only ASCII letters, digits and + = - _"
+        ))),
         Some(id) => Ok(id),
     }
 }

@@ -14,7 +14,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use improto::{
-    ConversationList, ConversationStatus, ConversationStatuses, HistoryPage, InboxMessage,
+    ConversationList, ConversationStatus, ConversationStatuses, GroupHeads, HistoryPage,
+    InboxMessage,
 };
 
 use crate::apps::App;
@@ -53,6 +54,10 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 
 /// Receives the outcome of [`Storage::send_message_then`] right after the commit.
 pub type SendCompletion = Box<dyn FnOnce(Result<SendOutcome, StoreError>) + Send>;
+
+/// Runs right after a [`Storage::change_group`] commit, in commit order, with the groups it
+/// changed: the place to update the in-memory group directory.
+pub type GroupHook = Box<dyn FnOnce(&[GroupState]) + Send>;
 
 /// Whether a commit reaches the disk before the server acknowledges it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -218,6 +223,65 @@ pub trait Storage: Send + Sync {
         limit: usize,
     ) -> StoreFuture<'_, ConversationStatuses>;
 
+    /// Applies `change` to the app's groups; resolves, once committed, to the state of every
+    /// group it touched (none for an unknown group), after `after_commit` ran with them. A
+    /// join past a group's `max_members` fails with [`StoreError::QuotaExceeded`] and changes
+    /// nothing. Queued at once.
+    fn change_group(
+        &self,
+        app_key: String,
+        change: GroupChange,
+        after_commit: GroupHook,
+    ) -> StoreFuture<'static, Vec<GroupState>>;
+
+    /// The group's name, members and whether it was dismissed; `None` if it never existed.
+    fn group_state(&self, app_key: String, group_id: String)
+    -> StoreFuture<'_, Option<GroupState>>;
+
+    /// The groups `user_id` is a member of now, by group id, as `(group id, name)`.
+    fn user_groups(
+        &self,
+        app_key: String,
+        user_id: String,
+    ) -> StoreFuture<'_, Vec<(String, String)>>;
+
+    /// Stores the group message `message` (`target_id` the group, `recipients` unused) once:
+    /// its row and its entry in the group's log under the group's next sequence, visible to
+    /// the members of `directed` and the sender only when `directed` is not empty. Hands the
+    /// outcome to `complete` right after the commit, in commit order, like
+    /// [`Storage::send_message_then`]: a stored message's `own_entry` is the sender's view
+    /// with the group sequence as `seq`, and `recipients` is empty (the caller fans out).
+    fn send_group_message_then(
+        &self,
+        message: NewMessage,
+        directed: Vec<String>,
+        complete: SendCompletion,
+    );
+
+    /// Up to `limit` entries of the group's log with `seq > after_seq` that `user_id` may see
+    /// (sent during their membership periods, not directed to others, not deleted or cleared
+    /// by them), ascending, fewer if more would not fit in one frame; `None` if the user never
+    /// was a member (or was, in periods no longer kept).
+    fn pull_group(
+        &self,
+        app_key: String,
+        user_id: String,
+        group_id: String,
+        after_seq: u64,
+        limit: usize,
+    ) -> StoreFuture<'_, Option<GroupPulled>>;
+
+    /// Up to `limit` of the groups whose logs `user_id` may read (current and kept former
+    /// memberships), by group id after `after_group_id`, each with where its log ends for
+    /// the user; and whether more follow.
+    fn group_heads(
+        &self,
+        app_key: String,
+        user_id: String,
+        after_group_id: String,
+        limit: usize,
+    ) -> StoreFuture<'_, GroupHeads>;
+
     /// The inbox epoch this run serves (see `sqlite/epoch.rs`): clients that saw another one
     /// pull their inboxes again.
     fn inbox_epoch(&self) -> u64;
@@ -254,6 +318,78 @@ pub struct NewMessage {
     /// Conversations the sender's list may hold: a persisted message that would open one more
     /// fails with [`StoreError::QuotaExceeded`] (recipients' lists are not limited).
     pub max_conversations: usize,
+}
+
+/// A change to the groups of an app, from the Server API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupChange {
+    /// `user_ids` join the group (their membership starts after the group's current last
+    /// sequence; present members stay as they are). A group that does not exist, or was
+    /// dismissed, is created (again) under `name`; an existing one keeps its name.
+    Join {
+        /// The group.
+        group_id: String,
+        /// Name for a group created now.
+        name: String,
+        /// Users joining, distinct.
+        user_ids: Vec<String>,
+        /// Members the group may have at most.
+        max_members: usize,
+    },
+    /// `user_ids` leave the group (their membership ends at its current last sequence).
+    Quit {
+        /// The group.
+        group_id: String,
+        /// Users leaving (non-members are ignored).
+        user_ids: Vec<String>,
+    },
+    /// Every member leaves and the group refuses messages; its log stays readable to them.
+    Dismiss {
+        /// The group.
+        group_id: String,
+    },
+    /// Renames the group.
+    Rename {
+        /// The group.
+        group_id: String,
+        /// The new name.
+        name: String,
+    },
+    /// Makes `groups` (id, name) the groups of `user_id`: joins those the user is not in (as
+    /// [`GroupChange::Join`] does) and leaves the user's other groups.
+    Sync {
+        /// The user.
+        user_id: String,
+        /// The user's groups, distinct ids.
+        groups: Vec<(String, String)>,
+        /// Members a group may have at most.
+        max_members: usize,
+    },
+}
+
+/// A group as stored: what the group directory keeps in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupState {
+    /// The group's id.
+    pub group_id: String,
+    /// Its name.
+    pub name: String,
+    /// Dismissed: no members, no new messages.
+    pub dismissed: bool,
+    /// Current members, by user id.
+    pub members: Vec<String>,
+}
+
+/// A page of a group's log for one member.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupPulled {
+    /// Entries in ascending `seq` order (the group's sequence).
+    pub messages: Vec<InboxMessage>,
+    /// Whether entries follow the last one returned.
+    pub has_more: bool,
+    /// The highest sequence this page accounts for: every entry up to it the member may see
+    /// is in this page or an earlier one.
+    pub through_seq: u64,
 }
 
 /// A recipient's new inbox entry, to push to them.

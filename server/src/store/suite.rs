@@ -1,9 +1,11 @@
 //! The storage suite: what every [`Storage`] backend must do, written against the boundary
 //! only — sending, idempotency, pulling, purging (conversation lists, history and deletions in
-//! [`remote`]). A backend runs all of it with [`storage_suite!`].
+//! [`remote`], groups in [`groups`]). A backend runs all of it with [`storage_suite!`].
 
+mod groups;
 mod remote;
 
+pub use groups::*;
 pub use remote::*;
 
 use super::*;
@@ -25,6 +27,14 @@ macro_rules! storage_suite {
             deleting_hides_messages_from_the_deleting_user_only,
             clearing_hides_everything_up_to_a_time_and_keeps_sequences_growing,
             pages_of_big_messages_stop_before_the_frame_limit,
+            members_see_the_group_log_only_while_members,
+            a_group_message_is_stored_once_and_retries_return_the_first_result,
+            directed_messages_reach_their_addressees_and_the_sender_only,
+            joins_past_the_member_limit_are_refused_whole,
+            dismissing_ends_every_membership_and_keeps_the_log_readable,
+            syncing_makes_the_listed_groups_the_users_groups,
+            group_conversations_list_merge_with_private_ones_and_honour_deletions,
+            purging_drops_old_group_messages_that_are_not_history,
         );
     };
     (@each $open:path; $($test:ident,)*) => {

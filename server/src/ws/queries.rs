@@ -1,5 +1,5 @@
 //! `Request` frames: remote history, the conversation list, remote deletion, removing a
-//! conversation and conversation statuses, each answered by exactly one `Response` with the
+//! conversation, conversation statuses and group heads, each answered by exactly one `Response` with the
 //! request's id. A status change is also pushed to the user's other connections once stored.
 //!
 //! Parameters are checked at once (33003 if bad). Reads then run on the store's read pool;
@@ -170,9 +170,19 @@ fn start(
                 Ok(Some(response::Body::ConversationStatuses(statuses)))
             })
         }
-        // Group streams arrive with the group store (issue 10); until then no user is in a
-        // group, so there is nothing to answer but "not a conversation the server keeps".
-        request::Body::GroupHeads(_) => return Err(codes::INVALID_PARAMETER),
+        request::Body::GroupHeads(q) => {
+            let limit = match q.limit {
+                0 => validate::MAX_GROUP_HEADS_PAGE as usize,
+                limit => validate::page_size(limit, validate::MAX_GROUP_HEADS_PAGE)?,
+            };
+            let (app_key, user_id) = (identity.app_key.clone(), identity.user_id.clone());
+            Box::pin(async move {
+                let heads = store
+                    .group_heads(app_key, user_id, q.after_group_id, limit)
+                    .await?;
+                Ok(Some(response::Body::GroupHeads(heads)))
+            })
+        }
     })
 }
 

@@ -1,7 +1,8 @@
 //! Frames of an authenticated connection: `Send`, `Pull`, `Ping`, and `Request`s (answered in
 //! [`queries`]; the session keeps `Ack`s).
 //!
-//! A `Send` is queued to the store in frame order and completed on the writer thread right
+//! A `Send` is queued to the store in frame order (a group's first use waits for its members
+//! to load; its sends keep their order) and completed on the writer thread right
 //! after its commit (push to the recipients, `SendAck`, push of the sender's own entry); other
 //! storage work runs in its own task. Either way the caller's permit bounds a connection's
 //! requests in flight, so a connection can have several sends in one group commit; replies go
@@ -21,8 +22,11 @@ use super::outbox::Outbox;
 use super::queries;
 use super::session::End;
 use super::validate::check_send;
+use crate::groups::{self, send::GroupSend};
+use crate::hub::Hub;
 use crate::state::ServerState;
 use crate::store::{NewEntries, NewMessage, SendOutcome, StoreError};
+use improto::kinds::conversation_type::GROUP;
 
 /// Default `Pull.limit` when the client sends 0.
 const DEFAULT_PULL_LIMIT: usize = 200;
@@ -110,18 +114,24 @@ impl Request {
     /// on the writer thread, the message is pushed to its recipients, the `SendAck` queued, then
     /// the sender's own entry pushed to every connection of the sender (on this one after the
     /// `SendAck`), so nothing waits for a task to wake up. An invalid message is answered at
-    /// once.
+    /// once. A group message goes through [`groups::send`] (checked against the group
+    /// directory, which a group's first use loads; sends to one group keep their frame order).
     fn send(self, send: improto::Send, permit: OwnedSemaphorePermit) {
         let request_id = send.request_id;
         let handling = match check_send(&send) {
             Ok(handling) => handling,
             Err(code) => return refuse_send(&self.queue, request_id, code, permit),
         };
+        let is_group = send.conversation_type == GROUP;
         let message = NewMessage {
             app_key: self.identity.app_key.clone(),
             sender_id: self.identity.user_id.clone(),
             conversation_type: send.conversation_type,
-            recipients: vec![send.target_id.clone()],
+            recipients: if is_group {
+                Vec::new()
+            } else {
+                vec![send.target_id.clone()]
+            },
             target_id: send.target_id,
             object_name: send.object_name,
             content: send.content,
@@ -130,13 +140,38 @@ impl Request {
             counted: handling.counted,
             max_conversations: self.state.session.conversations_per_user,
         };
-        let hub = self.state.hub.clone();
-        let identity = self.identity;
-        let connection = self.connection;
-        let queue = self.queue;
-        let runtime = tokio::runtime::Handle::current();
-        let complete = Box::new(move |outcome: Result<SendOutcome, StoreError>| {
-            let (code, message_uid, sent_time, own_delivery) = match outcome {
+        let reply = SendReply {
+            hub: self.state.hub.clone(),
+            identity: self.identity,
+            connection: self.connection,
+            queue: self.queue,
+            runtime: tokio::runtime::Handle::current(),
+            permit,
+            request_id,
+        };
+        if is_group {
+            let group_send = GroupSend {
+                message,
+                directed: send.directed_user_ids,
+                include_sender: true,
+                sender_must_be_member: true,
+            };
+            let done = Box::new(
+                move |outcome: Result<SendOutcome, i32>, own| match outcome {
+                    Ok(outcome) => reply.send(
+                        codes::OK,
+                        outcome.message_uid().to_owned(),
+                        outcome.sent_time(),
+                        own,
+                    ),
+                    Err(code) => reply.send(code, String::new(), 0, None),
+                },
+            );
+            return groups::send::send(&self.state, group_send, done);
+        }
+        let hub = reply.hub.clone();
+        let complete = Box::new(
+            move |outcome: Result<SendOutcome, StoreError>| match outcome {
                 Ok(SendOutcome::Stored(entries)) => {
                     let NewEntries {
                         recipients,
@@ -145,41 +180,30 @@ impl Request {
                     let deliveries = recipients
                         .into_iter()
                         .map(|r| (r.user_id, delivery_frame(r.entry)));
-                    hub.push_each(&identity.app_key, deliveries);
+                    hub.push_each(&reply.identity.app_key, deliveries);
                     let (message_uid, sent_time) =
                         (own_entry.message_uid.clone(), own_entry.sent_time);
-                    (
+                    reply.send(
                         codes::OK,
                         message_uid,
                         sent_time,
                         Some(delivery_frame(own_entry)),
-                    )
+                    );
                 }
                 Ok(SendOutcome::Duplicate {
                     message_uid,
                     sent_time,
-                }) => (codes::OK, message_uid, sent_time, None),
+                }) => reply.send(codes::OK, message_uid, sent_time, None),
                 Err(StoreError::QuotaExceeded(what)) => {
                     tracing::info!(what, "refusing a send over the user's quota");
-                    (codes::QUOTA_EXCEEDED, String::new(), 0, None)
+                    reply.send(codes::QUOTA_EXCEEDED, String::new(), 0, None);
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "storing a message failed");
-                    (codes::SIGNAL_FAILED, String::new(), 0, None)
+                    reply.send(codes::SIGNAL_FAILED, String::new(), 0, None);
                 }
-            };
-            let ack = Bytes::from(improto::encode(Body::SendAck(SendAck {
-                request_id,
-                code,
-                message_uid,
-                sent_time,
-            })));
-            let own_here = own_delivery.clone();
-            queue.queue_in_order(std::iter::once(ack).chain(own_here), permit, &runtime);
-            if let Some(own) = own_delivery {
-                hub.push_to_others(&identity.app_key, &identity.user_id, connection, &own);
-            }
-        });
+            },
+        );
         self.state.store.send_message_then(message, complete);
     }
 
@@ -193,6 +217,9 @@ impl Request {
             0 => DEFAULT_PULL_LIMIT,
             n => n.min(MAX_PULL_LIMIT),
         };
+        if !pull.group_id.is_empty() {
+            return self.pull_group(pull, limit).await;
+        }
         let pulled = self
             .state
             .store
@@ -220,6 +247,87 @@ impl Request {
                 let reason = "storage unavailable".into();
                 self.queue.close(codes::SIGNAL_FAILED, 1011, reason).await;
             }
+        }
+    }
+}
+
+impl Request {
+    /// Answers a `Pull` of a group's stream: a `Delivery` with the group's page and
+    /// `through_seq`, or a `Response` with the pull's id and 22406 for a user who never was a
+    /// member (33003 for a malformed group id).
+    async fn pull_group(self, pull: Pull, limit: usize) {
+        let refuse = |code| {
+            Body::Response(Response {
+                request_id: pull.request_id,
+                code,
+                body: None,
+            })
+        };
+        if !improto::ids::is_valid(&pull.group_id) {
+            self.queue.reply(refuse(codes::INVALID_PARAMETER)).await;
+            return;
+        }
+        let pulled = self
+            .state
+            .store
+            .pull_group(
+                self.identity.app_key.clone(),
+                self.identity.user_id.clone(),
+                pull.group_id.clone(),
+                pull.after_seq,
+                limit,
+            )
+            .await;
+        let answer = match pulled {
+            Ok(Some(page)) => Body::Delivery(Delivery {
+                messages: page.messages,
+                pull_request_id: pull.request_id,
+                has_more: page.has_more,
+                group_id: pull.group_id,
+                through_seq: page.through_seq,
+            }),
+            Ok(None) => refuse(codes::NOT_IN_GROUP),
+            Err(e) => {
+                tracing::error!(error = %e, "pulling a group failed");
+                refuse(codes::SIGNAL_FAILED)
+            }
+        };
+        // If the connection is gone there is nobody to answer.
+        self.queue.reply(answer).await;
+    }
+}
+
+/// Where a `Send`'s answer goes: its `SendAck`, then the sender's own entry (on this
+/// connection right after the ack, and on the sender's other connections).
+struct SendReply {
+    hub: Arc<Hub>,
+    identity: Arc<Identity>,
+    connection: u64,
+    queue: Outbox,
+    runtime: tokio::runtime::Handle,
+    permit: OwnedSemaphorePermit,
+    request_id: u64,
+}
+
+impl SendReply {
+    /// Queues the `SendAck` and, if any, the sender's own frame `own`, without waiting.
+    fn send(self, code: i32, message_uid: String, sent_time: i64, own: Option<Bytes>) {
+        let ack = Bytes::from(improto::encode(Body::SendAck(SendAck {
+            request_id: self.request_id,
+            code,
+            message_uid,
+            sent_time,
+        })));
+        let own_here = own.clone();
+        self.queue.queue_in_order(
+            std::iter::once(ack).chain(own_here),
+            self.permit,
+            &self.runtime,
+        );
+        if let Some(own) = own {
+            let (app_key, user_id) = (&self.identity.app_key, &self.identity.user_id);
+            self.hub
+                .push_to_others(app_key, user_id, self.connection, &own);
         }
     }
 }

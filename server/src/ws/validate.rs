@@ -10,8 +10,10 @@ use crate::uid::is_message_uid;
 use improto::kinds::{conversation_type, notification_status};
 use improto::limits::{MAX_CLIENT_MESSAGE_ID_BYTES, MAX_DELETE_COUNT, MAX_OBJECT_NAME_BYTES};
 
-/// The only conversation type whose messages this server carries for now.
+/// Private conversations.
 pub const PRIVATE: i32 = conversation_type::PRIVATE;
+/// Group conversations.
+pub const GROUP: i32 = conversation_type::GROUP;
 /// Most messages a history page holds.
 pub const MAX_HISTORY_PAGE: u32 = improto::limits::MAX_REMOTE_HISTORY_COUNT as u32;
 /// Most conversations a conversation-list page holds.
@@ -46,10 +48,10 @@ pub fn check_send(send: &SendRequest) -> Result<Handling, i32> {
 }
 
 /// Checks that `conversation_type` and `target_id` name a conversation the server keeps: a
-/// private one with a valid target id ([`improto::ids::is_valid`]: 1 to 64 bytes,
+/// private or group one with a valid target id ([`improto::ids::is_valid`]: 1 to 64 bytes,
 /// no control character); else 33003.
 pub fn conversation(conversation_type: i32, target_id: &str) -> Result<(), i32> {
-    let valid = conversation_type == PRIVATE && improto::ids::is_valid(target_id);
+    let valid = matches!(conversation_type, PRIVATE | GROUP) && improto::ids::is_valid(target_id);
     valid.then_some(()).ok_or(codes::INVALID_PARAMETER)
 }
 
@@ -88,6 +90,9 @@ pub fn history_order(order: i32) -> Result<Order, i32> {
         _ => Err(codes::INVALID_PARAMETER),
     }
 }
+
+/// Most group heads one `GroupHeadsQuery` answer holds (also its default `limit`).
+pub const MAX_GROUP_HEADS_PAGE: u32 = improto::limits::MAX_GROUP_HEADS_PAGE as u32;
 
 /// Most statuses one `ConversationStatusQuery` answer holds (also its default `limit`).
 pub const MAX_STATUS_PAGE: u32 = improto::limits::MAX_STATUS_PAGE as u32;
@@ -143,7 +148,7 @@ mod tests {
     #[test]
     fn rejects_bad_fields_with_33003() {
         let cases: [fn(&mut SendRequest); 7] = [
-            |s| s.conversation_type = 3,
+            |s| s.conversation_type = conversation_type::SYSTEM,
             |s| s.target_id.clear(),
             |s| s.target_id = "x".repeat(65),
             |s| s.object_name.clear(),
@@ -162,7 +167,8 @@ mod tests {
     fn checks_request_parameters() {
         const BAD: i32 = codes::INVALID_PARAMETER;
         assert_eq!(conversation(PRIVATE, "bob"), Ok(()));
-        assert_eq!(conversation(3, "bob"), Err(BAD));
+        assert_eq!(conversation(GROUP, "g1"), Ok(()));
+        assert_eq!(conversation(conversation_type::SYSTEM, "bob"), Err(BAD));
         assert_eq!(conversation(PRIVATE, ""), Err(BAD));
         assert_eq!(conversation(PRIVATE, &"x".repeat(65)), Err(BAD));
         assert_eq!(page_size(1, 100), Ok(1));

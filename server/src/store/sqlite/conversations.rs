@@ -2,9 +2,11 @@
 //! every message sent or received): one row per conversation with the latest persisted message
 //! the user has in it. A conversation whose messages the user all deleted leaves the list.
 
+use improto::kinds::conversation_type::GROUP;
 use improto::{ConversationList, InboxMessage, RemoteConversation};
 use rusqlite::{Connection, params};
 
+use super::group_history::{group_conversations, remove_group_conversation};
 use super::history::visible_page;
 use super::message_view::read_message;
 use super::page::{page_of, rows_for};
@@ -46,7 +48,13 @@ impl SqliteStore {
                         latest_message: Some(read_message(row, 2, &user_id, 0)?),
                     })
                 })?;
-            let (conversations, has_more) = page_of(rows, count)?;
+            // The private rows, merged with the user's groups' latest visible messages.
+            let mut merged = rows.collect::<Result<Vec<_>, _>>()?;
+            merged.extend(group_conversations(conn, &app_key, &user_id, before)?);
+            merged.sort_by_key(|c| {
+                std::cmp::Reverse(c.latest_message.as_ref().map_or(0, |m| m.sent_time))
+            });
+            let (conversations, has_more) = page_of(merged.into_iter().map(Ok), count)?;
             Ok(ConversationList {
                 conversations,
                 has_more,
@@ -61,8 +69,13 @@ impl SqliteStore {
         &self,
         conversation: UserConversation,
     ) -> impl Future<Output = Result<(), StoreError>> + Send + use<> {
-        self.writer
-            .submit(move |tx| remove(tx.conn, &conversation).map(drop), |_| {})
+        self.writer.submit(
+            move |tx| match conversation.conversation_type {
+                GROUP => remove_group_conversation(tx.conn, &conversation, tx.clock.last()),
+                _ => remove(tx.conn, &conversation).map(drop),
+            },
+            |_| {},
+        )
     }
 }
 
@@ -92,11 +105,15 @@ pub(super) fn record_latest(
 }
 
 /// Points `conversation` (if listed) at the latest message its user still has in it, after
-/// deletions; with none left it leaves the list (until the next message in it).
+/// deletions; with none left it leaves the list (until the next message in it). A group's
+/// place in the list is read from its history, so there is nothing to do for one.
 pub(super) fn refresh_latest(
     conn: &Connection,
     conversation: &UserConversation,
 ) -> Result<(), StoreError> {
+    if conversation.conversation_type == GROUP {
+        return Ok(());
+    }
     let (latest, _) = visible_page(
         conn,
         conversation,

@@ -3,6 +3,7 @@
 //! in history, not as a conversation's latest message, not in later inbox pulls (their inbox
 //! entries go, so pulls skip those sequence numbers).
 
+use improto::kinds::conversation_type::GROUP;
 use rusqlite::{Connection, params};
 
 use super::conversations::refresh_latest;
@@ -21,6 +22,9 @@ impl SqliteStore {
         self.writer.submit(
             move |tx| {
                 let c = &conversation;
+                if c.conversation_type == GROUP {
+                    return delete_group_messages(tx.conn, c, &message_uids);
+                }
                 let (low, high) = c.participants();
                 keep_sequence(tx.conn, c)?;
                 let mut delete = tx.conn.prepare_cached(
@@ -83,6 +87,10 @@ impl SqliteStore {
                         c.target_id,
                         through
                     ])?;
+                if c.conversation_type == GROUP {
+                    // A group has no inbox entries: its pulls and history read the clear.
+                    return Ok(());
+                }
                 keep_sequence(tx.conn, c)?;
                 // Only messages still in the inbox have entries: start at its oldest one.
                 let (low, high) = c.participants();
@@ -123,5 +131,24 @@ fn keep_sequence(conn: &Connection, conversation: &UserConversation) -> Result<(
            last_seq = max(last_seq, excluded.last_seq)"
     ))?
     .execute(params![conversation.app_key, conversation.user_id])?;
+    Ok(())
+}
+
+/// Deletes, for `c`'s user, the messages of `message_uids` that belong to the group `c`
+/// (group messages have no inbox entries: pulls and history read the deletion).
+fn delete_group_messages(
+    conn: &Connection,
+    c: &UserConversation,
+    message_uids: &[String],
+) -> Result<(), StoreError> {
+    let mut delete = conn.prepare_cached(
+        "INSERT OR IGNORE INTO deleted_messages (app_key, user_id, message_uid) \
+         SELECT m.app_key, ?2, m.message_uid FROM messages m \
+         WHERE m.message_uid = ?3 AND m.app_key = ?1 AND m.conversation_type = 3 \
+           AND m.target_id = ?4",
+    )?;
+    for uid in message_uids {
+        delete.execute(params![c.app_key, c.user_id, uid, c.target_id])?;
+    }
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! Remote history: the persisted messages of one of a user's conversations, page by page,
 //! without the ones that user deleted or cleared (see [`deletions`](super::deletions)).
 
+use improto::kinds::conversation_type::GROUP;
 use improto::{HistoryPage, InboxMessage};
 use rusqlite::{Connection, params};
 
+use super::group_history::group_page;
 use super::message_view::read_message;
 use super::page::{page_of, rows_for};
 use super::{SqliteStore, StoreError};
@@ -70,6 +72,9 @@ pub(super) fn visible_page(
     order: Order,
     count: usize,
 ) -> Result<(Vec<InboxMessage>, bool), StoreError> {
+    if conversation.conversation_type == GROUP {
+        return group_page(conn, conversation, after, before, order, count);
+    }
     let mut stmt = conn.prepare_cached(match order {
         Order::NewestFirst => visible_messages_sql!("DESC"),
         Order::OldestFirst => visible_messages_sql!("ASC"),

@@ -98,7 +98,8 @@ impl SqliteStore {
     }
 
     /// Deletes inbox entries of messages sent before `cutoff_ms`, with the messages that are
-    /// not history and the idempotency keys of the others; returns how many inbox entries went.
+    /// not history and the idempotency keys of the others (of group messages too, with the
+    /// group log entries of those that are not history); returns how many inbox entries went.
     /// Sequence numbers keep growing: the highest one of each user whose entries go is kept in
     /// `inbox_counters`.
     pub(super) async fn purge_before(&self, cutoff_ms: i64) -> Result<usize, StoreError> {
@@ -129,8 +130,34 @@ impl SqliteStore {
                 )?;
                 let purged =
                     conn.execute("DELETE FROM inbox WHERE message_uid < ?1", [&boundary])?;
+                purge_group_messages(conn, &boundary)?;
                 Ok(purged)
             })
             .await
     }
+}
+
+/// Deletes the group messages below the UID `boundary` that are not history, with their log
+/// entries (pulls skip the sequences they leave), and the idempotency keys of the others.
+fn purge_group_messages(conn: &rusqlite::Connection, boundary: &str) -> Result<(), StoreError> {
+    const OLD_TRANSIENT: &str = "SELECT message_uid FROM messages \
+         WHERE message_uid < ?1 AND conversation_type = 3 AND persisted = 0";
+    conn.execute(
+        &format!("DELETE FROM group_directed WHERE message_uid IN ({OLD_TRANSIENT})"),
+        [boundary],
+    )?;
+    conn.execute(
+        &format!("DELETE FROM group_log WHERE message_uid IN ({OLD_TRANSIENT})"),
+        [boundary],
+    )?;
+    conn.execute(
+        "DELETE FROM messages WHERE message_uid < ?1 AND conversation_type = 3 AND persisted = 0",
+        [boundary],
+    )?;
+    conn.execute(
+        "UPDATE messages SET client_message_id = NULL WHERE message_uid < ?1 \
+         AND conversation_type = 3 AND client_message_id IS NOT NULL",
+        [boundary],
+    )?;
+    Ok(())
 }

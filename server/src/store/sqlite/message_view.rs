@@ -2,14 +2,17 @@
 //! idempotency key in the sender's own view only.
 
 use improto::InboxMessage;
+use improto::kinds::conversation_type::GROUP;
 use rusqlite::Row;
 
 /// `message`, as stored (`target_id` the recipient, `client_message_id` the sender's key), as
-/// `viewer` sees it: for anyone but the sender the conversation is the sender's (private chats)
-/// and the key is hidden.
+/// `viewer` sees it: for anyone but the sender the key is hidden, and the conversation is the
+/// sender's (private chats; a group's stays the group).
 pub(super) fn seen_by(viewer: &str, mut message: InboxMessage) -> InboxMessage {
     if message.sender_user_id != viewer {
-        message.target_id.clone_from(&message.sender_user_id);
+        if message.conversation_type != GROUP {
+            message.target_id.clone_from(&message.sender_user_id);
+        }
         message.client_message_id.clear();
     }
     message
@@ -56,6 +59,18 @@ mod tests {
     #[test]
     fn the_sender_sees_the_recipient_and_the_key() {
         assert_eq!(seen_by("alice", stored()), stored());
+    }
+
+    #[test]
+    fn a_group_member_sees_the_group_and_no_key() {
+        let group = InboxMessage {
+            conversation_type: GROUP,
+            target_id: "g1".into(),
+            ..stored()
+        };
+        let seen = seen_by("bob", group);
+        assert_eq!(seen.target_id, "g1");
+        assert!(seen.client_message_id.is_empty());
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl SqliteStore {
 /// inbox entries referencing it, each recipient's and the sender's own (one for a message to
 /// oneself), and, for history, the latest message of the conversation in each of their lists
 /// (refused if it would open a conversation beyond the sender's quota).
-fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, StoreError> {
+fn store_message(tx: &mut WriteTx<'_>, mut m: NewMessage) -> Result<SendOutcome, StoreError> {
     if m.persisted {
         let conversation = UserConversation {
             app_key: m.app_key.clone(),
@@ -51,6 +51,57 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
             return Err(StoreError::QuotaExceeded("conversations"));
         }
     }
+    let stored = match insert_message(tx, &mut m)? {
+        Inserted::New(stored) => *stored,
+        Inserted::Duplicate(first) => return Ok(first),
+    };
+    let mut recipients = Vec::with_capacity(m.recipients.len());
+    for user_id in m.recipients {
+        if user_id == stored.sender_user_id {
+            continue;
+        }
+        let seq = append_to_inbox(tx.conn, &m.app_key, &user_id, &stored.message_uid)?;
+        let entry = InboxMessage {
+            seq,
+            ..seen_by(&user_id, stored.clone())
+        };
+        if stored.persisted {
+            record_latest(tx.conn, &m.app_key, &user_id, &entry)?;
+        }
+        recipients.push(RecipientEntry { user_id, entry });
+    }
+    if stored.persisted {
+        record_latest(tx.conn, &m.app_key, &stored.sender_user_id, &stored)?;
+    }
+    let own_seq = append_to_inbox(
+        tx.conn,
+        &m.app_key,
+        &stored.sender_user_id,
+        &stored.message_uid,
+    )?;
+    Ok(SendOutcome::Stored(Box::new(NewEntries {
+        recipients,
+        own_entry: InboxMessage {
+            seq: own_seq,
+            ..stored
+        },
+    })))
+}
+
+/// What [`insert_message`] did.
+pub(super) enum Inserted {
+    /// Stored now: the message as stored (`seq` 0), seen by its sender.
+    New(Box<InboxMessage>),
+    /// A retry under an idempotency key already used: the first result, nothing stored.
+    Duplicate(SendOutcome),
+}
+
+/// Inserts the row of `m`, stamped with the next sent time and a new UID, unless its sender
+/// already used its idempotency key. Takes the content out of `m` for the stored message.
+pub(super) fn insert_message(
+    tx: &mut WriteTx<'_>,
+    m: &mut NewMessage,
+) -> Result<Inserted, StoreError> {
     let client_message_id = Some(m.client_message_id.as_str()).filter(|id| !id.is_empty());
     let sent_time = tx.clock.stamp();
     let message_uid = new_message_uid(sent_time);
@@ -88,55 +139,24 @@ fn store_message(tx: &mut WriteTx<'_>, m: NewMessage) -> Result<SendOutcome, Sto
             .query_row(params![m.app_key, m.sender_id, client_message_id], |row| {
                 Ok((row.get(0)?, row.get(1)?))
             })?;
-        return Ok(SendOutcome::Duplicate {
+        return Ok(Inserted::Duplicate(SendOutcome::Duplicate {
             message_uid,
             sent_time,
-        });
+        }));
     }
-    let stored = InboxMessage {
+    Ok(Inserted::New(Box::new(InboxMessage {
         seq: 0,
         message_uid,
         conversation_type: m.conversation_type,
-        target_id: m.target_id,
-        sender_user_id: m.sender_id,
-        object_name: m.object_name,
-        content: m.content,
+        target_id: m.target_id.clone(),
+        sender_user_id: m.sender_id.clone(),
+        object_name: m.object_name.clone(),
+        content: std::mem::take(&mut m.content),
         sent_time,
         persisted: m.persisted,
         counted: m.counted,
-        client_message_id: m.client_message_id,
+        client_message_id: m.client_message_id.clone(),
         ..Default::default()
-    };
-    let mut recipients = Vec::with_capacity(m.recipients.len());
-    for user_id in m.recipients {
-        if user_id == stored.sender_user_id {
-            continue;
-        }
-        let seq = append_to_inbox(tx.conn, &m.app_key, &user_id, &stored.message_uid)?;
-        let entry = InboxMessage {
-            seq,
-            ..seen_by(&user_id, stored.clone())
-        };
-        if stored.persisted {
-            record_latest(tx.conn, &m.app_key, &user_id, &entry)?;
-        }
-        recipients.push(RecipientEntry { user_id, entry });
-    }
-    if stored.persisted {
-        record_latest(tx.conn, &m.app_key, &stored.sender_user_id, &stored)?;
-    }
-    let own_seq = append_to_inbox(
-        tx.conn,
-        &m.app_key,
-        &stored.sender_user_id,
-        &stored.message_uid,
-    )?;
-    Ok(SendOutcome::Stored(Box::new(NewEntries {
-        recipients,
-        own_entry: InboxMessage {
-            seq: own_seq,
-            ..stored
-        },
     })))
 }
 

@@ -28,6 +28,8 @@ mod checkpoint;
 mod conversations;
 mod deletions;
 mod epoch;
+mod group_history;
+mod groups;
 mod history;
 mod inbox;
 mod message_view;
@@ -44,14 +46,17 @@ mod writer;
 use std::path::Path;
 use std::sync::Arc;
 
-use improto::{ConversationList, ConversationStatus, ConversationStatuses, HistoryPage};
+use improto::{
+    ConversationList, ConversationStatus, ConversationStatuses, GroupHeads, HistoryPage,
+};
 use rusqlite::Connection;
 
 pub use writer::{WriteTx, Writer};
 
 use super::{
-    Durability, NewMessage, Order, Pulled, SendCompletion, SendOutcome, StatusChange, Storage,
-    StoreError, StoreFuture, StoredRestrictions, UserConversation, UserProfile,
+    Durability, GroupChange, GroupHook, GroupPulled, GroupState, NewMessage, Order, Pulled,
+    SendCompletion, SendOutcome, StatusChange, Storage, StoreError, StoreFuture,
+    StoredRestrictions, UserConversation, UserProfile,
 };
 use crate::apps::App;
 use crate::clock::SentClock;
@@ -287,6 +292,74 @@ impl Storage for SqliteStore {
     ) -> StoreFuture<'_, ConversationStatuses> {
         Box::pin(SqliteStore::conversation_statuses(
             self, app_key, user_id, after, limit,
+        ))
+    }
+
+    fn change_group(
+        &self,
+        app_key: String,
+        change: GroupChange,
+        after_commit: GroupHook,
+    ) -> StoreFuture<'static, Vec<GroupState>> {
+        Box::pin(SqliteStore::change_group(
+            self,
+            app_key,
+            change,
+            after_commit,
+        ))
+    }
+
+    fn group_state(
+        &self,
+        app_key: String,
+        group_id: String,
+    ) -> StoreFuture<'_, Option<GroupState>> {
+        Box::pin(SqliteStore::group_state(self, app_key, group_id))
+    }
+
+    fn user_groups(
+        &self,
+        app_key: String,
+        user_id: String,
+    ) -> StoreFuture<'_, Vec<(String, String)>> {
+        Box::pin(SqliteStore::user_groups(self, app_key, user_id))
+    }
+
+    fn send_group_message_then(
+        &self,
+        message: NewMessage,
+        directed: Vec<String>,
+        complete: SendCompletion,
+    ) {
+        SqliteStore::send_group_message_then(self, message, directed, complete);
+    }
+
+    fn pull_group(
+        &self,
+        app_key: String,
+        user_id: String,
+        group_id: String,
+        after_seq: u64,
+        limit: usize,
+    ) -> StoreFuture<'_, Option<GroupPulled>> {
+        Box::pin(SqliteStore::pull_group(
+            self, app_key, user_id, group_id, after_seq, limit,
+        ))
+    }
+
+    fn group_heads(
+        &self,
+        app_key: String,
+        user_id: String,
+        after_group_id: String,
+        limit: usize,
+    ) -> StoreFuture<'_, GroupHeads> {
+        Box::pin(SqliteStore::group_heads(
+            self,
+            app_key,
+            user_id,
+            after_group_id,
+            limit,
         ))
     }
 

@@ -263,3 +263,64 @@ async fn keeps_the_acks_of_a_users_most_recently_heard_from_devices_only() {
         .unwrap();
     assert!(kept);
 }
+
+/// Bytes the database file grows by per group message in a group of `members` (the WAL
+/// checkpointed into the file before and after).
+async fn bytes_per_group_message(members: usize) -> f64 {
+    const MESSAGES: usize = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let options = OpenOptions {
+        durability: Durability::Fast,
+        ..OpenOptions::default()
+    };
+    let store = SqliteStore::open_with(dir.path(), options).unwrap();
+    let user_ids: Vec<String> = (0..members).map(|i| format!("member-{i:05}")).collect();
+    let join = crate::store::GroupChange::Join {
+        group_id: "g".into(),
+        name: "G".into(),
+        user_ids,
+        max_members: members,
+    };
+    store
+        .change_group("app".into(), join, Box::new(|_| {}))
+        .await
+        .unwrap();
+    let file_bytes = || {
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        std::fs::metadata(dir.path().join(DATABASE_FILE))
+            .unwrap()
+            .len() as f64
+    };
+    // One message first, so that the tables and indexes have their first pages.
+    crate::store::suite::send_to_group(
+        &store,
+        crate::store::suite::group_text("member-00000", "g", ""),
+        &[],
+    )
+    .await;
+    let before = file_bytes();
+    let (done, all_done) = tokio::sync::mpsc::unbounded_channel();
+    for _ in 0..MESSAGES {
+        let done = done.clone();
+        let m = crate::store::suite::group_text("member-00000", "g", "");
+        store.send_group_message_then(m, Vec::new(), Box::new(move |o| drop(done.send(o))));
+    }
+    drop(done);
+    let mut all_done = all_done;
+    while let Some(outcome) = all_done.recv().await {
+        outcome.unwrap();
+    }
+    let grown = file_bytes() - before;
+    Storage::shutdown(&store);
+    grown / MESSAGES as f64
+}
+
+#[tokio::test]
+async fn a_group_message_costs_the_same_bytes_at_30_and_at_3000_members() {
+    let small = bytes_per_group_message(30).await;
+    let large = bytes_per_group_message(3000).await;
+    eprintln!("database bytes per group message: {small:.0} at 30 members, {large:.0} at 3000");
+    assert!(large <= small * 1.25 + 64.0, "{small} vs {large}");
+}
