@@ -340,3 +340,43 @@ async fn group_streams_survive_server_restarts_without_loss_or_duplicates() {
     assert_eq!(bob.stored_messages().len(), all.len());
     assert_quiet(&alice);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directed_message_reaches_only_its_addressees_and_the_others_streams_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"), "app-groups4", "secret-g4");
+    group_call(
+        &server,
+        "/group/create.json",
+        &["alice", "bob", "carol"],
+        "desk",
+    )
+    .await;
+    let alice = Client::connect(&server, &dir.path().join("a"), "alice").await;
+    let bob = Client::connect(&server, &dir.path().join("b"), "bob").await;
+    let carol = Client::connect(&server, &dir.path().join("c"), "carol").await;
+
+    // {"content":"only bob"}, published by the app server to bob alone.
+    let content = "%7B%22content%22%3A%22only%20bob%22%7D";
+    let form = format!(
+        "fromUserId=alice&toGroupId=desk&toUserId=bob&objectName=RC:TxtMsg&content={content}"
+    );
+    let answer = server.post("/message/group/publish.json", &form).await;
+    assert_eq!(answer["code"], 200, "{answer}");
+    send_texts(&alice.im, "desk", &["everyone".to_string()]).await;
+    let (got, bob) = receive(bob, 2).await;
+    assert_eq!(texts(&got), ["only bob", "everyone"]);
+    // Carol's cursor passed the directed message without it (no gap, nothing pulled).
+    let (got, carol) = receive(carol, 1).await;
+    assert_eq!(texts(&got), ["everyone"]);
+    carol.im.disconnect().unwrap();
+    carol.im.reconnect().await.unwrap();
+    let carol = caught_up_and_quiet(carol).await;
+    let at_carol: Vec<_> = carol
+        .stored_messages()
+        .iter()
+        .map(|m| m.text().to_owned())
+        .collect();
+    assert_eq!(at_carol, ["everyone"]);
+    assert_quiet(&bob);
+}
