@@ -127,7 +127,8 @@ export type ImMessage = {
  */
 conversationType: ConversationType, 
 /**
- * Conversation id: the peer for private chats.
+ * Conversation id: the peer for private chats, the group id for groups, the sender for
+ * the system conversation.
  */
 targetId: string, 
 /**
@@ -316,8 +317,9 @@ isPersited: boolean, };
  * stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
  * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
  * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
- * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
- * is sent). Types that are not persisted (typing status, commands…) and status messages
+ * fields, e.g. a TextMessage whose `content` is not a string), or the SYSTEM conversation
+ * (nothing is stored then, nothing is sent); 22406 not in the group, 22408 muted in it.
+ * Types that are not persisted (typing status, commands…) and status messages
  * (`config.isStatusMessage`: only recipients online now get them) are never stored and
  * resolve with `messageId` 0. The optional parameters (seed §2.8) are checked before anything
  * is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
@@ -333,7 +335,7 @@ export type SendMessage = {
  */
 conversationType: ConversationType, 
 /**
- * The peer (private chat).
+ * The peer (private chat) or the group id (group chat).
  */
 targetId: string, 
 /**
@@ -982,8 +984,9 @@ export declare class ImClient {
    * stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
    * connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
    * 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
-   * fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
-   * is sent). Types that are not persisted (typing status, commands…) and status messages
+   * fields, e.g. a TextMessage whose `content` is not a string), or the SYSTEM conversation
+   * (nothing is stored then, nothing is sent); 22406 not in the group, 22408 muted in it.
+   * Types that are not persisted (typing status, commands…) and status messages
    * (`config.isStatusMessage`: only recipients online now get them) are never stored and
    * resolve with `messageId` 0. The optional parameters (seed §2.8) are checked before anything
    * is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that

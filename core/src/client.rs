@@ -24,7 +24,7 @@ use crate::enums::{ConnectionStatus, ConversationType};
 use crate::error::{ImError, ImResult, code};
 use crate::events::{self, EventQueue};
 use crate::log::Logger;
-use crate::message::{Message, MessageContent, validate_target_id};
+use crate::message::{Message, MessageContent, validate_send_type, validate_target_id};
 use crate::message_types::{MessageTag, MessageTypeInfo};
 use crate::options::InitOptions;
 use crate::send_options::Sending;
@@ -221,7 +221,8 @@ impl ImClient {
     ///
     /// Once the outcome is known the message is stored locally, SENT with the server's
     /// `messageUId` and `sentTime`, or FAILED with the error: 30001 not connected, 30003 no
-    /// answer in time, 30016 body over 128 KB, 33003 bad parameter. Calls refused before
+    /// answer in time, 30016 body over 128 KB, 33003 bad parameter or a SYSTEM conversation;
+    /// 22406 (not in the group) and 22408 (muted) come from the server. Calls refused before
     /// anything was sent (not connected, bad parameters) store nothing. Types that are not
     /// persisted (typing status, commands…) are never stored and resolve with `messageId` 0.
     pub async fn send_message(
@@ -244,6 +245,7 @@ impl ImClient {
         sending: Sending,
     ) -> ImResult<Message> {
         let engine = self.engine()?;
+        validate_send_type(conversation_type)?;
         validate_target_id(target_id)?;
         let body = content.encoded()?;
         let target_id = target_id.to_owned();

@@ -15,7 +15,8 @@ pub use improto::limits::MAX_CONVERSATION_COUNT;
 pub struct Conversation {
     /// Conversation kind.
     pub conversation_type: ConversationType,
-    /// Conversation id: the peer for private chats.
+    /// Conversation id: the peer for private chats, the group id for groups, the sender for
+    /// the system conversation.
     pub target_id: String,
     /// The latest message, `None` when the conversation has none (all deleted, or pinned first).
     pub latest_message: Option<Message>,

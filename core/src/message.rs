@@ -16,7 +16,8 @@ pub use improto::limits::{MAX_CONTENT_BYTES, MAX_DELETE_COUNT as MAX_REMOTE_DELE
 pub struct Message {
     /// Conversation kind.
     pub conversation_type: ConversationType,
-    /// Conversation id: the peer for private chats.
+    /// Conversation id: the peer for private chats, the group id for groups, the sender for
+    /// the system conversation.
     pub target_id: String,
     /// Who sent it.
     pub sender_user_id: String,
@@ -391,6 +392,17 @@ pub fn validate_target_id(target_id: &str) -> ImResult<()> {
             "an id must be 1–{MAX_ID_BYTES} bytes of UTF-8 without control characters"
         )))
     }
+}
+
+/// Refuses a send into a conversation clients do not write to (33003): the SYSTEM
+/// conversation, which only the Server API fills.
+pub fn validate_send_type(conversation_type: ConversationType) -> ImResult<()> {
+    if conversation_type == ConversationType::System {
+        return Err(ImError::invalid(
+            "the system conversation takes no messages from clients",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! One authenticated connection: a loop that reads the socket, feeds the session's state
-//! machine ([`machine::Machine`]: deliveries, sends, requests, conversation sync, keep-alive)
+//! machine ([`machine::Machine`]: inbox and group deliveries, sends, requests, conversation sync, keep-alive)
 //! and carries out what it decides: frames to write, database steps, events, answers.
 
 mod delivery;
+mod groups;
 mod jobs;
 mod machine;
 mod requests;
@@ -92,10 +93,11 @@ impl Session {
             keepalive,
             user_id,
         } = context;
-        let (stored, holds_nothing) = store
+        let (stored, group_cursors, holds_nothing) = store
             .call(|conn| {
                 let seq = store::received::inbox_seq(conn)?;
-                Ok((seq, store::received::holds_no_server_message(conn)?))
+                let groups = store::received::group_cursors(conn)?;
+                Ok((seq, groups, store::received::holds_no_server_message(conn)?))
             })
             .await?;
         let started_empty = stored == 0 && holds_nothing;
@@ -105,7 +107,14 @@ impl Session {
             store,
             events,
             user_id,
-            machine: Machine::new(stored, server_seq, started_empty, keepalive, log),
+            machine: Machine::new(
+                stored,
+                server_seq,
+                group_cursors,
+                started_empty,
+                keepalive,
+                log,
+            ),
         })
     }
 

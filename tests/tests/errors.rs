@@ -73,6 +73,16 @@ async fn bad_parameters_and_unconnected_calls() {
             .code,
         33003
     );
+    // The system conversation takes no messages from clients.
+    assert_eq!(
+        im.send_message(ConversationType::System, "admin", text())
+            .await
+            .unwrap_err()
+            .code,
+        33003
+    );
+    let nothing = im.get_conversation(ConversationType::System, "admin").await;
+    assert_eq!(nothing.unwrap(), None, "nothing is stored, not even FAILED");
     for count in [0, 21] {
         let err = im
             .get_history_messages(

@@ -49,8 +49,9 @@ impl SyncOperation for RegisterMessageType {
 /// stored FAILED and its error carries it (`failedMessage`, for `resendMessage`): 30001 not
 /// connected, 30003 no answer in time, 20604 over 5 messages a second, 30016 content over
 /// 128 KB, 33003 bad parameter or content (nested over 32 deep, or a built-in type without its
-/// fields, e.g. a TextMessage whose `content` is not a string; nothing is stored then, nothing
-/// is sent). Types that are not persisted (typing status, commands…) and status messages
+/// fields, e.g. a TextMessage whose `content` is not a string), or the SYSTEM conversation
+/// (nothing is stored then, nothing is sent); 22406 not in the group, 22408 muted in it.
+/// Types that are not persisted (typing status, commands…) and status messages
 /// (`config.isStatusMessage`: only recipients online now get them) are never stored and
 /// resolve with `messageId` 0. The optional parameters (seed §2.8) are checked before anything
 /// is stored or sent (33003: a push text over 1 KB or push data over 8 KB, a `pushConfig` that
@@ -65,7 +66,7 @@ impl SyncOperation for RegisterMessageType {
 pub struct SendMessage {
     /// Conversation type.
     pub conversation_type: ConversationType,
-    /// The peer (private chat).
+    /// The peer (private chat) or the group id (group chat).
     pub target_id: String,
     /// Type and content, e.g. `{"objectName":"RC:TxtMsg","content":{"content":"hi"}}`.
     pub message: MessageContent,

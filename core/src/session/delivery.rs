@@ -19,14 +19,18 @@ use std::time::Duration;
 pub(super) const ACK_INTERVAL: Duration = Duration::from_millis(200);
 /// …unless this many stored entries are still unacknowledged.
 const ACK_BATCH: u64 = 256;
-/// Entries asked for per pull.
-const PULL_PAGE: u32 = 500;
+/// Entries asked for per pull (of the inbox or a group).
+pub(super) const PULL_PAGE: u32 = 500;
 
 impl Machine {
-    /// A delivery: a live push, or a page answering a pull.
+    /// A delivery: a live push, or a page answering a pull, of the inbox or of a group.
     pub(super) fn on_delivery(&mut self, delivery: Delivery) -> Actions {
         if delivery.pull_request_id == 0 && delivery.messages.iter().any(|m| m.is_status) {
+            // Status messages (of a group too) come outside every stream: no cursor moves.
             return on_status_push(delivery.messages);
+        }
+        if !delivery.group_id.is_empty() {
+            return self.on_group_delivery(delivery);
         }
         if let Some(bad) = delivery
             .messages
@@ -88,10 +92,10 @@ impl Machine {
         actions
     }
 
-    /// Ends the offline pull once nothing known is missing.
+    /// Goes on with the catch-up once the inbox misses nothing known.
     fn after_delivery(&mut self) -> Actions {
-        if !self.offline_finished && self.cursor.caught_up() {
-            self.finish_offline_pull()
+        if self.cursor.caught_up() {
+            self.catch_up()
         } else {
             Vec::new()
         }
@@ -120,7 +124,7 @@ impl Machine {
 
     /// The entry to store, or `None` for an unknown conversation type or the echo of an
     /// unpersisted message sent from here.
-    fn incoming(&self, m: InboxMessage) -> Option<IncomingMessage> {
+    pub(super) fn incoming(&self, m: InboxMessage) -> Option<IncomingMessage> {
         if self.is_own_transient(&m) {
             return None;
         }
@@ -172,6 +176,7 @@ pub(crate) fn incoming_from_wire(m: InboxMessage) -> Option<IncomingMessage> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::groups::tests::{heads_answer, heads_request_in};
     use super::super::jobs::Done;
     use super::super::machine::tests::machine;
     use super::*;
@@ -320,8 +325,10 @@ mod tests {
             last: 1,
             stored: Ok(Vec::new()),
         });
+        // The groups come next; none has news.
+        let heads = heads_request_in(&actions);
         assert!(matches!(
-            actions.as_slice(),
+            m.on_response(heads_answer(&heads, &[], false)).as_slice(),
             [
                 Action::Emit(Event::PullOfflineFinished),
                 Action::Run(Job::PendingStatuses)

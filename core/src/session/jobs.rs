@@ -1,6 +1,6 @@
 //! The database steps of a session ([`Job`]) and their outcomes ([`Done`]). They run in place
 //! on the network thread over the write connection, before the session reads on: a delivery
-//! is committed before it is announced or acknowledged, an acknowledged send is stored before
+//! (of the inbox or of a group) is committed before it is announced or acknowledged, an acknowledged send is stored before
 //! the server's echo of it is read.
 
 use crate::conversation::ConversationStatus;
@@ -18,6 +18,14 @@ pub(super) enum Job {
     Deliveries {
         batch: Vec<IncomingMessage>,
         last: u64,
+        offline: bool,
+    },
+    /// Commit messages of the group stream `group_id` with its cursor at `through`; `offline`
+    /// for a pull.
+    GroupDeliveries {
+        group_id: String,
+        batch: Vec<IncomingMessage>,
+        through: u64,
         offline: bool,
     },
     /// Store an acknowledged send as SENT with the server's UID and time, for `reply`.
@@ -62,6 +70,8 @@ pub(super) enum Done {
         last: u64,
         stored: ImResult<Vec<Message>>,
     },
+    /// The messages to announce, once a group's entries are committed.
+    GroupDeliveries(ImResult<Vec<Message>>),
     /// The send as stored, for `reply`.
     Sent {
         reply: oneshot::Sender<ImResult<Message>>,
@@ -101,6 +111,28 @@ impl Job {
                     store.index_soon();
                 }
                 Done::Deliveries { last, stored }
+            }
+            Job::GroupDeliveries {
+                group_id,
+                batch,
+                through,
+                offline,
+            } => {
+                let stored = store.call_here(|conn| {
+                    received::store_group_incoming(
+                        conn,
+                        &group_id,
+                        &batch,
+                        through,
+                        offline,
+                        now_ms(),
+                        me,
+                    )
+                });
+                if stored.is_ok() && !offline {
+                    store.index_soon();
+                }
+                Done::GroupDeliveries(stored)
             }
             Job::Sent {
                 outgoing,

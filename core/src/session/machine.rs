@@ -1,11 +1,12 @@
 //! The session as a state machine: a frame, a command or a timer in, [`Action`]s out.
 //!
-//! [`Machine`] owns the inbox cursor, the request table, the sends awaiting their
+//! [`Machine`] owns the inbox cursor, the group cursors, the request table, the sends awaiting their
 //! acknowledgement and the keep-alive state, and does no I/O, so each domain's handler
-//! (`delivery`, `sends`, `requests`, `sync`) is unit-tested without a socket. The session loop
+//! (`delivery`, `groups`, `sends`, `requests`, `sync`) is unit-tested without a socket. The session loop
 //! carries the actions out in order; a database step ([`Job`]) runs before anything after it,
 //! and its outcome ([`Done`]) goes back to [`Machine::on_done`], whose actions come next.
 
+use super::groups::HeadsSync;
 use super::jobs::{Done, Job};
 use super::requests::Waiting;
 use super::sends::PendingSend;
@@ -14,6 +15,7 @@ use crate::error::{ImError, ImResult, code};
 use crate::events::Event;
 use crate::log::Logger;
 use crate::message::Message;
+use crate::net::groups::GroupCursors;
 use crate::net::heartbeat::{Beat, Heartbeat};
 use crate::net::inbox::InboxCursor;
 use crate::time::now_ms;
@@ -59,6 +61,10 @@ pub(super) fn violation(what: String) -> Actions {
 /// The state of one connection's session.
 pub(super) struct Machine {
     pub(super) cursor: InboxCursor,
+    /// One cursor per group stream.
+    pub(super) groups: GroupCursors,
+    /// How far the reading of the group heads after the inbox catch-up is.
+    pub(super) heads: HeadsSync,
     /// Requests waiting for their response, by request id.
     pub(super) requests: HashMap<u64, Waiting>,
     /// Sends waiting for their acknowledgement, by request id.
@@ -79,17 +85,20 @@ pub(super) struct Machine {
 }
 
 impl Machine {
-    /// A machine at the stored inbox sequence, knowing the server holds up to `server_seq`;
-    /// `keepalive` is the heartbeat interval and timeout.
+    /// A machine at the stored inbox sequence, knowing the server holds up to `server_seq`, and
+    /// at the stored group cursors; `keepalive` is the heartbeat interval and timeout.
     pub(super) fn new(
         stored: u64,
         server_seq: u64,
+        group_cursors: HashMap<String, u64>,
         started_empty: bool,
         keepalive: (Duration, Duration),
         log: Logger,
     ) -> Machine {
         Machine {
             cursor: InboxCursor::new(stored, server_seq),
+            groups: GroupCursors::new(group_cursors),
+            heads: HeadsSync::NotAsked,
             requests: HashMap::new(),
             sends: HashMap::new(),
             recent_transient: VecDeque::new(),
@@ -103,12 +112,12 @@ impl Machine {
         }
     }
 
-    /// The session's first steps at `now`: the offline pull, or its end when nothing is
-    /// missing.
+    /// The session's first steps at `now`: the offline pull, or the groups' catch-up when the
+    /// inbox misses nothing.
     pub(super) fn start(&mut self, now: Instant) -> Actions {
         let actions = match self.cursor.start() {
             Some(after) => vec![self.pull(after)],
-            None => self.finish_offline_pull(),
+            None => self.catch_up(),
         };
         self.heartbeat.heard(now);
         actions
@@ -177,6 +186,7 @@ impl Machine {
     pub(super) fn on_done(&mut self, done: Done) -> Actions {
         match done {
             Done::Deliveries { last, stored } => self.on_deliveries_stored(last, stored),
+            Done::GroupDeliveries(stored) => self.on_group_deliveries_stored(stored),
             Done::Sent { reply, stored } => vec![Action::AnswerSend(reply, stored)],
             Done::LatestSentTime(read) => self.on_latest_sent_time(read),
             Done::PendingStatuses(read) => self.on_pending_statuses(read),
@@ -215,7 +225,8 @@ pub(super) mod tests {
     pub(in crate::session) fn machine(stored: u64, server_seq: u64) -> Machine {
         let second = Duration::from_secs(1);
         let log = Logger::new(LogLevel::None, None);
-        Machine::new(stored, server_seq, false, (15 * second, 15 * second), log)
+        let keepalive = (15 * second, 15 * second);
+        Machine::new(stored, server_seq, HashMap::new(), false, keepalive, log)
     }
 
     #[test]

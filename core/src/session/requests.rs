@@ -18,6 +18,11 @@ pub(super) enum Waiting {
     StatusSync,
     /// The session itself: the answer to a status changed here while offline.
     OwnStatus(ConversationType, String),
+    /// The session itself: the page of group heads after this group id.
+    GroupHeads(String),
+    /// The session itself: a pull of this group (answered by a `Delivery`; a `Response`
+    /// is a refusal).
+    GroupPull(String),
 }
 
 impl Machine {
@@ -41,6 +46,10 @@ impl Machine {
             Some(Waiting::StatusSync) => self.on_status_page(response),
             Some(Waiting::OwnStatus(kind, target_id)) => {
                 self.on_own_status(kind, target_id, response)
+            }
+            Some(Waiting::GroupHeads(after)) => self.on_group_heads(response, after),
+            Some(Waiting::GroupPull(group_id)) => {
+                self.on_group_pull_refused(group_id, response.code)
             }
             None => Vec::new(),
         }

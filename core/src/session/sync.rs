@@ -245,6 +245,7 @@ pub(crate) fn synced_from_wire(s: improto::ConversationStatus) -> Option<SyncedS
 
 #[cfg(test)]
 mod tests {
+    use super::super::groups::tests::{heads_answer, heads_request_in};
     use super::super::jobs::Done;
     use super::super::machine::tests::machine;
     use super::*;
@@ -253,7 +254,8 @@ mod tests {
     fn a_new_device_asks_for_the_conversation_list_then_catches_up_statuses() {
         let mut m = machine(0, 0);
         m.started_empty = true;
-        let actions = m.start(tokio::time::Instant::now());
+        let heads = heads_request_in(&m.start(tokio::time::Instant::now()));
+        let actions = m.on_response(heads_answer(&heads, &[], false));
         assert!(matches!(
             actions.as_slice(),
             [

@@ -14,6 +14,7 @@ use crate::message_types::message_type_name;
 use crate::send_options;
 use improto::MessageOptions;
 use rusqlite::{Connection, params};
+use std::collections::HashMap;
 
 /// A message from the server's inbox.
 pub(crate) struct IncomingMessage {
@@ -76,9 +77,9 @@ pub(crate) fn inbox_seq(conn: &Connection) -> ImResult<u64> {
 
 /// Follows the server's inbox epoch `epoch` (0: the server has none): when it differs from the
 /// one the cursor counts in, the server's store went back in time and may reuse sequence
-/// numbers, so the inbox cursor (and the status cursor) go back to 0 and everything is pulled
-/// again (what is already stored is recognised by its UID and not announced again). True
-/// when the cursors were reset.
+/// numbers, so the inbox cursor (with the status cursor and every group's cursor) goes back
+/// to 0 and everything is pulled again (what is already stored is recognised by its UID and
+/// not announced again). True when the cursors were reset.
 pub(crate) fn follow_epoch(conn: &Connection, epoch: u64) -> ImResult<bool> {
     if epoch == 0 {
         return Ok(false);
@@ -91,12 +92,17 @@ pub(crate) fn follow_epoch(conn: &Connection, epoch: u64) -> ImResult<bool> {
     }
     // First sight (a new database, or one from before epochs): nothing to resync.
     let reset = known != 0;
-    conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
         "UPDATE sync_state SET inbox_epoch = ?1, \
            inbox_seq = CASE WHEN ?2 THEN 0 ELSE inbox_seq END, \
            status_cursor = CASE WHEN ?2 THEN 0 ELSE status_cursor END WHERE id = 1",
         rusqlite::params![epoch as i64, reset],
     )?;
+    if reset {
+        tx.execute("DELETE FROM group_cursors", [])?;
+    }
+    tx.commit()?;
     Ok(reset)
 }
 
@@ -124,6 +130,59 @@ pub(crate) fn store_incoming(
 ) -> ImResult<Vec<Message>> {
     let tx = conn.transaction()?;
     let changes_before = tx.total_changes();
+    let announce = store_batch(&tx, batch, offline, received_time, me)?;
+    // A batch that changed nothing (typically the echo of a message sent from here) leaves the
+    // stored cursor behind by up to CURSOR_SLACK entries rather than costing a commit: after a
+    // crash they are pulled again and skipped as duplicates. A message announced without being
+    // stored (a command) is not recognisable later, so its batch moves the cursor at once.
+    let announced_unstored = announce.iter().any(|m| m.message_id == 0);
+    let changed = tx.total_changes() > changes_before || announced_unstored;
+    if changed || up_to_seq >= inbox_seq(&tx)? + CURSOR_SLACK {
+        tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
+            .execute([up_to_seq as i64])?;
+        tx.commit()?;
+    }
+    Ok(announce)
+}
+
+/// The stored cursor of every group stream (groups not listed are at 0).
+pub(crate) fn group_cursors(conn: &Connection) -> ImResult<HashMap<String, u64>> {
+    let mut statement = conn.prepare("SELECT group_id, seq FROM group_cursors")?;
+    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Stores messages of the group stream `group_id` with the group's cursor moved to
+/// `through_seq`, in one transaction, and returns the messages to announce (as
+/// [`store_incoming`] does).
+pub(crate) fn store_group_incoming(
+    conn: &mut Connection,
+    group_id: &str,
+    batch: &[IncomingMessage],
+    through_seq: u64,
+    offline: bool,
+    received_time: i64,
+    me: &str,
+) -> ImResult<Vec<Message>> {
+    let tx = conn.transaction()?;
+    let announce = store_batch(&tx, batch, offline, received_time, me)?;
+    tx.prepare_cached(
+        "INSERT INTO group_cursors (group_id, seq) VALUES (?1, ?2) \
+         ON CONFLICT (group_id) DO UPDATE SET seq = max(seq, excluded.seq)",
+    )?
+    .execute(params![group_id, through_seq as i64])?;
+    tx.commit()?;
+    Ok(announce)
+}
+
+/// Stores delivered messages inside the caller's transaction; the messages to announce.
+fn store_batch(
+    tx: &Connection,
+    batch: &[IncomingMessage],
+    offline: bool,
+    received_time: i64,
+    me: &str,
+) -> ImResult<Vec<Message>> {
     // A pull batch shares one index flush; live messages come one commit at a time.
     let indexing = if offline {
         Indexing::Now
@@ -137,10 +196,10 @@ pub(crate) fn store_incoming(
             Some(0)
         } else if own {
             let own = OwnSent::of_incoming(m, true, indexing);
-            let (message_id, new) = store_own(&tx, &own)?;
+            let (message_id, new) = store_own(tx, &own)?;
             new.then_some(message_id)
         } else {
-            store_received(&tx, m, (offline, received_time), me, true, indexing)?
+            store_received(tx, m, (offline, received_time), me, true, indexing)?
         };
         if let Some(message_id) = stored {
             let mut message = m.to_message(message_id, own, received_time);
@@ -148,17 +207,6 @@ pub(crate) fn store_incoming(
             message.is_mentioned = !own && mentions(m.conversation_type, &m.content, me);
             announce.push(message);
         }
-    }
-    // A batch that changed nothing (typically the echo of a message sent from here) leaves the
-    // stored cursor behind by up to CURSOR_SLACK entries rather than costing a commit: after a
-    // crash they are pulled again and skipped as duplicates. A message announced without being
-    // stored (a command) is not recognisable later, so its batch moves the cursor at once.
-    let announced_unstored = announce.iter().any(|m| m.message_id == 0);
-    let changed = tx.total_changes() > changes_before || announced_unstored;
-    if changed || up_to_seq >= inbox_seq(&tx)? + CURSOR_SLACK {
-        tx.prepare_cached("UPDATE sync_state SET inbox_seq = max(inbox_seq, ?1) WHERE id = 1")?
-            .execute([up_to_seq as i64])?;
-        tx.commit()?;
     }
     Ok(announce)
 }

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_conversation_statuses.sql"),
     include_str!("migrations/005_inbox_epoch.sql"),
     include_str!("migrations/006_owner.sql"),
+    include_str!("migrations/007_group_cursors.sql"),
     include_str!("migrations/008_message_options.sql"),
 ];
 

@@ -704,3 +704,100 @@ async fn a_large_import_keeps_the_wal_bounded() {
     }
     assert!(largest <= 4 * limit, "the WAL grew to {largest} bytes");
 }
+
+#[test]
+fn group_streams_store_with_their_cursor_count_mentions_and_reset_with_the_epoch() {
+    let (_dir, mut conn) = db();
+    let group = |uid: &str, sender: &str, content: serde_json::Value, time: i64| {
+        let mut m = incoming(uid, ConversationType::Group, "g1", sender, "", time);
+        m.content = content.to_string();
+        m
+    };
+    let all =
+        serde_json::json!({"content": "@all", "mentionedInfo": {"type": 1, "userIdList": []}});
+    let other =
+        serde_json::json!({"content": "@cat", "mentionedInfo": {"type": 2, "userIdList": ["cat"]}});
+    let plain = serde_json::json!({"content": "hello group"});
+    let batch = [
+        group("G1", "bob", all, 1),
+        group("G2", "bob", other, 2),
+        group("G3", "bob", plain.clone(), 3),
+    ];
+    let store = |conn: &mut Connection, batch: &[IncomingMessage], through| {
+        received::store_group_incoming(conn, "g1", batch, through, false, 0, ME).unwrap()
+    };
+    assert_eq!(store(&mut conn, &batch, 5).len(), 3);
+    // Again (a pull after a crash, an older frame): nothing announced, the cursor stays.
+    assert!(store(&mut conn, &batch[..1], 2).is_empty());
+    let cursors = received::group_cursors(&conn).unwrap();
+    assert_eq!(cursors.get("g1"), Some(&5));
+    // An own message sent from another device neither counts nor clears the mention.
+    let mut own = group("G4", ME, plain.clone(), 4);
+    own.client_message_id = "k-own".into();
+    assert_eq!(store(&mut conn, &[own], 6).len(), 1);
+    let g1 = conversations::get(&conn, ConversationType::Group, "g1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            g1.unread_message_count,
+            g1.mentioned_count,
+            g1.has_mentioned
+        ),
+        (3, 1, true)
+    );
+    assert_eq!(g1.latest_message.unwrap().message_uid, "G4");
+    // A private or system message carrying mentionedInfo counts no mention.
+    let mut private = text("U1", "ann", "", 7);
+    private.content = r#"{"content":"@me","mentionedInfo":{"type":1,"userIdList":[]}}"#.into();
+    let system = incoming(
+        "S1",
+        ConversationType::System,
+        "admin",
+        "admin",
+        "notice",
+        8,
+    );
+    assert_eq!(receive(&mut conn, &[private, system]), 2);
+    let listed: Vec<_> = list(&conn, None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.conversation_type, c.target_id, c.mentioned_count))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (ConversationType::System, "admin".to_string(), 0),
+            (ConversationType::Private, "ann".to_string(), 0),
+            (ConversationType::Group, "g1".to_string(), 1),
+        ]
+    );
+    assert_eq!(conversations::total_unread(&conn, None, false).unwrap(), 5);
+    let page = super::history::history(
+        &conn,
+        &super::HistoryQuery {
+            conversation_type: ConversationType::Group,
+            target_id: "g1".into(),
+            timestamp: 0,
+            count: 10,
+            order: crate::enums::HistoryOrder::Older,
+            object_name: None,
+        },
+    )
+    .unwrap()
+    .0;
+    assert_eq!(page.len(), 4);
+    let found = search::messages(&conn, ConversationType::Group, "g1", "hello", 0, 10).unwrap();
+    assert_eq!(found.len(), 2);
+    // Reading the conversation clears its mentions.
+    assert!(conversations::clear_unread(&conn, ConversationType::Group, "g1").unwrap());
+    let g1 = conversations::get(&conn, ConversationType::Group, "g1")
+        .unwrap()
+        .unwrap();
+    assert_eq!((g1.mentioned_count, g1.has_mentioned), (0, false));
+    // A new epoch: the group cursors start again with the inbox cursor.
+    assert!(!received::follow_epoch(&conn, 1).unwrap());
+    assert_eq!(received::group_cursors(&conn).unwrap().len(), 1);
+    assert!(received::follow_epoch(&conn, 2).unwrap());
+    assert!(received::group_cursors(&conn).unwrap().is_empty());
+}
