@@ -10,6 +10,7 @@ mod local_db;
 mod navi;
 mod proxy;
 mod server;
+pub mod wire;
 
 pub use clients::{Client, Listener, texts};
 pub use fleet::{Fleet, KEEPALIVE, Member, Peer, Verdict};
