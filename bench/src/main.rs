@@ -3,8 +3,11 @@
 
 #![warn(missing_docs)]
 mod backlog;
+mod broadcast;
 mod echo;
 mod fleet_process;
+mod group_fanout;
+mod group_members;
 mod idle_conns;
 mod process_usage;
 mod reconnect_storm;
@@ -112,6 +115,51 @@ enum Scenario {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// One message into a large group with many members online (in several client processes)
+    /// until every online member committed it, one at a time; messages per second into a
+    /// smaller group with all members online; imserver's disk bytes per group message at 30
+    /// members and at the large group's size; vs a bare tokio-tungstenite relay sending a frame
+    /// of the same size to as many connections.
+    GroupFanout {
+        /// Members of the large group.
+        #[arg(long, default_value_t = 3_000)]
+        members: usize,
+        /// Of them online (imcore clients).
+        #[arg(long, default_value_t = 1_000)]
+        online: usize,
+        /// Client processes holding the online members.
+        #[arg(long, default_value_t = 4)]
+        processes: usize,
+        /// Measured messages into the large group.
+        #[arg(long, default_value_t = 200)]
+        messages: usize,
+        /// Members of the sustained-rate group (all online).
+        #[arg(long, default_value_t = 200)]
+        sustained_members: usize,
+        /// Messages in flight in the sustained run.
+        #[arg(long, default_value_t = 50)]
+        window: usize,
+        /// Seconds of the sustained run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Internal: holds `group-fanout`'s members (`user_id token` lines on stdin); prints
+    /// `ready`, then a line per message received.
+    #[command(hide = true)]
+    GroupMembers {
+        /// What each member is.
+        #[arg(long, value_enum)]
+        kind: group_members::Kind,
+        /// Navigation URL (imcore members) or WebSocket URL.
+        #[arg(long)]
+        url: String,
+        /// App key.
+        #[arg(long, default_value = "")]
+        app_key: String,
+    },
+    /// Internal: the bare relay used as `group-fanout`'s baseline.
+    #[command(hide = true)]
+    BroadcastServer,
     /// Internal: the raw tokio-tungstenite echo server used as a baseline.
     #[command(hide = true)]
     EchoServer {
@@ -171,6 +219,27 @@ fn main() {
             window,
             seconds,
         } => runtime.block_on(throughput::run(&pairs, window, seconds)),
+        Scenario::GroupFanout {
+            members,
+            online,
+            processes,
+            messages,
+            sustained_members,
+            window,
+            seconds,
+        } => runtime.block_on(group_fanout::run(group_fanout::Options {
+            members,
+            online,
+            processes,
+            messages,
+            sustained_members,
+            window,
+            seconds,
+        })),
+        Scenario::GroupMembers { kind, url, app_key } => {
+            runtime.block_on(group_members::hold(kind, url, app_key))
+        }
+        Scenario::BroadcastServer => runtime.block_on(broadcast::serve()),
         Scenario::EchoServer { read_buffer_bytes } => {
             runtime.block_on(echo::serve(read_buffer_bytes))
         }

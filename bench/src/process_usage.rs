@@ -16,6 +16,12 @@ pub fn cpu_seconds(pid: u32) -> f64 {
     (stat.utime + stat.stime) as f64 / procfs::ticks_per_second() as f64
 }
 
+/// Bytes process `pid` has caused to be written to storage so far (`write_bytes` of
+/// `/proc/<pid>/io`).
+pub fn written_bytes(pid: u32) -> u64 {
+    process(pid).io().expect("/proc/<pid>/io").write_bytes
+}
+
 /// Raises this process's soft limit on open files to its hard limit (children inherit it);
 /// returns the limit now in force.
 pub fn raise_open_files_limit() -> u64 {
@@ -36,6 +42,7 @@ mod tests {
         let pid = std::process::id();
         assert!(rss_bytes(pid) > 0);
         assert!(cpu_seconds(pid) >= 0.0);
+        written_bytes(pid);
         assert!(raise_open_files_limit() > 0);
     }
 }

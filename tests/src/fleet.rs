@@ -7,18 +7,15 @@
 //! whether each acknowledged message reached its recipient exactly once.
 
 use crate::server::ServerProcess;
-use futures_util::{SinkExt, StreamExt};
-use improto::{Body, Connect, PROTOCOL_VERSION};
+use crate::wire::{self, Socket, next_frame, write};
+use improto::Body;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How often an idle connection pings, well inside imserver's 45 s idle timeout.
 pub const KEEPALIVE: Duration = Duration::from_secs(20);
@@ -26,8 +23,6 @@ pub const KEEPALIVE: Duration = Duration::from_secs(20);
 const CONNECTS_IN_FLIGHT: usize = 128;
 /// How long [`Fleet::load`] waits for the last answers and deliveries after sending stops.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(30);
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// What answers the fleet's frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,25 +279,11 @@ struct Connection {
 impl Connection {
     /// Opens the WebSocket and authenticates.
     async fn open(&self, url: &str, app_key: &str, token: &str) -> Socket {
-        let (mut socket, _) = tokio_tungstenite::connect_async(url)
+        let device_id = format!("fleet-{}", self.index);
+        let echo = self.peer == Peer::Echo;
+        wire::open(url, app_key, token, &device_id, echo)
             .await
-            .unwrap_or_else(|e| panic!("fleet connection {}: {e}", self.index));
-        let connect = Body::Connect(Connect {
-            token: token.to_owned(),
-            app_key: app_key.to_owned(),
-            platform: improto::Platform::Desktop as i32,
-            protocol_version: PROTOCOL_VERSION,
-            device_id: format!("fleet-{}", self.index),
-        });
-        write(&mut socket, connect)
-            .await
-            .unwrap_or_else(|e| panic!("fleet connection {}: {e}", self.index));
-        match next_frame(&mut socket).await {
-            Ok(Body::ConnectAck(ack)) if ack.code == 0 => {}
-            Ok(Body::Connect(_)) if self.peer == Peer::Echo => {}
-            other => panic!("fleet connection {}: no ConnectAck: {other:?}", self.index),
-        }
-        socket
+            .unwrap_or_else(|e| panic!("fleet connection {}: {e}", self.index))
     }
 
     /// Follows the fleet's phases until told to close; returns what it saw.
@@ -444,28 +425,6 @@ fn message_id(content: &str) -> Result<u64, String> {
         .as_str()
         .and_then(|id| id.parse().ok())
         .ok_or_else(|| format!("not a fleet message: {content}"))
-}
-
-/// Writes one frame.
-async fn write(socket: &mut Socket, body: Body) -> Result<(), String> {
-    socket
-        .send(Message::Binary(improto::encode(body).into()))
-        .await
-        .map_err(|e| format!("write: {e}"))
-}
-
-/// The next frame, skipping WebSocket control messages.
-async fn next_frame(socket: &mut Socket) -> Result<Body, String> {
-    loop {
-        match socket.next().await {
-            Some(Ok(Message::Binary(bytes))) => {
-                return improto::decode(&bytes).map_err(|e| format!("decode: {e}"));
-            }
-            Some(Ok(Message::Close(_))) | None => return Err("connection closed".into()),
-            Some(Ok(_)) => {}
-            Some(Err(e)) => return Err(format!("read: {e}")),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod navi;
 mod proxy;
 pub mod samples;
 mod server;
+pub mod wire;
 
 pub use clients::{Client, Listener, texts};
 pub use fleet::{Fleet, KEEPALIVE, Member, Peer, Verdict};
