@@ -70,7 +70,16 @@ impl Drop for FleetProcesses {
 /// The child side: reads `user_id token` lines from stdin until it closes, connects them all,
 /// prints `ready`, and holds the connections until killed.
 pub async fn hold(ws_url: String, app_key: String, peer: Peer) {
-    let members: Vec<Member> = std::io::stdin()
+    let members = members_from_stdin();
+    let _fleet = Fleet::connect(&ws_url, &app_key, &members, peer).await;
+    println!("ready");
+    std::io::stdout().flush().expect("flush");
+    std::future::pending::<()>().await;
+}
+
+/// The `user_id token` lines a parent wrote to this child's stdin, until it closed.
+pub fn members_from_stdin() -> Vec<Member> {
+    std::io::stdin()
         .lock()
         .lines()
         .map(|line| {
@@ -81,9 +90,5 @@ pub async fn hold(ws_url: String, app_key: String, peer: Peer) {
                 token: token.to_owned(),
             }
         })
-        .collect();
-    let _fleet = Fleet::connect(&ws_url, &app_key, &members, peer).await;
-    println!("ready");
-    std::io::stdout().flush().expect("flush");
-    std::future::pending::<()>().await;
+        .collect()
 }

@@ -29,20 +29,28 @@ const SMALL_DISK_GROUP: usize = 30;
 const TEXT: &str = "group fan-out benchmark message";
 
 /// The scenario's parameters.
+#[derive(clap::Args)]
 pub struct Options {
     /// Members of the large group.
+    #[arg(long, default_value_t = 3_000)]
     pub members: usize,
-    /// Of them online, spread over `processes` client processes.
+    /// Of them online (imcore clients), spread over `processes` client processes.
+    #[arg(long, default_value_t = 1_000)]
     pub online: usize,
-    /// Client processes.
+    /// Client processes holding the online members.
+    #[arg(long, default_value_t = 4)]
     pub processes: usize,
     /// Measured messages into the large group.
+    #[arg(long, default_value_t = 200)]
     pub messages: usize,
-    /// Members of the group of the sustained rate (all online).
+    /// Members of the sustained-rate group (all online).
+    #[arg(long, default_value_t = 200)]
     pub sustained_members: usize,
     /// Messages kept in flight in the sustained run.
+    #[arg(long, default_value_t = 50)]
     pub window: usize,
     /// Seconds of the sustained run.
+    #[arg(long, default_value_t = 10)]
     pub seconds: u64,
 }
 

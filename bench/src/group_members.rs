@@ -4,6 +4,7 @@
 //! one `<message id> <unix ns>` line per message a member received (an imcore client: once
 //! committed to its database).
 
+use crate::fleet_process::members_from_stdin;
 use futures_util::StreamExt;
 use imcore::{Event, ImClient, InitOptions};
 use imcore_harness::wire::{self, next_frame};
@@ -147,18 +148,7 @@ pub fn content_id(content: &str) -> Option<u64> {
 /// The child side: reads `user_id token` lines until stdin closes, connects them all as
 /// `kind`, prints `ready`, then a line per message received until killed.
 pub async fn hold(kind: Kind, url: String, app_key: String) {
-    let members: Vec<Member> = std::io::stdin()
-        .lock()
-        .lines()
-        .map(|line| {
-            let line = line.expect("stdin");
-            let (user_id, token) = line.split_once(' ').expect("`user_id token` line");
-            Member {
-                user_id: user_id.to_owned(),
-                token: token.to_owned(),
-            }
-        })
-        .collect();
+    let members = members_from_stdin();
     let (tx, rx) = std_mpsc::channel::<(u64, u128)>();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut clients = Vec::new();

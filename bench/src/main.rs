@@ -120,29 +120,7 @@ enum Scenario {
     /// smaller group with all members online; imserver's disk bytes per group message at 30
     /// members and at the large group's size; vs a bare tokio-tungstenite relay sending a frame
     /// of the same size to as many connections.
-    GroupFanout {
-        /// Members of the large group.
-        #[arg(long, default_value_t = 3_000)]
-        members: usize,
-        /// Of them online (imcore clients).
-        #[arg(long, default_value_t = 1_000)]
-        online: usize,
-        /// Client processes holding the online members.
-        #[arg(long, default_value_t = 4)]
-        processes: usize,
-        /// Measured messages into the large group.
-        #[arg(long, default_value_t = 200)]
-        messages: usize,
-        /// Members of the sustained-rate group (all online).
-        #[arg(long, default_value_t = 200)]
-        sustained_members: usize,
-        /// Messages in flight in the sustained run.
-        #[arg(long, default_value_t = 50)]
-        window: usize,
-        /// Seconds of the sustained run.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-    },
+    GroupFanout(group_fanout::Options),
     /// Internal: holds `group-fanout`'s members (`user_id token` lines on stdin); prints
     /// `ready`, then a line per message received.
     #[command(hide = true)]
@@ -219,23 +197,7 @@ fn main() {
             window,
             seconds,
         } => runtime.block_on(throughput::run(&pairs, window, seconds)),
-        Scenario::GroupFanout {
-            members,
-            online,
-            processes,
-            messages,
-            sustained_members,
-            window,
-            seconds,
-        } => runtime.block_on(group_fanout::run(group_fanout::Options {
-            members,
-            online,
-            processes,
-            messages,
-            sustained_members,
-            window,
-            seconds,
-        })),
+        Scenario::GroupFanout(options) => runtime.block_on(group_fanout::run(options)),
         Scenario::GroupMembers { kind, url, app_key } => {
             runtime.block_on(group_members::hold(kind, url, app_key))
         }
