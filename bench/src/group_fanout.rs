@@ -2,7 +2,8 @@
 //! every online member has it (imcore clients: committed to their databases; raw connections:
 //! received), one message at a time; messages per second into a smaller group with every member
 //! online, keeping a window of messages in flight; and the bytes imserver writes to disk per
-//! group message at 30 and at the large group's size. Baseline in the same run: a bare
+//! group message at 30 and at the large group's size (members offline, one send at a time, so
+//! that both see the same commit and checkpoint cadence). Baseline in the same run: a bare
 //! tokio-tungstenite relay forwarding a frame of the same size to as many connections.
 
 use crate::broadcast::BroadcastProcess;
@@ -85,6 +86,9 @@ pub async fn run(o: Options) {
     let disk_small = to_server
         .disk_bytes_per_message(&server, "small", 100, &mut ids)
         .await;
+    let disk_big = to_server
+        .disk_bytes_per_message(&server, "big", 100, &mut ids)
+        .await;
     let mut members = MemberProcesses::spawn(
         Kind::Imcore,
         &server.navi(),
@@ -92,16 +96,17 @@ pub async fn run(o: Options) {
         &online,
         o.processes,
     );
-    let written_before = written_bytes(server.pid());
+    // Members take a while to connect: the sender's connection would have gone idle.
+    let mut to_server = Sender::imserver(&server, &sender).await;
     let imcore = to_server.group("big");
     let imcore_latency = latency(imcore, &mut members, o.online, o.messages, &mut ids).await;
-    let disk_big = (written_bytes(server.pid()) - written_before) / o.messages as u64;
     let imcore = to_server.group("sustained");
     let imcore_rate = rate(imcore, &mut members, sustained.len(), &o, &mut ids).await;
     drop(members);
 
     let ws_url = server.ws_url();
     let mut members = MemberProcesses::spawn(Kind::Raw, &ws_url, &server.app_key, &online, 1);
+    let mut to_server = Sender::imserver(&server, &sender).await;
     let raw = to_server.group("big");
     let raw_latency = latency(raw, &mut members, o.online, o.messages, &mut ids).await;
     let raw = to_server.group("sustained");
