@@ -26,6 +26,8 @@ const RECEIPT_TIMEOUT: Duration = Duration::from_secs(60);
 const JOIN_CHUNK: usize = 1000;
 /// The group whose size the disk figure is compared with.
 const SMALL_DISK_GROUP: usize = 30;
+/// Messages sent into each group for the disk figure.
+const DISK_MESSAGES: u64 = 100;
 /// The text every benchmark message carries besides its id.
 const TEXT: &str = "group fan-out benchmark message";
 
@@ -84,10 +86,10 @@ pub async fn run(o: Options) {
     let size = delivery_frame_size();
 
     let disk_small = to_server
-        .disk_bytes_per_message(&server, "small", 100, &mut ids)
+        .disk_bytes_per_message(&server, "small", DISK_MESSAGES, &mut ids)
         .await;
     let disk_big = to_server
-        .disk_bytes_per_message(&server, "big", 100, &mut ids)
+        .disk_bytes_per_message(&server, "big", DISK_MESSAGES, &mut ids)
         .await;
     let mut members = MemberProcesses::spawn(
         Kind::Imcore,
@@ -96,6 +98,10 @@ pub async fn run(o: Options) {
         &online,
         o.processes,
     );
+    // Their first connect pulls what the large group got meanwhile.
+    for _ in 0..o.online as u64 * DISK_MESSAGES {
+        members.next(RECEIPT_TIMEOUT).await.expect("the catch-up");
+    }
     // Members take a while to connect: the sender's connection would have gone idle.
     let mut to_server = Sender::imserver(&server, &sender).await;
     let imcore = to_server.group("big");
