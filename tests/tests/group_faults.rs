@@ -6,8 +6,12 @@
 //! database:
 //! - each message whose send resolved Ok is stored exactly once at every member and at the
 //!   sender's other device, under the acknowledged UID (SENT at its sending device);
+//! - a failed one is stored FAILED at its sender (or, refused with 30001 before anything was
+//!   sent, not stored at all) unless it had reached the group log: then it came back SENT with
+//!   the server's UID; resent under its idempotency key (a refused one sent anew), it is
+//!   stored once everywhere, and one that had reached the log keeps its first UID;
 //! - every client ends with the same messages (what reached the group log reached everyone),
-//!   none stored twice, acknowledged or not;
+//!   none stored twice;
 //! - each client stores them in the group log's order (the server's sent times only grow
 //!   along the log), which keeps each sender's order;
 //! - no listener heard a message twice.
@@ -107,7 +111,11 @@ async fn run(fault: Fault, app_key: &str) {
     let navi = Navigation::start(vec![ws_url(proxy.addr())]).await;
     let mut clients = Vec::new();
     for (i, (user, platform, proxied)) in DEVICES.into_iter().enumerate() {
-        let navi = if proxied { navi.url.clone() } else { server.navi() };
+        let navi = if proxied {
+            navi.url.clone()
+        } else {
+            server.navi()
+        };
         let mut options = InitOptions::new(navi, &dir.path().join(i.to_string()));
         options.platform = platform;
         options.heartbeat_interval_ms = HEARTBEAT_INTERVAL.as_millis() as u64;
@@ -139,30 +147,33 @@ async fn run(fault: Fault, app_key: &str) {
     for client in &clients {
         until_connected(&client.im).await;
     }
-    let acknowledged: HashMap<&str, &str> = attempts
+    let reached_before_resend: HashMap<String, String> = clients
         .iter()
-        .filter_map(|a| Some((a.text.as_str(), a.outcome.as_deref().ok()?)))
+        .flat_map(group_rows)
+        .filter(|m| m.sent_status == SentStatus::Sent)
+        .map(|m| (m.text().to_owned(), m.message_uid))
         .collect();
-    wait_until_converged(&clients, &acknowledged).await;
+    let uids = resend_failed(&clients, &attempts).await;
+    wait_until_converged(&clients, &uids).await;
     tokio::time::sleep(Duration::from_millis(300)).await; // room for a late duplicate
 
     let stored: Vec<Vec<StoredMessage>> = clients.iter().map(group_rows).collect();
-    assert_once_everywhere(&clients, &stored, &attempts);
+    assert_once_everywhere(&clients, &stored, &attempts, &uids);
+    let reached = assert_first_uid_kept(&attempts, &reached_before_resend, &uids);
     assert_log_order(&stored, &attempts);
     let outages = assert_listeners_heard_each_once(&clients, &stored, &attempts);
 
     let stats = proxy.stats();
-    let logged = stored[OFFLINE].len();
+    let acknowledged = attempts.iter().filter(|a| a.outcome.is_ok()).count();
     eprintln!(
-        "group faults ({fault:?}): {stats:?}; {} of {TOTAL} sends acknowledged, {logged} in the \
-         log; connection losses per client {outages:?}; burst {burst_done:?}, total {:?}",
-        acknowledged.len(),
+        "group faults ({fault:?}): {stats:?}; {acknowledged} of {TOTAL} sends acknowledged in \
+         the burst, {reached} failed ones had reached the log; connection losses per client \
+         {outages:?}; burst {burst_done:?}, total {:?}",
         began.elapsed()
     );
     assert!(
-        acknowledged.len() >= TOTAL / 4,
-        "only {} of {TOTAL} sends were acknowledged",
-        acknowledged.len()
+        acknowledged >= TOTAL / 4,
+        "only {acknowledged} of {TOTAL} sends were acknowledged"
     );
     match fault {
         Fault::Chaos => assert!(
@@ -170,7 +181,10 @@ async fn run(fault: Fault, app_key: &str) {
             "chaos never cut a live connection or stalled: {stats:?}"
         ),
         Fault::Crash => assert!(
-            outages.iter().enumerate().all(|(i, &n)| i == OFFLINE || n > 0),
+            outages
+                .iter()
+                .enumerate()
+                .all(|(i, &n)| i == OFFLINE || n > 0),
             "every online client lost its connection to the crash: {outages:?}"
         ),
     }
@@ -193,11 +207,7 @@ async fn burst(clients: &[Client], resolved: Arc<AtomicUsize>) -> Vec<Attempt> {
                 let mut attempts = Vec::with_capacity(texts.len());
                 for text in texts {
                     let started = Instant::now();
-                    let outcome = im
-                        .send_message(ConversationType::Group, GROUP, MessageContent::text(&text))
-                        .await
-                        .map(|message| message.message_uid)
-                        .map_err(|e| e.code);
+                    let outcome = send(&im, &text).await;
                     let finished = Instant::now();
                     resolved.fetch_add(1, Ordering::SeqCst);
                     if outcome == Err(code::NOT_CONNECTED) {
@@ -217,6 +227,76 @@ async fn burst(clients: &[Client], resolved: Arc<AtomicUsize>) -> Vec<Attempt> {
         }
     }
     lanes.join_all().await.into_iter().flatten().collect()
+}
+
+/// Sends the text message `text` to the group: the server's UID, or the error code.
+async fn send(im: &ImClient, text: &str) -> Result<String, i32> {
+    im.send_message(ConversationType::Group, GROUP, MessageContent::text(text))
+        .await
+        .map(|message| message.message_uid)
+        .map_err(|e| e.code)
+}
+
+/// Checks how each failed send was stored at its sender, sends it again (resending a stored
+/// one under its idempotency key, sending a refused one anew), and returns the UID of every
+/// message of the burst.
+async fn resend_failed(clients: &[Client], attempts: &[Attempt]) -> HashMap<String, String> {
+    let outgoing: Vec<HashMap<String, StoredMessage>> = clients
+        .iter()
+        .map(|c| {
+            group_rows(c)
+                .into_iter()
+                .filter(|m| m.direction == MessageDirection::Send)
+                .map(|m| (m.text().to_owned(), m))
+                .collect()
+        })
+        .collect();
+    let mut uids = HashMap::with_capacity(attempts.len());
+    for attempt in attempts {
+        let stored = outgoing[attempt.from].get(&attempt.text);
+        let im = &clients[attempt.from].im;
+        let uid = match (&attempt.outcome, stored) {
+            (Ok(uid), _) => uid.clone(),
+            // It reached the log: the sender's own view of it made it SENT.
+            (Err(_), Some(m)) if m.sent_status == SentStatus::Sent => m.message_uid.clone(),
+            (Err(code), Some(m)) => {
+                assert_eq!(m.sent_status, SentStatus::Failed, "{m:?} ({code})");
+                let resent = im.resend_message(m.message_id).await;
+                resent
+                    .unwrap_or_else(|e| panic!("resend {}: {e}", attempt.text))
+                    .message_uid
+            }
+            (Err(code), None) => {
+                assert_eq!(*code, code::NOT_CONNECTED, "{} not stored", attempt.text);
+                send(im, &attempt.text)
+                    .await
+                    .unwrap_or_else(|e| panic!("send {} again: {e}", attempt.text))
+            }
+        };
+        uids.insert(attempt.text.clone(), uid);
+    }
+    uids
+}
+
+/// A failed send that had reached the log before it was resent kept its first UID. Returns
+/// how many had.
+fn assert_first_uid_kept(
+    attempts: &[Attempt],
+    reached_before_resend: &HashMap<String, String>,
+    uids: &HashMap<String, String>,
+) -> usize {
+    let failed = attempts.iter().filter(|a| a.outcome.is_err());
+    let reached: Vec<_> = failed
+        .filter_map(|a| Some((a, reached_before_resend.get(&a.text)?)))
+        .collect();
+    for (attempt, first) in &reached {
+        assert_eq!(
+            &uids[&attempt.text], *first,
+            "{} resent as new",
+            attempt.text
+        );
+    }
+    reached.len()
 }
 
 /// Waits until `count` sends resolved.
@@ -274,31 +354,35 @@ fn stored_uids(client: &Client) -> HashSet<String> {
         .collect()
 }
 
-/// Waits until every client stored every acknowledged message and all stored the same ones.
-async fn wait_until_converged(clients: &[Client], acknowledged: &HashMap<&str, &str>) {
+/// Waits until every client stored every message of `uids` and all stored the same ones.
+async fn wait_until_converged(clients: &[Client], uids: &HashMap<String, String>) {
     let deadline = Instant::now() + SETTLE;
     loop {
         let sets: Vec<HashSet<String>> = clients.iter().map(stored_uids).collect();
         let missing = sets
             .iter()
-            .map(|set| acknowledged.values().filter(|u| !set.contains(**u)).count())
+            .map(|set| uids.values().filter(|u| !set.contains(*u)).count())
             .collect::<Vec<_>>();
         if missing.iter().all(|&n| n == 0) && sets.iter().all(|set| *set == sets[0]) {
             return;
         }
         assert!(
             Instant::now() < deadline,
-            "acknowledged messages missing per client {missing:?}; stored per client {:?}",
+            "messages missing per client {missing:?}; stored per client {:?}",
             sets.iter().map(HashSet::len).collect::<Vec<_>>()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-/// Nothing is stored twice anywhere; each acknowledged message is stored once at every client
-/// under its UID (SENT at the sending device, from the sender at the others), and every client
-/// holds the same messages.
-fn assert_once_everywhere(clients: &[Client], stored: &[Vec<StoredMessage>], attempts: &[Attempt]) {
+/// Nothing is stored twice anywhere; each message is stored once at every client under its
+/// UID (SENT; sent at the sender's devices, from the sender at the others), and nothing else.
+fn assert_once_everywhere(
+    clients: &[Client],
+    stored: &[Vec<StoredMessage>],
+    attempts: &[Attempt],
+    uids: &HashMap<String, String>,
+) {
     for (client, rows) in clients.iter().zip(stored) {
         let mut seen = HashSet::new();
         for row in rows {
@@ -307,12 +391,20 @@ fn assert_once_everywhere(clients: &[Client], stored: &[Vec<StoredMessage>], att
                 "{} stored {:?} twice: {:?}",
                 client.user_id,
                 row.text(),
-                rows.iter().filter(|r| r.text() == row.text()).collect::<Vec<_>>()
+                rows.iter()
+                    .filter(|r| r.text() == row.text())
+                    .collect::<Vec<_>>()
             );
         }
+        assert_eq!(
+            rows.len(),
+            TOTAL,
+            "{} stored other messages",
+            client.user_id
+        );
     }
     for attempt in attempts {
-        let Ok(uid) = &attempt.outcome else { continue };
+        let uid = &uids[&attempt.text];
         let sender = &clients[attempt.from].user_id;
         for (at, (client, rows)) in clients.iter().zip(stored).enumerate() {
             let row = rows
@@ -329,16 +421,6 @@ fn assert_once_everywhere(clients: &[Client], stored: &[Vec<StoredMessage>], att
                 "{row:?} at client {at}"
             );
         }
-    }
-    let uids = |rows: &[StoredMessage]| -> HashSet<String> {
-        rows.iter()
-            .filter(|r| r.sent_status == SentStatus::Sent)
-            .map(|r| r.message_uid.clone())
-            .collect()
-    };
-    let log = uids(&stored[OFFLINE]);
-    for (at, rows) in stored.iter().enumerate() {
-        assert_eq!(uids(rows), log, "client {at} holds other messages");
     }
 }
 
