@@ -1,5 +1,5 @@
 /*
- * imcore from C, driven line by line: two clients, A and B, and every operation through
+ * imcore from C, driven line by line: three clients, A, B and C, and every operation through
  * imcore_call / imcore_call_sync and imcore_poll_event. Tests (tests/python) run it to drive
  * the C ABI from the same tables as the other shells.
  *
@@ -10,8 +10,8 @@
  *   A call METHOD PARAMS_JSON   ->  CODE RESULT_OR_ERROR_JSON   (an asynchronous method)
  *   B poll TIMEOUT_MS           ->  0 EVENT_JSON, or 1 (no event within the timeout)
  *
- * Client A's database is DB_DIR/a, B's DB_DIR/b. Exits 0 at the end of input, 64 on bad
- * usage, 2 when a call does not complete within 30 s.
+ * Client A's database is DB_DIR/a, B's DB_DIR/b, C's DB_DIR/c. Exits 0 at the end of input,
+ * 64 on bad usage, 2 when a call does not complete within 30 s.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -24,7 +24,7 @@
 
 #include "imcore.h"
 
-enum { CALL_SECONDS = 30, MAX_LINE = 1 << 20 };
+enum { CALL_SECONDS = 30, MAX_LINE = 1 << 20, CLIENTS = 3 };
 
 /* One call's outcome, handed from the dispatcher thread to the main thread. */
 typedef struct {
@@ -100,8 +100,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s NAVI APP_KEY DB_DIR\n", argv[0]);
         return 64;
     }
-    ImcoreClient *clients[2] = {client_for(argv[1], argv[2], argv[3], "a"),
-                                client_for(argv[1], argv[2], argv[3], "b")};
+    ImcoreClient *clients[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+        char name[2] = {(char)('a' + i), '\0'};
+        clients[i] = client_for(argv[1], argv[2], argv[3], name);
+    }
     char *line = malloc(MAX_LINE);
     int status = 0;
     while (line && fgets(line, MAX_LINE, stdin)) {
@@ -109,7 +112,7 @@ int main(int argc, char **argv) {
         char who = line[0];
         char *verb = strchr(line, ' ');
         char *rest = verb ? strchr(verb + 1, ' ') : NULL;
-        if ((who != 'A' && who != 'B') || !rest) {
+        if (who < 'A' || who >= 'A' + CLIENTS || !rest) {
             fprintf(stderr, "bad command: %.80s\n", line);
             status = 64;
             break;
@@ -134,7 +137,6 @@ int main(int argc, char **argv) {
         fflush(stdout);
     }
     free(line);
-    imcore_client_free(clients[0]);
-    imcore_client_free(clients[1]);
+    for (int i = 0; i < CLIENTS; i++) imcore_client_free(clients[i]);
     return status;
 }

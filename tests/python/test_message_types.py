@@ -17,11 +17,11 @@ SAMPLES = json.loads((ROOT / "tests" / "fixtures" / "message_types.json").read_t
 
 
 class PythonShell:
-    """Clients "A" and "B" of the Python package."""
+    """Clients "A", "B" and "C" of the Python package, as in bindings-examples/c/calls."""
 
     def __init__(self, server, db_dir):
         options = lambda name: {"navi": server.url, "dbPath": str(db_dir / name)}
-        self.clients = {who: imcore.Client(server.app_key, options(who)) for who in "AB"}
+        self.clients = {who: imcore.Client(server.app_key, options(who)) for who in "ABC"}
 
     def call(self, who, method, params):
         """`method` with `params` (a dict); (0, result) or (code, None)."""
@@ -39,7 +39,7 @@ class PythonShell:
 
 
 class CShell:
-    """Clients "A" and "B" of the C ABI, in bindings-examples/c/calls."""
+    """Clients "A", "B" and "C" of the C ABI, in bindings-examples/c/calls."""
 
     def __init__(self, server, db_dir):
         binary = ROOT / "bindings-examples" / "c" / "calls"

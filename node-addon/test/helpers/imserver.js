@@ -26,18 +26,25 @@ async function startServer(bin, dataDir, extraArgs = [], appKey = 'node-app', ap
     url,
     appKey,
     appSecret,
-    /** POST /user/getToken.json; resolves to the token. */
-    async getToken(userId, name = userId) {
+    /**
+     * POSTs the signed Server API call `path` with the form `params` (an object, or pairs for
+     * repeated fields such as `userId`); resolves to the answer's JSON.
+     */
+    async post(path, params) {
       const nonce = String(Math.floor(Math.random() * 1e9));
       const timestamp = String(Math.floor(Date.now() / 1000));
       const signature = crypto.createHash('sha1').update(appSecret + nonce + timestamp).digest('hex');
-      const res = await fetch(`${url}/user/getToken.json`, {
+      const res = await fetch(`${url}${path}`, {
         method: 'POST',
         headers: { 'App-Key': appKey, Nonce: nonce, Timestamp: timestamp, Signature: signature,
           'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ userId, name }).toString(),
+        body: new URLSearchParams(params).toString(),
       });
-      const body = await res.json();
+      return res.json();
+    },
+    /** POST /user/getToken.json; resolves to the token. */
+    async getToken(userId, name = userId) {
+      const body = await this.post('/user/getToken.json', { userId, name });
       if (body.code !== 200) throw new Error(`getToken ${userId}: ${JSON.stringify(body)}`);
       return body.token;
     },
