@@ -120,7 +120,7 @@ impl Session {
 
     /// Runs until the connection ends.
     pub(crate) async fn run(mut self) -> End {
-        let started = self.machine.start(Instant::now());
+        let started = self.machine.start();
         if let Err(end) = self.execute(started).await {
             return end;
         }
@@ -129,9 +129,9 @@ impl Session {
         loop {
             let actions = tokio::select! {
                 read = self.socket.next() => match transport::interpret(read) {
-                    Incoming::Frame(body) => self.machine.on_frame(body, Instant::now()),
+                    Incoming::Frame(body) => self.machine.on_frame(body),
                     Incoming::Nothing => {
-                        self.machine.heard(Instant::now());
+                        self.machine.heard();
                         Vec::new()
                     }
                     Incoming::Closed(reason) => return End::Lost(reason),

@@ -308,7 +308,7 @@ mod tests {
     fn the_last_page_of_the_offline_pull_ends_it() {
         let mut m = machine(0, 1);
         assert!(matches!(
-            m.start(tokio::time::Instant::now()).as_slice(),
+            m.start().as_slice(),
             [Action::Write(Body::Pull(Pull { after_seq: 0, .. }))]
         ));
         let mut page = push(&[1]);

@@ -342,7 +342,7 @@ pub(super) mod tests {
     #[test]
     fn the_offline_pull_ends_after_the_group_heads_and_their_pulls() {
         let mut m = machine(0, 0);
-        let actions = m.start(tokio::time::Instant::now());
+        let actions = m.start();
         let request = heads_request_in(&actions);
         assert_eq!(actions.len(), 1, "nothing is finished before the groups");
         // First page: g1 has news, g2 is caught up; more follow.
@@ -377,7 +377,7 @@ pub(super) mod tests {
     #[test]
     fn a_server_without_groups_or_a_refused_pull_does_not_stall_the_catch_up() {
         let mut m = machine(0, 0);
-        let request = heads_request_in(&m.start(tokio::time::Instant::now()));
+        let request = heads_request_in(&m.start());
         let refused = Response {
             request_id: request.request_id,
             code: 33003,

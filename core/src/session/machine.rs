@@ -112,20 +112,20 @@ impl Machine {
         }
     }
 
-    /// The session's first steps at `now`: the offline pull, or the groups' catch-up when the
+    /// The session's first steps: the offline pull, or the groups' catch-up when the
     /// inbox misses nothing.
-    pub(super) fn start(&mut self, now: Instant) -> Actions {
+    pub(super) fn start(&mut self) -> Actions {
         let actions = match self.cursor.start() {
             Some(after) => vec![self.pull(after)],
             None => self.catch_up(),
         };
-        self.heartbeat.heard(now);
+        self.heartbeat.heard();
         actions
     }
 
-    /// A frame from the server, read at `now`.
-    pub(super) fn on_frame(&mut self, body: Body, now: Instant) -> Actions {
-        self.heartbeat.heard(now);
+    /// A frame from the server.
+    pub(super) fn on_frame(&mut self, body: Body) -> Actions {
+        self.heartbeat.heard();
         match body {
             Body::SendAck(ack) => self.on_send_ack(ack),
             Body::Response(response) => self.on_response(response),
@@ -143,9 +143,9 @@ impl Machine {
         }
     }
 
-    /// Something other than a frame came from the server at `now` (a WebSocket control frame).
-    pub(super) fn heard(&mut self, now: Instant) {
-        self.heartbeat.heard(now);
+    /// Something other than a frame came from the server (a WebSocket control frame).
+    pub(super) fn heard(&mut self) {
+        self.heartbeat.heard();
     }
 
     /// A request from the API.
@@ -236,7 +236,7 @@ pub(super) mod tests {
             code: 31010,
             reason: "kicked".into(),
         });
-        let actions = m.on_frame(close, Instant::now());
+        let actions = m.on_frame(close);
         assert!(matches!(
             actions.as_slice(),
             [Action::End(End::ClosedByServer(31010, reason))] if reason == "kicked"
@@ -247,7 +247,7 @@ pub(super) mod tests {
     fn a_ping_is_answered_and_silence_ends_the_session() {
         let mut m = machine(0, 0);
         let t0 = Instant::now();
-        let actions = m.on_frame(Body::Ping(Ping { nonce: 7 }), t0);
+        let actions = m.on_frame(Body::Ping(Ping { nonce: 7 }));
         assert!(matches!(
             actions.as_slice(),
             [Action::Write(Body::Pong(Pong { nonce: 7 }))]

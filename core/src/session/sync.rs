@@ -254,7 +254,7 @@ mod tests {
     fn a_new_device_asks_for_the_conversation_list_then_catches_up_statuses() {
         let mut m = machine(0, 0);
         m.started_empty = true;
-        let heads = heads_request_in(&m.start(tokio::time::Instant::now()));
+        let heads = heads_request_in(&m.start());
         let actions = m.on_response(heads_answer(&heads, &[], false));
         assert!(matches!(
             actions.as_slice(),

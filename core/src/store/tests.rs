@@ -706,7 +706,10 @@ async fn a_large_import_keeps_the_wal_bounded() {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         let wal = wal_bytes();
-        assert!(wal <= 4 * limit, "the WAL stayed at {wal} bytes after page {p}");
+        assert!(
+            wal <= 4 * limit,
+            "the WAL stayed at {wal} bytes after page {p}"
+        );
     }
 }
 
