@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 mod clients;
 mod fleet;
+pub mod lanes;
 mod local_db;
 mod navi;
 mod proxy;

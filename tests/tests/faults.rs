@@ -14,9 +14,9 @@
 //! The fault schedule is random; the seed is printed, and `CHAOS_SEED=<seed>` replays it.
 
 use imcore::{
-    ConnectionStatus, ConversationType, Event, ImClient, InitOptions, MessageContent,
-    MessageDirection, SentStatus, code,
+    ConnectionStatus, ConversationType, Event, InitOptions, MessageDirection, SentStatus, code,
 };
+use imcore_harness::lanes::{Timed, paced_lane, send_text, until_connected};
 use imcore_harness::{Chaos, Client, Navigation, Proxy, ServerProcess, StoredMessage, ws_url};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -52,12 +52,15 @@ struct Attempt {
     /// Sender and recipient, as indices into the clients.
     from: usize,
     to: usize,
-    /// The text, unique in the whole test.
-    text: String,
-    started: Instant,
-    finished: Instant,
-    /// The server's UID, or the error code.
-    outcome: Result<String, i32>,
+    /// The send itself.
+    sent: Timed,
+}
+
+impl std::ops::Deref for Attempt {
+    type Target = Timed;
+    fn deref(&self) -> &Timed {
+        &self.sent
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,7 +94,7 @@ async fn every_message_arrives_exactly_once_in_order_through_chaos_and_a_server_
     // happen now rather than during the resends.
     tokio::time::sleep(HEARTBEAT_INTERVAL + HEARTBEAT_TIMEOUT).await;
     for client in &clients {
-        until_connected(&client.im).await;
+        until_connected(&client.im, SETTLE).await;
     }
     let reached_before_resend = received_texts(&clients);
     let final_uids = resend_failed(&clients, &attempts).await;
@@ -161,43 +164,17 @@ async fn burst(clients: &[Client], resolved: Arc<AtomicUsize>) -> Vec<Attempt> {
                     .collect();
                 let (target, resolved) = (peer.user_id.clone(), resolved.clone());
                 lanes.spawn(async move {
-                    let mut attempts = Vec::with_capacity(texts.len());
-                    for text in texts {
-                        let started = Instant::now();
-                        let outcome = send(&im, &target, &text).await;
-                        let finished = Instant::now();
-                        resolved.fetch_add(1, Ordering::SeqCst);
-                        if outcome == Err(code::NOT_CONNECTED) {
-                            until_connected(&im).await;
-                        }
-                        attempts.push(Attempt {
-                            from,
-                            to,
-                            text,
-                            started,
-                            finished,
-                            outcome,
-                        });
-                        tokio::time::sleep(PACE).await;
-                    }
-                    attempts
+                    let route = (ConversationType::Private, target.as_str());
+                    paced_lane(&im, route, texts, (PACE, SETTLE), &resolved)
+                        .await
+                        .into_iter()
+                        .map(|sent| Attempt { from, to, sent })
+                        .collect::<Vec<_>>()
                 });
             }
         }
     }
     lanes.join_all().await.into_iter().flatten().collect()
-}
-
-/// Sends the text message `text` to `target`: the server's UID, or the error code.
-async fn send(im: &ImClient, target: &str, text: &str) -> Result<String, i32> {
-    im.send_message(
-        ConversationType::Private,
-        target,
-        MessageContent::text(text),
-    )
-    .await
-    .map(|message| message.message_uid)
-    .map_err(|e| e.code)
 }
 
 /// Kills imserver once [`CRASH_AFTER`] sends resolved, and after [`DOWNTIME`] starts it again
@@ -222,18 +199,6 @@ async fn crash_and_restart(
     .unwrap();
     proxy.set_upstream(&restarted.addr);
     restarted
-}
-
-/// Waits until `im` is connected (it reconnects by itself).
-async fn until_connected(im: &ImClient) {
-    let deadline = Instant::now() + SETTLE;
-    while im.connection_status().unwrap() != ConnectionStatus::Connected {
-        assert!(
-            Instant::now() < deadline,
-            "no reconnection within {SETTLE:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// The texts each client has received so far, with their UIDs.
@@ -293,7 +258,7 @@ async fn resend_failed(clients: &[Client], attempts: &[Attempt]) -> HashMap<Stri
                     attempt.text
                 );
                 let to = &clients[attempt.to].user_id;
-                let sent = send(im, to, &attempt.text).await;
+                let sent = send_text(im, ConversationType::Private, to, &attempt.text).await;
                 let status = im.connection_status();
                 sent.unwrap_or_else(|e| panic!("send {} again: {e} ({status:?})", attempt.text))
             }

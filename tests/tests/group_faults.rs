@@ -19,9 +19,10 @@
 //! The chaos schedule is random; the seed is printed, and `CHAOS_SEED=<seed>` replays it.
 
 use imcore::{
-    ConnectionStatus, ConversationType, Event, ImClient, InitOptions, MessageContent,
-    MessageDirection, SentStatus, code,
+    ConnectionStatus, ConversationType, Event, ImClient, InitOptions, MessageDirection, SentStatus,
+    code,
 };
+use imcore_harness::lanes::{Timed, paced_lane, send_text, until_connected};
 use imcore_harness::{Chaos, Client, Navigation, Proxy, ServerProcess, StoredMessage, ws_url};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -67,12 +68,15 @@ const SETTLE: Duration = Duration::from_secs(15);
 struct Attempt {
     /// The sending client.
     from: usize,
-    /// The text, unique in the whole test.
-    text: String,
-    started: Instant,
-    finished: Instant,
-    /// The server's UID, or the error code.
-    outcome: Result<String, i32>,
+    /// The send itself.
+    sent: Timed,
+}
+
+impl std::ops::Deref for Attempt {
+    type Target = Timed;
+    fn deref(&self) -> &Timed {
+        &self.sent
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,7 +140,7 @@ async fn run(crash: bool, app_key: &str) {
     // A ping held in a stall just before the calm may still cost its connection.
     tokio::time::sleep(HEARTBEAT_INTERVAL + HEARTBEAT_TIMEOUT).await;
     for client in &clients {
-        until_connected(&client.im).await;
+        until_connected(&client.im, SETTLE).await;
     }
     let reached_before_resend: HashMap<String, String> = clients
         .iter()
@@ -193,37 +197,16 @@ async fn burst(clients: &[Client], resolved: Arc<AtomicUsize>) -> Vec<Attempt> {
                 .collect();
             let resolved = resolved.clone();
             lanes.spawn(async move {
-                let mut attempts = Vec::with_capacity(texts.len());
-                for text in texts {
-                    let started = Instant::now();
-                    let outcome = send(&im, &text).await;
-                    let finished = Instant::now();
-                    resolved.fetch_add(1, Ordering::SeqCst);
-                    if outcome == Err(code::NOT_CONNECTED) {
-                        until_connected(&im).await;
-                    }
-                    attempts.push(Attempt {
-                        from,
-                        text,
-                        started,
-                        finished,
-                        outcome,
-                    });
-                    tokio::time::sleep(PACE).await;
-                }
-                attempts
+                let route = (ConversationType::Group, GROUP);
+                paced_lane(&im, route, texts, (PACE, SETTLE), &resolved)
+                    .await
+                    .into_iter()
+                    .map(|sent| Attempt { from, sent })
+                    .collect::<Vec<_>>()
             });
         }
     }
     lanes.join_all().await.into_iter().flatten().collect()
-}
-
-/// Sends the text message `text` to the group: the server's UID, or the error code.
-async fn send(im: &ImClient, text: &str) -> Result<String, i32> {
-    im.send_message(ConversationType::Group, GROUP, MessageContent::text(text))
-        .await
-        .map(|message| message.message_uid)
-        .map_err(|e| e.code)
 }
 
 /// Checks how each failed send was stored at its sender, sends it again (resending a stored
@@ -257,7 +240,7 @@ async fn resend_failed(clients: &[Client], attempts: &[Attempt]) -> HashMap<Stri
             }
             (Err(code), None) => {
                 assert_eq!(*code, code::NOT_CONNECTED, "{} not stored", attempt.text);
-                send(im, &attempt.text)
+                send_text(im, ConversationType::Group, GROUP, &attempt.text)
                     .await
                     .unwrap_or_else(|e| panic!("send {} again: {e}", attempt.text))
             }
@@ -311,18 +294,6 @@ async fn crash_and_restart(server: &mut ServerProcess, resolved: &AtomicUsize) {
 async fn back_online(im: &ImClient, resolved: &AtomicUsize) {
     resolved_at_least(resolved, BACK_AFTER).await;
     im.reconnect().await.expect("the offline member reconnects");
-}
-
-/// Waits until `im` is connected (it reconnects by itself).
-async fn until_connected(im: &ImClient) {
-    let deadline = Instant::now() + SETTLE;
-    while im.connection_status().unwrap() != ConnectionStatus::Connected {
-        assert!(
-            Instant::now() < deadline,
-            "no reconnection within {SETTLE:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// The group's messages in `client`'s database, in storage order.
