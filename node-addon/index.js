@@ -18,9 +18,12 @@ class ImClient {
     this[NATIVE].init(appKey, options);
   }
 
-  /** Sets the event listener (events arrive as objects); `null` removes it. */
+  /**
+   * Sets the event listener (events arrive as objects); `null` removes it. A listener that
+   * throws is logged to stderr and later events still arrive.
+   */
   setListener(callback) {
-    this[NATIVE].setListener(callback);
+    this[NATIVE].setListener(typeof callback === 'function' ? guarded(callback) : callback);
   }
 
   /** Stops events, releases the listener and the engine; pending Promises are rejected. */
@@ -32,6 +35,17 @@ class ImClient {
   call(method, params) {
     return this[NATIVE].call(method, params).then(JSON.parse, parseFailedMessage);
   }
+}
+
+/** `listener` with its exceptions caught and logged, so that they cannot stop the event stream. */
+function guarded(listener) {
+  return (event) => {
+    try {
+      listener(event);
+    } catch (e) {
+      globalThis.console?.error('[imcore] the event listener threw:', e);
+    }
+  };
 }
 
 /** Rethrows a call's error with its `failedMessage` (JSON text, as results are) parsed. */
@@ -63,3 +77,5 @@ for (const { name, kind, params } of JSON.parse(native.methods())) {
 }
 
 module.exports = { ImClient };
+// The seed's JavaScript API over ImClient (rongimlib.js), loaded on first use.
+Object.defineProperty(module.exports, 'RongIMLib', { enumerable: true, get: () => require('./rongimlib.js') });

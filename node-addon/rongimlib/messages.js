@@ -1,6 +1,7 @@
 'use strict';
 // Message content classes (seed §4), `MessageTag`, `MentionedInfo`, and the Message and
 // Conversation objects of §5 built from core's answers.
+const { Code, failure } = require('./callbacks');
 
 /** [class name, ObjectName] of every built-in type (core's table, protocol/src/message_types.rs). */
 const BUILT_IN = [
@@ -62,14 +63,26 @@ class Registry {
   constructor() {
     this.classes = Object.fromEntries(BUILT_IN.map(([name, objectName]) => [name, defineMessage(name, objectName)]));
     this.byObjectName = new Map(Object.values(this.classes).map((c) => [c.objectName, c]));
+    /** `RongIMClient.RegisterMessage`: the registered classes by name. */
     this.registered = {};
+    /** `RongIMClient.MessageType`: every class name, built-in and registered. */
+    this.types = Object.fromEntries(BUILT_IN.map(([name]) => [name, name]));
   }
 
   /** Defines `RegisterMessage[messageName]` for a registered custom type. */
   register(messageName, objectName) {
     const cls = defineMessage(messageName, objectName);
     this.registered[messageName] = cls;
+    this.types[messageName] = messageName;
     this.byObjectName.set(objectName, cls);
+  }
+
+  /** The `{objectName, content}` core sends or stores for an instance of a message class. */
+  content(msg, what = 'message') {
+    if (msg === null || typeof msg !== 'object' || !this.byObjectName.has(msg.objectName) || Object.hasOwn(msg, 'objectName')) {
+      throw failure(Code.INVALID, `${what} must be an instance of a message class (new RongIMLib.TextMessage({content}) or a registered one)`);
+    }
+    return { objectName: msg.objectName, content: { ...msg } };
   }
 
   /** A Message (§5.1) from core's: `content` an instance of its class (plain when unknown). */
