@@ -47,18 +47,18 @@ class Host {
   /**
    * Settles the callback object `args[slot]` of `method` once, asynchronously, with `run()`'s
    * outcome: `onSuccess(...success(result))`, or `onError(code, ...)` (`onTokenIncorrect()` for
-   * 31004/31010 when `tokenIncorrect`). A callback found elsewhere in `args` gets 33003 (wrong
-   * argument count); with none at all the failure is only logged.
+   * 31004/31010 when `tokenIncorrect`). A callback without `onSuccess`, or one found elsewhere
+   * in `args` (wrong argument count), gets 33003; with none at all the failure is only logged.
    */
   settle(method, args, slot, run, success = (r) => [r], tokenIncorrect = false) {
     let callback = args[slot];
     let outcome;
-    if (isCallback(callback)) {
+    if (typeof callback?.onSuccess === 'function') {
       outcome = Promise.resolve().then(run);
     } else {
-      callback = args.find(isCallback);
-      const where = `argument ${slot + 1}`;
-      outcome = Promise.reject(failure(Code.INVALID, `${method}: the callback {onSuccess, onError} must be ${where}`));
+      if (!isCallback(callback)) callback = args.find(isCallback);
+      outcome = Promise.reject(failure(Code.INVALID,
+        `${method}: argument ${slot + 1} must be the callback {onSuccess, onError}`));
     }
     outcome.then((result) => {
       if (typeof callback?.onSuccess === 'function') this.guard(`${method} onSuccess`, callback.onSuccess, callback, success(result));
