@@ -71,6 +71,12 @@ test('desktop methods work on the local database', { skip, timeout: 60_000 }, as
   await ask(im, 'clearTotalUnreadCount');
   assert.equal(await ask(im, 'getTotalUnreadCount'), 0);
 
+  // Remote deletion with the seed's spelling `messageUid`: gone from the cloud history too.
+  const sent = await ask(im, 'sendMessage', 1, 'bob', new ns.TextMessage({ content: 'to delete' }));
+  await ask(im, 'deleteRemoteMessages', 1, 'bob', [{ messageUid: sent.messageUId, sentTime: sent.sentTime, messageDirection: 1 }]);
+  const cloud = await ask(im, 'getRemoteHistoryMessages', 1, 'bob', 0, 20);
+  assert.ok(!cloud.some((m) => m.messageUId === sent.messageUId));
+
   assert.equal(im.saveTextMessageDraft(1, 'bob', 'kept'), true);
   await until(async () => (await ask(im, 'getConversation', 1, 'bob')).draft === 'kept', 'the draft in the database');
   im.clearCache();

@@ -123,7 +123,7 @@ test('the seed samples run unchanged against the facade and a real imserver', { 
   const logs = [];
   const ns = createNamespace({ navi: server.url, dbPath: path.join(dir, 'me'), logStdout: (level, text) => logs.push(text) });
   t.after(() => ns.RongIMClient.destroy());
-  const env = { ns, peers, logs, sent: [], token, ask: (...a) => ask(ns, ...a) };
+  const env = { ns, peers, logs, sent: [], token, outputs: {}, ask: (...a) => ask(ns, ...a) };
 
   for (const sample of samples) {
     const line = sample.lines[0];
@@ -133,6 +133,7 @@ test('the seed samples run unchanged against the facade and a real imserver', { 
       const records = [];
       const out = [];
       const logStart = logs.length;
+      env.outputs[line] = out;
       const capture = (...a) => { out.push(a.length === 1 ? a[0] : a); };
       const last = env.sent.at(-1);
       const client = traced(ns, records);
@@ -238,7 +239,15 @@ const CHECKS = {
   },
   606: onlySuccess,
   622: onlySuccess,
-  1186: { before: (env) => env.ns.RongIMClient.getInstance().logout(), after: (env, records) => { assert.deepEqual(result(records, 'connect'), [ME]); } },
+  // connect after logout: the listeners the samples L488, L541 and L622 set see it.
+  1186: {
+    before: (env) => env.ns.RongIMClient.getInstance().logout(),
+    after: async (env, records) => {
+      assert.deepEqual(result(records, 'connect'), [ME]);
+      await until(() => env.outputs[488].includes('连接成功') && env.outputs[541].includes('连接成功')
+        && env.outputs[622].includes('离线消息拉取完成'), 'the status and pull-offline listeners');
+    },
+  },
   1230: {
     before: (env) => env.ns.RongIMClient.getInstance().disconnect(),
     after: (env, records) => { assert.deepEqual(result(records, 'reconnect'), [ME]); },
