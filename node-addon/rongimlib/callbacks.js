@@ -4,7 +4,7 @@
 const { LogLevel } = require('./enums');
 
 /** Status codes the facade itself reports (the seed's table). */
-const Code = Object.freeze({ NOT_INITIALIZED: 33001, INVALID: 33003 });
+const Code = Object.freeze({ NOT_CONNECTED: 30001, INVALID: 33003 });
 
 /** An Error carrying a seed status code. */
 function failure(code, message) {

@@ -32,7 +32,7 @@ class Drafts {
   /** Saves (`''`: clears) a draft: the cache now, the database behind it; `true` when accepted. */
   save(client, type, targetId, draft) {
     check(type, targetId, draft);
-    if (client.getCurrentUserId() === null) throw failure(30001, 'drafts need a connected user (their database)');
+    if (client.getCurrentUserId() === null) throw failure(Code.NOT_CONNECTED, 'drafts need a connected user (their database)');
     const k = key(type, targetId);
     const write = draft === ''
       ? client.clearTextMessageDraft(type, targetId)

@@ -78,9 +78,9 @@ class Registry {
   }
 
   /** The `{objectName, content}` core sends or stores for an instance of a message class. */
-  content(msg, what = 'message') {
+  content(msg) {
     if (msg === null || typeof msg !== 'object' || !this.byObjectName.has(msg.objectName) || Object.hasOwn(msg, 'objectName')) {
-      throw failure(Code.INVALID, `${what} must be an instance of a message class (new RongIMLib.TextMessage({content}) or a registered one)`);
+      throw failure(Code.INVALID, `the message must be an instance of a message class (new RongIMLib.TextMessage({content}) or a registered one)`);
     }
     return { objectName: msg.objectName, content: { ...msg } };
   }
