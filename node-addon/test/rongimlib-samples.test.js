@@ -111,6 +111,15 @@ test('every seed sample is run or listed as expected to fail', () => {
   assert.ok(samples.length > 150);
 });
 
+const SEED = '/work/shared/seed/000_139a7c1e4bc23df3.txt';
+test('the fixture is what the extractor makes of the seed', { skip: fs.existsSync(SEED) ? false : `${SEED} is absent` }, () => {
+  const { execFileSync } = require('node:child_process');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'seed-samples-')), 'samples.json');
+  execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'extract-seed-samples.js'), SEED, out], { stdio: 'pipe' });
+  assert.equal(fs.readFileSync(out, 'utf8'), fs.readFileSync(path.join(__dirname, 'fixtures', 'seed-samples.json'), 'utf8'));
+  fs.rmSync(path.dirname(out), { recursive: true });
+});
+
 test('the seed samples run unchanged against the facade and a real imserver', { skip, timeout: 120_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongimlib-samples-'));
   const server = await startServer(bin, path.join(dir, 'server'), ['--max-sends-per-second', '1000'], 'appKey', 'appSecret');
