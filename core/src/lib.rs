@@ -34,7 +34,7 @@ pub use client::deletions::*;
 pub use client::drafts::*;
 pub use client::history::*;
 pub use client::local_messages::{
-    GetMessage, InsertMessage as InsertMessageRequest, SetMessageContent, SetMessageReceivedStatus,
+    GetMessage, InsertMessage as InsertMessageRequest, InsertMessages, SetMessageContent, SetMessageReceivedStatus,
     SetMessageSentStatus,
 };
 pub use client::messages::*;
@@ -53,7 +53,7 @@ pub use enums::{
 pub use error::{ImError, ImResult, code};
 pub use events::{Event, EventQueue};
 pub use message::{
-    Content, InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent,
+    BatchInsert, Content, InsertBatch, InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent,
     MessageRef, RemoteMessageRef,
 };
 pub use message_types::MessageTag;

@@ -53,6 +53,7 @@ fn text(uid: &str, target: &str, text: &str, time: i64) -> IncomingMessage {
 /// A local-only notification from `target` (as `insertMessage` stores one).
 fn tip(target: &str, message: &str, time: i64) -> LocalMessage {
     LocalMessage {
+        message_uid: None,
         conversation_type: ConversationType::Private,
         target_id: target.into(),
         sender_user_id: target.into(),
@@ -266,7 +267,7 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
             text("U4", "newer", "d", 50),
         ],
     );
-    local_messages::insert_local(&mut conn, &tip("local", "a tip", 25)).unwrap();
+    local_messages::insert_local(&mut conn, &[tip("local", "a tip", 25)], true).unwrap();
     assert!(!received::holds_no_server_message(&conn).unwrap());
     assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
     // The server listed only "listed", in a full page reaching back to time 15, and its list
@@ -482,7 +483,7 @@ fn deleting_messages_moves_the_latest_back() {
 fn local_messages_show_in_the_conversation_without_counting() {
     let (_dir, mut conn) = db();
     let tip = tip("ann", "you are now friends", 50);
-    let stored = local_messages::insert_local(&mut conn, &tip).unwrap();
+    let stored = local_messages::insert_local(&mut conn, &[tip], true).unwrap().remove(0);
     assert!(stored.message_uid.is_empty());
     let ann = conversations::get(&conn, ConversationType::Private, "ann")
         .unwrap()
