@@ -278,41 +278,45 @@ impl InsertMessage {
 /// One message of an `insertMessages` batch: an [`InsertMessage`] with, optionally, its own
 /// conversation (`conversationType` and `targetId`, both or neither) instead of the call's.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]
-#[serde(try_from = "serde_json::Map<String, Value>")]
-#[ts(rename = "ImBatchInsert", rename_all = "camelCase", optional_fields)]
+#[serde(try_from = "BatchEnvelope")]
+#[ts(as = "BatchEnvelope")]
 pub struct BatchInsert {
     /// Its conversation type, if not the call's.
     pub conversation_type: Option<ConversationType>,
     /// Its conversation id, if not the call's.
     pub target_id: Option<String>,
     /// The message.
-    #[ts(flatten)]
     pub message: InsertMessage,
 }
 
-impl TryFrom<serde_json::Map<String, Value>> for BatchInsert {
+/// One message of an `insertMessages` batch, optionally with its own conversation.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ImBatchInsert", optional_fields)]
+pub struct BatchEnvelope {
+    /// Its conversation type, if not the call's (give `targetId` too).
+    conversation_type: Option<ConversationType>,
+    /// Its conversation id, if not the call's (give `conversationType` too).
+    target_id: Option<String>,
+    /// The message's own fields.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    message: InsertEnvelope,
+}
+
+impl TryFrom<BatchEnvelope> for BatchInsert {
     type Error = ImError;
 
-    fn try_from(mut fields: serde_json::Map<String, Value>) -> ImResult<Self> {
-        let invalid = |e: serde_json::Error| ImError::invalid(e.to_string());
-        let (conversation_type, target_id) =
-            match (fields.remove("conversationType"), fields.remove("targetId")) {
-                (None, None) => (None, None),
-                (Some(kind), Some(id)) => (
-                    Some(serde_json::from_value(kind).map_err(invalid)?),
-                    Some(serde_json::from_value(id).map_err(invalid)?),
-                ),
-                _ => {
-                    return Err(ImError::invalid(
-                        "conversationType and targetId go together",
-                    ));
-                }
-            };
-        let message = serde_json::from_value(Value::Object(fields)).map_err(invalid)?;
+    fn try_from(envelope: BatchEnvelope) -> ImResult<Self> {
+        if envelope.conversation_type.is_some() != envelope.target_id.is_some() {
+            return Err(ImError::invalid(
+                "conversationType and targetId go together",
+            ));
+        }
         Ok(BatchInsert {
-            conversation_type,
-            target_id,
-            message,
+            conversation_type: envelope.conversation_type,
+            target_id: envelope.target_id,
+            message: InsertMessage::try_from(envelope.message)?,
         })
     }
 }
@@ -333,9 +337,13 @@ impl<'de> Deserialize<'de> for InsertBatch {
                 write!(f, "an array of 1–{MAX_INSERT_BATCH} messages")
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<InsertBatch, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<InsertBatch, A::Error> {
                 use serde::de::Error;
-                let mut batch = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_INSERT_BATCH));
+                let mut batch =
+                    Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_INSERT_BATCH));
                 loop {
                     let index = batch.len();
                     let next = seq

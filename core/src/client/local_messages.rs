@@ -45,7 +45,11 @@ impl ImClient {
             message,
         };
         let mut stored = self
-            .insert_messages(Some((conversation_type, target_id)), vec![one], count_unread)
+            .insert_messages(
+                Some((conversation_type, target_id)),
+                vec![one],
+                count_unread,
+            )
             .await?;
         Ok(stored.remove(0))
     }

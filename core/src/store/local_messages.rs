@@ -53,10 +53,11 @@ pub(crate) fn insert_local(
                 .is_some_and(|me| mentions(m.conversation_type, &m.content, me));
         let inserted = tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO messages (message_uid, conversation_type, target_id, \
+                "INSERT INTO messages (message_uid, conversation_type, target_id, \
                  sender_user_id, direction, object_name, content, sent_time, sent_status, \
                  received_status, mentioned) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 ON CONFLICT (message_uid) DO NOTHING",
             )?
             .execute(params![
                 m.message_uid,

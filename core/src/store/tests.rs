@@ -269,11 +269,21 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     );
     local_messages::insert_local(&mut conn, &[tip("local", "a tip", 25)], true).unwrap();
     assert!(!received::holds_no_server_message(&conn).unwrap());
-    assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
+    let mark = conversations::pull_mark(&conn).unwrap();
+    assert_eq!(mark.sent_time, 50);
+    // An import after the list was asked for, of a message the server once sent: news the
+    // list cannot know of.
+    let mut imported = tip("imported", "restored from a backup", 22);
+    imported.message_uid = Some("U0".into());
+    local_messages::insert_local(&mut conn, &[imported], true).unwrap();
     // The server listed only "listed", in a full page reaching back to time 15, and its list
     // was read after messages up to time 40 had been pulled.
     let listed = [(ConversationType::Private, "listed")];
-    let hidden = conversations::hide_unlisted(&conn, &listed, 40, Some(15)).unwrap();
+    let pulled_through = conversations::PullMark {
+        sent_time: 40,
+        ..mark
+    };
+    let hidden = conversations::hide_unlisted(&conn, &listed, pulled_through, Some(15)).unwrap();
     assert_eq!(hidden, 1);
     let mut visible: Vec<_> = list(&conn, None, 10)
         .unwrap()
@@ -282,8 +292,8 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
         .collect();
     visible.sort();
     // "old" is beyond the page, "newer" arrived after the list was read, "local" never was
-    // the server's to list.
-    assert_eq!(visible, ["listed", "local", "newer", "old"]);
+    // the server's to list, "imported" was stored after the list was asked for.
+    assert_eq!(visible, ["imported", "listed", "local", "newer", "old"]);
     let removed = conversations::get(&conn, ConversationType::Private, "removed");
     assert_eq!(removed.unwrap().unwrap().unread_message_count, 0);
     assert!(
@@ -483,7 +493,9 @@ fn deleting_messages_moves_the_latest_back() {
 fn local_messages_show_in_the_conversation_without_counting() {
     let (_dir, mut conn) = db();
     let tip = tip("ann", "you are now friends", 50);
-    let stored = local_messages::insert_local(&mut conn, &[tip], true).unwrap().remove(0);
+    let stored = local_messages::insert_local(&mut conn, &[tip], true)
+        .unwrap()
+        .remove(0);
     assert!(stored.message_uid.is_empty());
     let ann = conversations::get(&conn, ConversationType::Private, "ann")
         .unwrap()
