@@ -199,8 +199,8 @@ pub(crate) struct PullMark {
 }
 
 /// After a new device's first offline pull: hides the conversations the server's list leaves
-/// out (the user removed them elsewhere), judging only those whose latest message came from the
-/// server and was stored by `pulled_through` (anything newer reached the server or this device
+/// out (the user removed them elsewhere), judging only those whose latest message came in an
+/// offline pull (not live, not inserted by the app) and was stored by `pulled_through` (anything newer reached the server or this device
 /// after its list was read) and, when the server's page was full, no earlier than
 /// `oldest_listed`. Returns how many it hid.
 pub(crate) fn hide_unlisted(
@@ -219,7 +219,7 @@ pub(crate) fn hide_unlisted(
             "UPDATE conversations SET hidden = 1, unread_count = 0, mention_count = 0 \
              WHERE hidden = 0 AND sent_time <= ?1 AND sent_time >= ?2 AND latest_message_id <= ?4 \
                AND EXISTS (SELECT 1 FROM messages m WHERE m.message_id = latest_message_id \
-                           AND m.message_uid IS NOT NULL) \
+                           AND m.offline) \
                AND (conversation_type, target_id) NOT IN \
                    (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?3))",
         )?

@@ -258,22 +258,24 @@ fn removed_conversations_come_back_with_the_next_message() {
 fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     let (_dir, mut conn) = db();
     assert!(received::holds_no_server_message(&conn).unwrap());
-    receive(
-        &mut conn,
-        &[
-            text("U1", "old", "a", 10),
-            text("U2", "removed", "b", 20),
-            text("U3", "listed", "c", 30),
-            text("U4", "newer", "d", 50),
-        ],
-    );
+    let pulled = [
+        text("U1", "old", "a", 10),
+        text("U2", "removed", "b", 20),
+        text("U3", "listed", "c", 30),
+        text("U4", "newer", "d", 50),
+    ];
+    received::store_incoming(&mut conn, &pulled, 4, true, 0, ME).unwrap();
+    // A live message, which the list cannot leave out as removed: it came after any removal.
+    received::store_incoming(&mut conn, &[text("U5", "live", "e", 35)], 5, false, 0, ME).unwrap();
     local_messages::insert_local(&mut conn, &[tip("local", "a tip", 25)], true).unwrap();
     assert!(!received::holds_no_server_message(&conn).unwrap());
     let mark = conversations::pull_mark(&conn).unwrap();
     assert_eq!(mark.sent_time, 50);
-    // An import after the list was asked for, of a message the server once sent: news the
+    // Pulled after the list was asked for (a reconnection's pull), though sent earlier: news the
     // list cannot know of.
-    let mut imported = tip("imported", "restored from a backup", 22);
+    received::store_incoming(&mut conn, &[text("U6", "later", "f", 22)], 6, true, 0, ME).unwrap();
+    // An import of messages the server once sent, in a conversation it does not list.
+    let mut imported = tip("imported", "restored from a backup", 21);
     imported.message_uid = Some("U0".into());
     local_messages::insert_local(&mut conn, &[imported], true).unwrap();
     // The server listed only "listed", in a full page reaching back to time 15, and its list
@@ -292,8 +294,14 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
         .collect();
     visible.sort();
     // "old" is beyond the page, "newer" arrived after the list was read, "local" never was
-    // the server's to list, "imported" was stored after the list was asked for.
-    assert_eq!(visible, ["imported", "listed", "local", "newer", "old"]);
+    // the server's to list and "imported" was inserted by the app, "live" came live, "later"
+    // was stored after the list was asked for.
+    assert_eq!(
+        visible,
+        [
+            "imported", "later", "listed", "live", "local", "newer", "old"
+        ]
+    );
     let removed = conversations::get(&conn, ConversationType::Private, "removed");
     assert_eq!(removed.unwrap().unwrap().unread_message_count, 0);
     assert!(
