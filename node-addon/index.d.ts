@@ -492,8 +492,12 @@ export type MessageRef = number | string;
 
 /**
  * Stores a message in a conversation without sending it (seed `insertMessage`), e.g. a tip;
- * it shows in the conversation list but never counts as unread. Resolves to the stored
- * message; 33003 when the message is malformed.
+ * it shows in the conversation list. A received message (`messageDirection` 2) of a counted
+ * type whose `receivedStatus` lacks READ (1) counts as unread, and its @-mention as a mention,
+ * as in the seed desktop, which stores the message with its received status; `countUnread:
+ * false` never counts it. A `messageUId` already stored is not stored again. Resolves to the
+ * stored message (for a UID already stored, the message stored under it); 33003 when the
+ * message is malformed.
  */
 export type InsertMessage = { 
 /**
@@ -507,13 +511,23 @@ targetId: string,
 /**
  * The message.
  */
-message: InsertMessage, };
+message: InsertMessage, 
+/**
+ * Whether a received, unread message counts as unread (default true).
+ */
+countUnread?: boolean, };
 
 /**
- * A message to store locally without sending it (seed `insertMessage`), e.g. a tip. As JSON
+ * A message to store locally without sending it (seed `insertMessage`), e.g. a tip or an
+ * imported message. As JSON
  * `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf","content":{…}}`.
  */
 export type InsertMessage = { 
+/**
+ * The server's id of an imported message (1–64 bytes): a message already stored under
+ * it is not stored again (`messageUid` accepted too).
+ */
+messageUId?: string, 
 /**
  * Who it appears to come from.
  */
@@ -546,6 +560,84 @@ receivedStatus?: number,
  * Default: now (ms).
  */
 sentTime?: number, };
+
+/**
+ * Stores 1–500 messages as `insertMessage` does (validation, unread and mention counting,
+ * search index), all or none, in one transaction: imports and restores of history. Each goes
+ * into its own `conversationType` and `targetId` if it names them, else into the call's. A
+ * `messageUId` already stored (or earlier in the batch) is not stored again. Resolves to the
+ * stored messages in the given order, a UID already stored answered by the message stored
+ * under it; 33003 for no messages, over 500, or any bad message (named by its index), and
+ * then nothing is stored.
+ */
+export type InsertMessages = { 
+/**
+ * Conversation type of the messages that name none.
+ */
+conversationType?: ConversationType, 
+/**
+ * Conversation id of the messages that name none.
+ */
+targetId?: string, 
+/**
+ * The messages, each optionally with its own `conversationType` and `targetId`.
+ */
+messages: InsertBatch, 
+/**
+ * Whether received, unread messages count as unread (default true, as `insertMessage`).
+ */
+countUnread?: boolean, };
+
+/**
+ * The messages of one `insertMessages` call: 1–[`MAX_INSERT_BATCH`], a bad one refused with
+ * its index (reading stops at the first bad one, or at one too many).
+ */
+export type InsertBatch = Array<{ 
+/**
+ * Its conversation type, if not the call's (give `targetId` too).
+ */
+conversationType?: ConversationType, 
+/**
+ * Its conversation id, if not the call's (give `conversationType` too).
+ */
+targetId?: string, 
+/**
+ * The server's id of an imported message (1–64 bytes): a message already stored under
+ * it is not stored again (`messageUid` accepted too).
+ */
+messageUId?: string, 
+/**
+ * Who it appears to come from.
+ */
+senderUserId: string, 
+/**
+ * 1 sent, 2 received.
+ */
+messageDirection: MessageDirection, 
+/**
+ * Wire type, e.g. `RC:InfoNtf` (or give `messageType`).
+ */
+objectName?: string, 
+/**
+ * Class name, e.g. `InformationNotificationMessage`.
+ */
+messageType?: string, 
+/**
+ * The content object.
+ */
+content: Record<string, unknown>, 
+/**
+ * Default 30 (sent).
+ */
+sentStatus?: SentStatus, 
+/**
+ * Default 0.
+ */
+receivedStatus?: number, 
+/**
+ * Default: now (ms).
+ */
+sentTime?: number, }>;
 
 /**
  * Replaces the content object of a stored message (seed `setMessageContent`); resolves to
@@ -1018,10 +1110,24 @@ export declare class ImClient {
   getMessage(message: GetMessage['message']): Promise<ImMessage | null>
   /**
    * Stores a message in a conversation without sending it (seed `insertMessage`), e.g. a tip;
-   * it shows in the conversation list but never counts as unread. Resolves to the stored
-   * message; 33003 when the message is malformed.
+   * it shows in the conversation list. A received message (`messageDirection` 2) of a counted
+   * type whose `receivedStatus` lacks READ (1) counts as unread, and its @-mention as a mention,
+   * as in the seed desktop, which stores the message with its received status; `countUnread:
+   * false` never counts it. A `messageUId` already stored is not stored again. Resolves to the
+   * stored message (for a UID already stored, the message stored under it); 33003 when the
+   * message is malformed.
    */
-  insertMessage(conversationType: InsertMessage['conversationType'], targetId: InsertMessage['targetId'], message: InsertMessage['message']): Promise<ImMessage>
+  insertMessage(conversationType: InsertMessage['conversationType'], targetId: InsertMessage['targetId'], message: InsertMessage['message'], countUnread?: InsertMessage['countUnread']): Promise<ImMessage>
+  /**
+   * Stores 1–500 messages as `insertMessage` does (validation, unread and mention counting,
+   * search index), all or none, in one transaction: imports and restores of history. Each goes
+   * into its own `conversationType` and `targetId` if it names them, else into the call's. A
+   * `messageUId` already stored (or earlier in the batch) is not stored again. Resolves to the
+   * stored messages in the given order, a UID already stored answered by the message stored
+   * under it; 33003 for no messages, over 500, or any bad message (named by its index), and
+   * then nothing is stored.
+   */
+  insertMessages(conversationType?: InsertMessages['conversationType'], targetId?: InsertMessages['targetId'], messages: InsertMessages['messages'], countUnread?: InsertMessages['countUnread']): Promise<Array<ImMessage>>
   /**
    * Replaces the content object of a stored message (seed `setMessageContent`); resolves to
    * whether the message exists. 30016 for content over 128 KB, 33003 nested over 32 deep.

@@ -91,7 +91,7 @@ pub async fn run(conversations: usize, per_conversation: usize) {
     im.destroy();
 
     let file = imcore::database::database_file(&db_dir, &server.app_key, RECEIVER);
-    let baseline_s = baseline(&file, &dir.path().join("baseline.db"), total);
+    let baseline_s = baseline(&file, &dir.path().join("baseline.db"), total, total);
     let ours_rate = total as f64 / ours_s;
     let baseline_rate = total as f64 / baseline_s;
     let line = serde_json::json!({
@@ -109,8 +109,8 @@ pub async fn run(conversations: usize, per_conversation: usize) {
 }
 
 /// Inserts the rows the client stored into a new database with the same schema, with one
-/// prepared statement per table in one transaction; returns the seconds it took.
-fn baseline(source: &Path, target: &Path, total: usize) -> f64 {
+/// prepared statement per table, `batch` rows a transaction; returns the seconds it took.
+pub fn baseline(source: &Path, target: &Path, total: usize, batch: usize) -> f64 {
     let source = Connection::open(source).expect("open client database");
     let mut conn = Connection::open(target).expect("create baseline database");
     imcore::database::register_functions(&conn).expect("functions");
@@ -133,18 +133,6 @@ fn baseline(source: &Path, target: &Path, total: usize) -> f64 {
     for sql in schema {
         conn.execute_batch(&sql).expect("create");
     }
-    type Row = (
-        String,
-        i32,
-        String,
-        String,
-        i32,
-        String,
-        String,
-        i64,
-        i32,
-        i64,
-    );
     let rows: Vec<Row> = source
         .prepare(
             "SELECT message_uid, conversation_type, target_id, sender_user_id, direction, object_name, \
@@ -159,29 +147,51 @@ fn baseline(source: &Path, target: &Path, total: usize) -> f64 {
         .expect("row");
     assert_eq!(rows.len(), total);
     let start = Instant::now();
+    for rows in rows.chunks(batch) {
+        insert_rows(&mut conn, rows);
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// One row of the `messages` table as the baseline inserts it.
+type Row = (
+    Option<String>,
+    i32,
+    String,
+    String,
+    i32,
+    String,
+    String,
+    i64,
+    i32,
+    Option<i64>,
+);
+
+/// Inserts `rows` with their search text and conversation in one transaction.
+fn insert_rows(conn: &mut Connection, rows: &[Row]) {
     let tx = conn.transaction().expect("transaction");
     {
         let mut message = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
                  object_name, content, sent_time, sent_status, received_time, offline) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)",
             )
             .expect("insert message");
         let mut text = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO message_text (rowid, text) VALUES (?1, imcore_searchable_text(?2, ?3))",
             )
             .expect("insert text");
         let mut conversation = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO conversations (conversation_type, target_id, latest_message_id, sent_time, unread_count) \
                  VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (conversation_type, target_id) DO UPDATE SET \
                  latest_message_id = excluded.latest_message_id, sent_time = excluded.sent_time, \
                  unread_count = unread_count + 1",
             )
             .expect("upsert conversation");
-        for r in &rows {
+        for r in rows {
             message
                 .execute(rusqlite::params![
                     r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9
@@ -196,7 +206,6 @@ fn baseline(source: &Path, target: &Path, total: usize) -> f64 {
         }
     }
     tx.commit().expect("commit");
-    start.elapsed().as_secs_f64()
 }
 
 /// Prepares the backlog, prints `{navi, appKey, token, userId, messages}` and serves until

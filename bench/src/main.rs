@@ -9,6 +9,7 @@ mod fleet_process;
 mod group_fanout;
 mod group_members;
 mod idle_conns;
+mod import;
 mod process_usage;
 mod reconnect_storm;
 mod rtt;
@@ -58,6 +59,20 @@ enum Scenario {
         /// Messages per conversation.
         #[arg(long, default_value_t = 1000)]
         per_conversation: usize,
+    },
+    /// A history import through `insertMessages`, batches of up to 500 (seed desktop
+    /// `insertMessage`, in bulk), vs bare rusqlite inserts of the same rows, as many a
+    /// transaction.
+    Import {
+        /// Conversations the messages are spread over.
+        #[arg(long, default_value_t = 100)]
+        conversations: usize,
+        /// Messages imported.
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        /// Messages a call (1–500).
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
     },
     /// Internal: prepares the `backlog` scenario for the Node benchmark, prints how to connect
     /// and serves until stdin closes.
@@ -179,6 +194,11 @@ fn main() {
             conversations,
             per_conversation,
         } => runtime.block_on(backlog::run(conversations, per_conversation)),
+        Scenario::Import {
+            conversations,
+            messages,
+            batch,
+        } => runtime.block_on(import::run(conversations, messages, batch)),
         Scenario::BacklogServer {
             conversations,
             per_conversation,

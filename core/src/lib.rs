@@ -34,8 +34,8 @@ pub use client::deletions::*;
 pub use client::drafts::*;
 pub use client::history::*;
 pub use client::local_messages::{
-    GetMessage, InsertMessage as InsertMessageRequest, SetMessageContent, SetMessageReceivedStatus,
-    SetMessageSentStatus,
+    GetMessage, InsertMessage as InsertMessageRequest, InsertMessages, SetMessageContent,
+    SetMessageReceivedStatus, SetMessageSentStatus,
 };
 pub use client::messages::*;
 pub use client::search::*;
@@ -53,8 +53,8 @@ pub use enums::{
 pub use error::{ImError, ImResult, code};
 pub use events::{Event, EventQueue};
 pub use message::{
-    Content, InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE, Message, MessageContent,
-    MessageRef, RemoteMessageRef,
+    BatchInsert, Content, InsertBatch, InsertMessage, MAX_CONTENT_BYTES, MAX_REMOTE_DELETE,
+    Message, MessageContent, MessageRef, RemoteMessageRef,
 };
 pub use message_types::MessageTag;
 pub use options::InitOptions;

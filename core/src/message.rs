@@ -8,6 +8,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 pub use improto::limits::{MAX_CONTENT_BYTES, MAX_DELETE_COUNT as MAX_REMOTE_DELETE, MAX_ID_BYTES};
+use improto::limits::{MAX_INSERT_BATCH, MAX_MESSAGE_UID_BYTES};
 
 /// A stored or delivered message (seed §5.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -176,12 +177,15 @@ impl MessageContent {
     }
 }
 
-/// A message to store locally without sending it (seed `insertMessage`), e.g. a tip. As JSON
+/// A message to store locally without sending it (seed `insertMessage`), e.g. a tip or an
+/// imported message. As JSON
 /// `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf","content":{…}}`.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(try_from = "InsertEnvelope")]
 #[ts(as = "InsertEnvelope")]
 pub struct InsertMessage {
+    /// The server's id of an imported message: one already stored is not stored again.
+    pub message_uid: Option<String>,
     /// Who it appears to come from.
     pub sender_user_id: String,
     /// Shown as sent or received.
@@ -201,6 +205,11 @@ pub struct InsertMessage {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(rename = "ImInsertMessage", optional_fields)]
 pub struct InsertEnvelope {
+    /// The server's id of an imported message (1–64 bytes): a message already stored under
+    /// it is not stored again (`messageUid` accepted too).
+    #[serde(rename = "messageUId", alias = "messageUid")]
+    #[ts(rename = "messageUId")]
+    message_uid: Option<String>,
     /// Who it appears to come from.
     sender_user_id: String,
     /// 1 sent, 2 received.
@@ -237,7 +246,17 @@ impl TryFrom<InsertEnvelope> for InsertMessage {
         if envelope.sent_time.is_some_and(|t| t < 0) {
             return Err(ImError::invalid("sentTime must not be negative"));
         }
+        if envelope
+            .message_uid
+            .as_ref()
+            .is_some_and(|uid| uid.is_empty() || uid.len() > MAX_MESSAGE_UID_BYTES)
+        {
+            return Err(ImError::invalid(format!(
+                "messageUId must be 1–{MAX_MESSAGE_UID_BYTES} bytes"
+            )));
+        }
         Ok(InsertMessage {
+            message_uid: envelope.message_uid,
             sender_user_id: envelope.sender_user_id,
             direction: envelope.message_direction,
             content,
@@ -253,6 +272,97 @@ impl InsertMessage {
     /// when bad).
     pub fn from_json(json: &str) -> ImResult<Self> {
         serde_json::from_str(json).map_err(|e| ImError::invalid(format!("message: {e}")))
+    }
+}
+
+/// One message of an `insertMessages` batch: an [`InsertMessage`] with, optionally, its own
+/// conversation (`conversationType` and `targetId`, both or neither) instead of the call's.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(try_from = "BatchEnvelope")]
+#[ts(as = "BatchEnvelope")]
+pub struct BatchInsert {
+    /// Its conversation type, if not the call's.
+    pub conversation_type: Option<ConversationType>,
+    /// Its conversation id, if not the call's.
+    pub target_id: Option<String>,
+    /// The message.
+    pub message: InsertMessage,
+}
+
+/// One message of an `insertMessages` batch, optionally with its own conversation.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ImBatchInsert", optional_fields)]
+pub struct BatchEnvelope {
+    /// Its conversation type, if not the call's (give `targetId` too).
+    conversation_type: Option<ConversationType>,
+    /// Its conversation id, if not the call's (give `conversationType` too).
+    target_id: Option<String>,
+    /// The message's own fields.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    message: InsertEnvelope,
+}
+
+impl TryFrom<BatchEnvelope> for BatchInsert {
+    type Error = ImError;
+
+    fn try_from(envelope: BatchEnvelope) -> ImResult<Self> {
+        if envelope.conversation_type.is_some() != envelope.target_id.is_some() {
+            return Err(ImError::invalid(
+                "conversationType and targetId go together",
+            ));
+        }
+        Ok(BatchInsert {
+            conversation_type: envelope.conversation_type,
+            target_id: envelope.target_id,
+            message: InsertMessage::try_from(envelope.message)?,
+        })
+    }
+}
+
+/// The messages of one `insertMessages` call: 1–[`MAX_INSERT_BATCH`], a bad one refused with
+/// its index (reading stops at the first bad one, or at one too many).
+#[derive(Debug, Clone, PartialEq, TS)]
+#[ts(as = "Vec<BatchInsert>")]
+pub struct InsertBatch(pub Vec<BatchInsert>);
+
+impl<'de> Deserialize<'de> for InsertBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Messages;
+        impl<'de> serde::de::Visitor<'de> for Messages {
+            type Value = InsertBatch;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "an array of 1–{MAX_INSERT_BATCH} messages")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<InsertBatch, A::Error> {
+                use serde::de::Error;
+                let mut batch =
+                    Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_INSERT_BATCH));
+                loop {
+                    let index = batch.len();
+                    let next = seq
+                        .next_element::<BatchInsert>()
+                        .map_err(|e| A::Error::custom(format!("messages[{index}]: {e}")))?;
+                    match next {
+                        Some(_) if index == MAX_INSERT_BATCH => {
+                            return Err(A::Error::custom(format!(
+                                "at most {MAX_INSERT_BATCH} messages a call"
+                            )));
+                        }
+                        Some(message) => batch.push(message),
+                        None if index == 0 => return Err(A::Error::custom("no messages")),
+                        None => return Ok(InsertBatch(batch)),
+                    }
+                }
+            }
+        }
+        deserializer.deserialize_seq(Messages)
     }
 }
 

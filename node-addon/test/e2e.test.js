@@ -217,6 +217,34 @@ test('conversation list, unread counts, search and local messages after an excha
   for (const client of [a, b]) client.destroy();
 });
 
+test('a history import is one call, counted as delivery counts, and not stored twice', { skip, timeout: 60_000 }, async (t) => {
+  const { a, b, eventsB } = await aliceAndBob(t, 'imcore-import-');
+  const live = await a.sendMessage(PRIVATE, 'bob', { objectName: 'RC:TxtMsg', content: { content: 'live' } });
+  await nextEvent(eventsB, (e) => e.type === 'message' && e.message.messageUId === live.messageUId);
+  const received = (content, messageUId, sentTime) => ({
+    senderUserId: 'alice', messageDirection: 2, objectName: 'RC:TxtMsg', content: { content }, sentTime, messageUId,
+  });
+  const batch = [
+    received('live', live.messageUId, live.sentTime),
+    received('imported', 'IMP-1', 1_000),
+    { conversationType: 3, targetId: 'team', ...received('in a group', 'IMP-2', 2_000) },
+  ];
+  const stored = await b.insertMessages(PRIVATE, 'alice', batch);
+  assert.deepEqual(stored.map((m) => m.content.content), ['live', 'imported', 'in a group']);
+  const delivered = await b.getMessage(live.messageUId);
+  assert.equal(stored[0].messageId, delivered.messageId, 'the delivered message is not stored twice');
+  assert.equal(await b.getUnreadCount(PRIVATE, 'alice'), 2);
+  assert.equal(await b.getUnreadCount(3, 'team'), 1);
+  assert.deepEqual((await b.insertMessages(PRIVATE, 'alice', batch)).map((m) => m.messageId), stored.map((m) => m.messageId));
+  assert.equal(await b.getUnreadCount(PRIVATE, 'alice'), 2);
+  const quiet = await b.insertMessages(PRIVATE, 'dan', [{ ...received('read already', 'IMP-3', 3_000), senderUserId: 'dan' }], false);
+  assert.equal(quiet.length, 1);
+  assert.equal(await b.getUnreadCount(PRIVATE, 'dan'), 0);
+  await assert.rejects(b.insertMessages(PRIVATE, 'alice', [received('lost', 'IMP-9', 4_000), { ...received('bad'), content: 5 }]),
+    (e) => e.code === 33003 && /messages\[1\]/.test(e.message));
+  assert.equal(await b.getMessage('IMP-9'), null, 'all or nothing');
+});
+
 test('a registered custom type is sent, counted by its tag and searched by its fields', { skip, timeout: 60_000 }, async (t) => {
   ImClient.registerMessageType('PersonMessage', 's:node-person', { isCounted: true, isPersited: true }, ['name', 'age']);
   ImClient.registerMessageType('PingMessage', 's:node-ping', { isCounted: false, isPersited: false });

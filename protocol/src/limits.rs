@@ -37,6 +37,8 @@ pub const MAX_REMOTE_HISTORY_COUNT: usize = 100;
 pub const MAX_CONVERSATION_COUNT: usize = 1000;
 /// Most messages one deletion names (seed: 100).
 pub const MAX_DELETE_COUNT: usize = 100;
+/// Most messages one `insertMessages` call stores (one transaction).
+pub const MAX_INSERT_BATCH: usize = 500;
 /// Most conversation statuses one status page holds.
 pub const MAX_STATUS_PAGE: usize = 500;
 /// Most members a directed group message names (`Send.directed_user_ids`).

@@ -114,7 +114,11 @@ async fn unread_counts_conversations_and_search_follow_an_exchange() {
         r#"{"senderUserId":"ann","messageDirection":2,"objectName":"RC:InfoNtf","content":{"message":"ann changed her name"}}"#,
     )
     .unwrap();
-    let tip = bob.im.insert_message(PRIVATE, "ann", tip).await.unwrap();
+    let tip = bob
+        .im
+        .insert_message(PRIVATE, "ann", tip, true)
+        .await
+        .unwrap();
     assert_eq!(tip.message_direction, MessageDirection::Receive);
     assert_eq!(bob.im.get_unread_count(PRIVATE, "ann").await.unwrap(), 0);
     let first = got.iter().find(|m| m.message_id != 0).unwrap();

@@ -69,7 +69,10 @@ async fn a_database_of_the_earlier_layout_is_found_and_moved() {
             r#"{"senderUserId":"ann","messageDirection":2,"objectName":"RC:InfoNtf","content":{"message":"kept locally"}}"#,
         )
         .unwrap();
-        bob.im.insert_message(PRIVATE, "ann", tip).await.unwrap();
+        bob.im
+            .insert_message(PRIVATE, "ann", tip, true)
+            .await
+            .unwrap();
         tokio::task::spawn_blocking(move || drop(bob))
             .await
             .unwrap();

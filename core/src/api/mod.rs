@@ -197,6 +197,7 @@ pub static METHODS: &[Method] = &[
     asynchronous::<history::GetHistoryMessages>(),
     asynchronous::<local::GetMessage>(),
     asynchronous::<local::InsertMessage>(),
+    asynchronous::<local::InsertMessages>(),
     asynchronous::<local::SetMessageContent>(),
     asynchronous::<local::SetMessageReceivedStatus>(),
     asynchronous::<local::SetMessageSentStatus>(),

@@ -7,7 +7,7 @@ use crate::conversation::ConversationStatus;
 use crate::enums::ConversationType;
 use crate::error::ImResult;
 use crate::message::Message;
-use crate::store::conversations::{self, StatusOrigin, SyncedStatus};
+use crate::store::conversations::{self, PullMark, StatusOrigin, SyncedStatus};
 use crate::store::{IncomingMessage, OutgoingMessage, Store, received, sent};
 use crate::time::now_ms;
 use tokio::sync::oneshot;
@@ -35,8 +35,8 @@ pub(super) enum Job {
         sent_time: i64,
         reply: oneshot::Sender<ImResult<Message>>,
     },
-    /// Read the latest sent time of the stored conversations.
-    LatestSentTime,
+    /// Read where the first offline pull stands.
+    PullMark,
     /// Read the conversation statuses changed here while offline.
     PendingStatuses,
     /// Read the version the conversation statuses are caught up to.
@@ -46,7 +46,7 @@ pub(super) enum Job {
     ConversationList {
         batch: Vec<IncomingMessage>,
         listed: Vec<(ConversationType, String)>,
-        pulled_through: i64,
+        pulled_through: PullMark,
         oldest_listed: Option<i64>,
     },
     /// Apply conversation statuses from the server, then move the catch-up cursor to
@@ -77,8 +77,8 @@ pub(super) enum Done {
         reply: oneshot::Sender<ImResult<Message>>,
         stored: ImResult<Message>,
     },
-    /// See [`Job::LatestSentTime`].
-    LatestSentTime(ImResult<i64>),
+    /// See [`Job::PullMark`].
+    PullMark(ImResult<PullMark>),
     /// See [`Job::PendingStatuses`].
     PendingStatuses(ImResult<Vec<ConversationStatus>>),
     /// See [`Job::StatusCursor`].
@@ -145,9 +145,7 @@ impl Job {
                 store.index_soon();
                 Done::Sent { reply, stored }
             }
-            Job::LatestSentTime => {
-                Done::LatestSentTime(store.call_here(|conn| conversations::latest_sent_time(conn)))
-            }
+            Job::PullMark => Done::PullMark(store.call_here(|conn| conversations::pull_mark(conn))),
             Job::PendingStatuses => {
                 Done::PendingStatuses(store.call_here(|conn| conversations::pending_statuses(conn)))
             }

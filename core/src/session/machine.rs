@@ -188,7 +188,7 @@ impl Machine {
             Done::Deliveries { last, stored } => self.on_deliveries_stored(last, stored),
             Done::GroupDeliveries(stored) => self.on_group_deliveries_stored(stored),
             Done::Sent { reply, stored } => vec![Action::AnswerSend(reply, stored)],
-            Done::LatestSentTime(read) => self.on_latest_sent_time(read),
+            Done::PullMark(read) => self.on_pull_mark(read),
             Done::PendingStatuses(read) => self.on_pending_statuses(read),
             Done::StatusCursor(read) => self.on_status_cursor(read),
             Done::ConversationList(stored) => match stored {

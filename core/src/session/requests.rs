@@ -3,6 +3,7 @@
 
 use super::machine::{Action, Actions, Machine};
 use crate::enums::ConversationType;
+use crate::store::conversations::PullMark;
 use improto::{Body, Response};
 use tokio::sync::oneshot;
 
@@ -12,7 +13,7 @@ pub(super) enum Waiting {
     Caller(oneshot::Sender<Response>),
     /// The session itself: the conversation list for an empty database, asked for once the
     /// offline pull had stored messages sent up to `pulled_through`.
-    ConversationSync { pulled_through: i64 },
+    ConversationSync { pulled_through: PullMark },
     /// The session itself: a page of the conversation status changes made since this device
     /// last caught up.
     StatusSync,

@@ -10,7 +10,7 @@ use crate::conversation::ConversationStatus;
 use crate::enums::{ConversationType, NotificationStatus};
 use crate::error::{ImResult, code};
 use crate::events::Event;
-use crate::store::conversations::{StatusOrigin, SyncedStatus};
+use crate::store::conversations::{PullMark, StatusOrigin, SyncedStatus};
 
 /// Conversations fetched from the server when the local database starts empty (new device or
 /// recovered database).
@@ -37,18 +37,17 @@ impl Machine {
         self.offline_finished = true;
         let next = if self.started_empty {
             self.started_empty = false;
-            Job::LatestSentTime
+            Job::PullMark
         } else {
             Job::PendingStatuses
         };
         vec![Action::Emit(Event::PullOfflineFinished), Action::Run(next)]
     }
 
-    /// Asks for the server's conversation list once the pull stored messages sent up to the
-    /// time read.
-    pub(super) fn on_latest_sent_time(&mut self, read: ImResult<i64>) -> Actions {
+    /// Asks for the server's conversation list once the pull stored what the mark read says.
+    pub(super) fn on_pull_mark(&mut self, read: ImResult<PullMark>) -> Actions {
         let pulled_through = match read {
-            Ok(time) => time,
+            Ok(mark) => mark,
             Err(e) => return lost("reading conversations", e),
         };
         let query = improto::request::Body::ConversationList(improto::ConversationListQuery {
@@ -108,7 +107,7 @@ impl Machine {
     pub(super) fn on_conversation_list(
         &mut self,
         response: improto::Response,
-        pulled_through: i64,
+        pulled_through: PullMark,
     ) -> Actions {
         let Some(improto::response::Body::ConversationList(list)) = response.body else {
             self.log.warn(format!(
@@ -260,10 +259,13 @@ mod tests {
             actions.as_slice(),
             [
                 Action::Emit(Event::PullOfflineFinished),
-                Action::Run(Job::LatestSentTime)
+                Action::Run(Job::PullMark)
             ]
         ));
-        let actions = m.on_done(Done::LatestSentTime(Ok(9)));
+        let actions = m.on_done(Done::PullMark(Ok(PullMark {
+            sent_time: 9,
+            message_id: 3,
+        })));
         assert!(matches!(
             actions.as_slice(),
             [

@@ -172,22 +172,41 @@ pub(crate) fn remove(conn: &Connection, kind: ConversationType, target_id: &str)
     Ok(changed > 0)
 }
 
-/// The sent time of the latest message of any conversation (0 when there is none).
-pub(crate) fn latest_sent_time(conn: &Connection) -> ImResult<i64> {
+/// Where the first offline pull stands now (0s when nothing is stored).
+pub(crate) fn pull_mark(conn: &Connection) -> ImResult<PullMark> {
     Ok(conn
-        .prepare_cached("SELECT coalesce(max(sent_time), 0) FROM conversations")?
-        .query_row([], |r| r.get(0))?)
+        .prepare_cached(
+            "SELECT (SELECT coalesce(max(sent_time), 0) FROM conversations), \
+                    (SELECT coalesce(max(message_id), 0) FROM messages)",
+        )?
+        .query_row([], |r| {
+            Ok(PullMark {
+                sent_time: r.get(0)?,
+                message_id: r.get(1)?,
+            })
+        })?)
+}
+
+/// How far a new device's first offline pull had reached when the server's conversation list
+/// was asked for: the latest conversation time, and the last message stored by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PullMark {
+    /// The latest `sentTime` of the stored conversations.
+    pub sent_time: i64,
+    /// The last local message id: anything stored later (a live delivery, an import) is news
+    /// the list cannot know of.
+    pub message_id: i64,
 }
 
 /// After a new device's first offline pull: hides the conversations the server's list leaves
-/// out (the user removed them elsewhere), judging only those whose latest message came from the
-/// server no later than `pulled_through` (anything newer reached the server after its list was
-/// read) and, when the server's page was full, no earlier than `oldest_listed`. Returns how
-/// many it hid.
+/// out (the user removed them elsewhere), judging only those whose latest message came in an
+/// offline pull (not live, not inserted by the app) and was stored by `pulled_through` (anything newer reached the server or this device
+/// after its list was read) and, when the server's page was full, no earlier than
+/// `oldest_listed`. Returns how many it hid.
 pub(crate) fn hide_unlisted(
     conn: &Connection,
     listed: &[(ConversationType, &str)],
-    pulled_through: i64,
+    pulled_through: PullMark,
     oldest_listed: Option<i64>,
 ) -> ImResult<usize> {
     let listed: Vec<(i32, &str)> = listed
@@ -198,13 +217,18 @@ pub(crate) fn hide_unlisted(
     let hidden = conn
         .prepare_cached(
             "UPDATE conversations SET hidden = 1, unread_count = 0, mention_count = 0 \
-             WHERE hidden = 0 AND sent_time <= ?1 AND sent_time >= ?2 \
+             WHERE hidden = 0 AND sent_time <= ?1 AND sent_time >= ?2 AND latest_message_id <= ?4 \
                AND EXISTS (SELECT 1 FROM messages m WHERE m.message_id = latest_message_id \
-                           AND m.message_uid IS NOT NULL) \
+                           AND m.offline) \
                AND (conversation_type, target_id) NOT IN \
                    (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?3))",
         )?
-        .execute(params![pulled_through, oldest_listed.unwrap_or(i64::MIN), listed])?;
+        .execute(params![
+            pulled_through.sent_time,
+            oldest_listed.unwrap_or(i64::MIN),
+            listed,
+            pulled_through.message_id,
+        ])?;
     Ok(hidden)
 }
 

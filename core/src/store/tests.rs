@@ -53,6 +53,7 @@ fn text(uid: &str, target: &str, text: &str, time: i64) -> IncomingMessage {
 /// A local-only notification from `target` (as `insertMessage` stores one).
 fn tip(target: &str, message: &str, time: i64) -> LocalMessage {
     LocalMessage {
+        message_uid: None,
         conversation_type: ConversationType::Private,
         target_id: target.into(),
         sender_user_id: target.into(),
@@ -257,22 +258,34 @@ fn removed_conversations_come_back_with_the_next_message() {
 fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
     let (_dir, mut conn) = db();
     assert!(received::holds_no_server_message(&conn).unwrap());
-    receive(
-        &mut conn,
-        &[
-            text("U1", "old", "a", 10),
-            text("U2", "removed", "b", 20),
-            text("U3", "listed", "c", 30),
-            text("U4", "newer", "d", 50),
-        ],
-    );
-    local_messages::insert_local(&mut conn, &tip("local", "a tip", 25)).unwrap();
+    let pulled = [
+        text("U1", "old", "a", 10),
+        text("U2", "removed", "b", 20),
+        text("U3", "listed", "c", 30),
+        text("U4", "newer", "d", 50),
+    ];
+    received::store_incoming(&mut conn, &pulled, 4, true, 0, ME).unwrap();
+    // A live message, which the list cannot leave out as removed: it came after any removal.
+    received::store_incoming(&mut conn, &[text("U5", "live", "e", 35)], 5, false, 0, ME).unwrap();
+    local_messages::insert_local(&mut conn, &[tip("local", "a tip", 25)], true).unwrap();
     assert!(!received::holds_no_server_message(&conn).unwrap());
-    assert_eq!(conversations::latest_sent_time(&conn).unwrap(), 50);
+    let mark = conversations::pull_mark(&conn).unwrap();
+    assert_eq!(mark.sent_time, 50);
+    // Pulled after the list was asked for (a reconnection's pull), though sent earlier: news the
+    // list cannot know of.
+    received::store_incoming(&mut conn, &[text("U6", "later", "f", 22)], 6, true, 0, ME).unwrap();
+    // An import of messages the server once sent, in a conversation it does not list.
+    let mut imported = tip("imported", "restored from a backup", 21);
+    imported.message_uid = Some("U0".into());
+    local_messages::insert_local(&mut conn, &[imported], true).unwrap();
     // The server listed only "listed", in a full page reaching back to time 15, and its list
     // was read after messages up to time 40 had been pulled.
     let listed = [(ConversationType::Private, "listed")];
-    let hidden = conversations::hide_unlisted(&conn, &listed, 40, Some(15)).unwrap();
+    let pulled_through = conversations::PullMark {
+        sent_time: 40,
+        ..mark
+    };
+    let hidden = conversations::hide_unlisted(&conn, &listed, pulled_through, Some(15)).unwrap();
     assert_eq!(hidden, 1);
     let mut visible: Vec<_> = list(&conn, None, 10)
         .unwrap()
@@ -281,8 +294,14 @@ fn conversations_the_server_list_leaves_out_are_hidden_within_what_it_covers() {
         .collect();
     visible.sort();
     // "old" is beyond the page, "newer" arrived after the list was read, "local" never was
-    // the server's to list.
-    assert_eq!(visible, ["listed", "local", "newer", "old"]);
+    // the server's to list and "imported" was inserted by the app, "live" came live, "later"
+    // was stored after the list was asked for.
+    assert_eq!(
+        visible,
+        [
+            "imported", "later", "listed", "live", "local", "newer", "old"
+        ]
+    );
     let removed = conversations::get(&conn, ConversationType::Private, "removed");
     assert_eq!(removed.unwrap().unwrap().unread_message_count, 0);
     assert!(
@@ -482,7 +501,9 @@ fn deleting_messages_moves_the_latest_back() {
 fn local_messages_show_in_the_conversation_without_counting() {
     let (_dir, mut conn) = db();
     let tip = tip("ann", "you are now friends", 50);
-    let stored = local_messages::insert_local(&mut conn, &tip).unwrap();
+    let stored = local_messages::insert_local(&mut conn, &[tip], true)
+        .unwrap()
+        .remove(0);
     assert!(stored.message_uid.is_empty());
     let ann = conversations::get(&conn, ConversationType::Private, "ann")
         .unwrap()

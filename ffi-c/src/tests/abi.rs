@@ -94,6 +94,10 @@ const VALID: &[(&str, &str)] = &[
         r#"{"conversationType":1,"targetId":"bob","message":{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}}"#,
     ),
     (
+        "insertMessages",
+        r#"{"conversationType":1,"targetId":"bob","messages":[{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}]}"#,
+    ),
+    (
         "setMessageContent",
         r#"{"messageId":1,"content":{"content":"edited"}}"#,
     ),
@@ -297,6 +301,9 @@ fn every_method_with_valid_parameters_needs_the_user_database_or_a_connection() 
     unsafe { imcore_client_free(client) };
 }
 
+/// One valid message of an `insertMessages` batch.
+const INSERT_ONE: &str = r#"{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{"content":"x"}}"#;
+
 #[test]
 #[rustfmt::skip]
 fn bad_parameters_complete_with_33003() {
@@ -344,6 +351,12 @@ fn bad_parameters_complete_with_33003() {
     .chain([
         ("insertMessage", insert("3")),
         ("insertMessage", insert("\"2\"")),
+        ("insertMessages", format!(r#"{{"conversationType":1,"targetId":"bob","messages":[{one}]}}"#, one = vec![INSERT_ONE; 501].join(","))),
+        ("insertMessages", r#"{"conversationType":1,"targetId":"bob","messages":[]}"#.to_owned()),
+        ("insertMessages", format!(r#"{{"messages":[{INSERT_ONE}]}}"#)),
+        ("insertMessages", format!(r#"{{"conversationType":1,"messages":[{INSERT_ONE}]}}"#)),
+        ("insertMessages", format!(r#"{{"conversationType":1,"targetId":"bob","messages":[{INSERT_ONE},{{"targetId":"ann","senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{{"content":"x"}}}}]}}"#)),
+        ("insertMessages", format!(r#"{{"conversationType":1,"targetId":"bob","messages":[{INSERT_ONE},{{"senderUserId":"bob","messageDirection":2,"objectName":"RC:TxtMsg","content":{{"content":5}}}}]}}"#)),
         ("deleteMessages", hundred_and_one),
     ])
     .collect();
