@@ -578,6 +578,67 @@ fn search_finds_substrings_in_english_and_chinese() {
     }
 }
 
+#[test]
+fn case_folds_over_unicode_whatever_the_keyword_length() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[
+            text("U1", "ann", "über alles", 1),
+            text("U2", "ann", "ärger", 2),
+            text("U3", "bob", "École ÜBER", 3),
+            text("U4", "bob", "uber", 4),
+        ],
+    );
+    for indexed in [false, true] {
+        if indexed {
+            searchable::index_pending(&mut conn).unwrap();
+        }
+        let conn = &conn;
+        let find = |kw: &str, target: &str| -> Vec<i64> {
+            search::messages(conn, ConversationType::Private, target, kw, 0, 10)
+                .unwrap()
+                .iter()
+                .map(|m| m.sent_time)
+                .collect()
+        };
+        for kw in ["ÜBER", "ÜBE", "ÜB", "Ü", "über", "üb"] {
+            assert_eq!(find(kw, "ann"), [1], "{kw} in ann (indexed: {indexed})");
+            assert_eq!(find(kw, "bob"), [3], "{kw} in bob (indexed: {indexed})");
+            let found = search::conversations(conn, kw, None).unwrap();
+            assert_eq!(found.len(), 2, "{kw} across conversations");
+            assert!(found.iter().all(|c| c.match_count == Some(1)));
+        }
+        assert_eq!(find("ÄR", "ann"), [2]);
+        assert_eq!(find("éC", "bob"), [3]);
+        assert_eq!(find("ÉCOLE", "bob"), [3]);
+    }
+}
+
+#[test]
+fn a_short_keyword_pages_newest_first_within_the_conversation() {
+    let (_dir, mut conn) = db();
+    let batch: Vec<_> = (1..=30)
+        .map(|i| {
+            let words = if i % 3 == 0 { "今天开会" } else { "你好" };
+            text(&format!("U{i}"), "ann", words, i)
+        })
+        .chain([text("B1", "bob", "开会", 40)])
+        .collect();
+    receive(&mut conn, &batch);
+    searchable::index_pending(&mut conn).unwrap();
+    let page = |before: i64| -> Vec<i64> {
+        search::messages(&conn, ConversationType::Private, "ann", "开会", before, 4)
+            .unwrap()
+            .iter()
+            .map(|m| m.sent_time)
+            .collect()
+    };
+    assert_eq!(page(0), [30, 27, 24, 21]);
+    assert_eq!(page(21), [18, 15, 12, 9]);
+    assert_eq!(page(4), [3]);
+}
+
 #[tokio::test]
 async fn live_messages_are_indexed_in_a_batch_moments_later_and_found_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
