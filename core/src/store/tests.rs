@@ -525,6 +525,7 @@ fn search_finds_substrings_in_english_and_chinese() {
             text("U2", "ann", "我们明天去北京开会", 2),
             text("U3", "bob", "noon is fine", 3),
             text("U4", "bob", "100% sure_thing", 4),
+            text("U5", "bob", "xyz1 yz12", 5),
         ],
     );
     // Live messages wait to be indexed; searches find them before and after.
@@ -533,7 +534,7 @@ fn search_finds_substrings_in_english_and_chinese() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!(waiting, 4);
+    assert_eq!(waiting, 5);
     for indexed in [false, true] {
         if indexed {
             searchable::index_pending(&mut conn).unwrap();
@@ -558,6 +559,8 @@ fn search_finds_substrings_in_english_and_chinese() {
         assert_eq!(find("1_", "bob"), 0, "`_` is literal too");
         assert_eq!(find("e_t", "bob"), 1);
         assert_eq!(find("\"noon", "bob"), 0, "quotes cannot break the query");
+        assert_eq!(find("xyz12", "bob"), 0, "all its trigrams, apart");
+        assert_eq!(find("yz12", "bob"), 1);
         assert_eq!(
             search::messages(conn, ConversationType::Private, "ann", "e", 2, 10)
                 .unwrap()
