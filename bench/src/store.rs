@@ -3,7 +3,10 @@
 //!
 //! The database is made by a real client (so it has the real schema), then filled in bulk:
 //! `conversations` conversations, `messages` messages of which a tenth are in one large
-//! conversation, 1 % contain the search keyword.
+//! conversation, 1 % contain the search keyword and a rare two-character word. Short keywords
+//! (most Chinese words) are searched inside one of the other conversations: a common one,
+//! which fills the page early, and the rare one, for which the search reads the whole
+//! conversation. The line also gives the database's bytes per table and index (`dbstat`).
 
 use crate::stats::percentile_us;
 use imcore::{ConversationType, HistoryOrder};
@@ -14,6 +17,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 const KEYWORD: &str = "needle";
+/// A short keyword in about a quarter of the messages.
+const SHORT: &str = "你好";
+/// A short keyword only in the messages that have [`KEYWORD`].
+const SHORT_RARE: &str = "会议";
+/// The conversation the short keywords are searched in (about `messages / conversations`
+/// messages).
+const SMALL: &str = "user-7";
+/// The page of those searches.
+const SHORT_PAGE: usize = 20;
 const MISSING: &str = "nowhere-to-be-found";
 const BIG: &str = "big-conversation";
 const BASE_TIME: i64 = 1_700_000_000_000;
@@ -89,6 +101,17 @@ pub async fn run(conversations: usize, messages: usize, iterations: usize) {
         })
         .await,
     );
+    for (name, keyword) in [("search_short", SHORT), ("search_short_rare", SHORT_RARE)] {
+        ours.push(
+            measure(name, iterations, || async {
+                im.search_messages(ConversationType::Private, SMALL, keyword, 0, SHORT_PAGE)
+                    .await
+                    .expect("search messages")
+                    .len()
+            })
+            .await,
+        );
+    }
     ours.push(
         measure("total_unread", iterations, || async {
             im.get_total_unread_count(None, false)
@@ -116,6 +139,7 @@ pub async fn run(conversations: usize, messages: usize, iterations: usize) {
         "conversations": conversations,
         "messages": messages,
         "fill_s": (fill_s * 10.0).round() / 10.0,
+        "db_bytes": db_bytes(&file),
     });
     for ((name, mut samples, found), (base_name, mut base_samples, base_found)) in
         ours.into_iter().zip(base)
@@ -216,9 +240,22 @@ fn baseline_ops(
         GROUP BY 1, 2) x JOIN conversations c ON c.conversation_type = x.conversation_type \
         AND c.target_id = x.target_id LEFT JOIN messages m ON m.message_id = c.latest_message_id \
         ORDER BY c.is_top DESC, c.sent_time DESC";
+    const SHORT_SEARCH: &str = "SELECT * FROM messages WHERE conversation_type = 1 \
+        AND target_id = ?1 AND content LIKE ?2 ORDER BY sent_time DESC, message_id DESC LIMIT ?3";
     const UNREAD: &str = "SELECT sum(unread_count) FROM conversations \
         WHERE unread_count > 0 AND notification_status <> 1";
     let hit = format!("\"{KEYWORD}\"");
+    let page = SHORT_PAGE as i64;
+    let short = |name, keyword: &str| {
+        let pattern = format!("%{keyword}%");
+        time_sql(
+            conn,
+            name,
+            iterations,
+            SHORT_SEARCH,
+            &[&SMALL, &pattern, &page],
+        )
+    };
     let miss = format!("\"{MISSING}\"");
     let mut history = time_sql(conn, "history_page", iterations, HISTORY, &[&BIG, &middle]);
     history.2 = history.2.min(20);
@@ -230,8 +267,30 @@ fn baseline_ops(
         history,
         time_sql(conn, "search_hit", search_iterations, SEARCH, &[&hit]),
         time_sql(conn, "search_miss", iterations, SEARCH, &[&miss]),
+        short("search_short", SHORT),
+        short("search_short_rare", SHORT_RARE),
         unread,
     ]
+}
+
+/// Bytes of each table and index of the database at `file` (and `total`), from `dbstat`.
+fn db_bytes(file: &Path) -> serde_json::Value {
+    let conn = Connection::open(file).expect("open database");
+    let mut sizes = serde_json::Map::new();
+    let mut total = 0;
+    let mut stmt = conn
+        .prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
+        .expect("dbstat");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .expect("dbstat rows");
+    for row in rows {
+        let (name, bytes) = row.expect("dbstat row");
+        total += bytes;
+        sizes.insert(name, bytes.into());
+    }
+    sizes.insert("total".into(), total.into());
+    sizes.into()
 }
 
 /// Fills the client's database in one transaction: messages, their full-text index, then
@@ -265,6 +324,7 @@ fn fill(file: &Path, conversations: usize, messages: usize) {
             if i % 100 == 7 {
                 text.push(' ');
                 text.push_str(KEYWORD);
+                text.push_str(SHORT_RARE);
             }
             let content = serde_json::json!({ "content": text }).to_string();
             insert

@@ -3,6 +3,8 @@
 // messages (1,000 in each of 100 conversations) lands through the addon, measured with
 // perf_hooks.monitorEventLoopDelay. Prints one JSON line. Needs the release binaries:
 // `cargo build --release -p imbench -p imserver` (imbench prepares the backlog on imserver).
+// Also the process's resident memory (MiB): before the client, once the backlog has landed,
+// and after a garbage collection then (`node --expose-gc`), with the JS heap's share.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -31,6 +33,8 @@ function prepareBacklog() {
 
 async function main() {
   const { child, backlog } = await prepareBacklog();
+  const mib = (bytes) => Math.round(bytes / 1048576 * 10) / 10;
+  const rssBefore = process.memoryUsage().rss;
   const dbPath = fs.mkdtempSync(path.join(os.tmpdir(), 'imcore-node-bench-'));
   const client = new ImClient();
   client.init(backlog.appKey, { navi: backlog.navi, dbPath });
@@ -52,6 +56,9 @@ async function main() {
   while (messages + dropped < backlog.messages) await new Promise((r) => setTimeout(r, 5));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   delay.disable();
+  const landed = process.memoryUsage();
+  if (global.gc) global.gc();
+  const collected = process.memoryUsage();
   client.destroy();
   child.stdin.end();
   fs.rmSync(dbPath, { recursive: true, force: true });
@@ -65,6 +72,11 @@ async function main() {
     max_stall_ms: Math.round(delay.max / 1e4) / 100,
     p99_stall_ms: Math.round(delay.percentile(99) / 1e4) / 100,
     target_max_stall_ms: 16,
+    rss_before_client_mib: mib(rssBefore),
+    rss_landed_mib: mib(landed.rss),
+    heap_landed_mib: mib(landed.heapTotal),
+    rss_after_gc_mib: mib(collected.rss),
+    heap_after_gc_mib: mib(collected.heapTotal),
   }));
 }
 

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_owner.sql"),
     include_str!("migrations/007_group_cursors.sql"),
     include_str!("migrations/008_message_options.sql"),
+    include_str!("migrations/009_lean_text_index.sql"),
 ];
 
 /// Prepared statements kept per connection: every statement of the API, with room for the
@@ -273,6 +274,47 @@ mod tests {
             })
             .unwrap();
         assert_eq!(sync, (42, 0));
+    }
+
+    #[test]
+    fn upgrading_a_version_8_database_rebuilds_the_text_index_with_the_waiting_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("imcore.db");
+        {
+            let conn = Connection::open(&file).unwrap();
+            searchable::register(&conn).unwrap();
+            for sql in &MIGRATIONS[..8] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 8).unwrap();
+            conn.execute_batch(
+                "INSERT INTO messages (message_uid, conversation_type, target_id, sender_user_id, direction, \
+                 object_name, content, sent_time, sent_status) VALUES \
+                 ('U1', 1, 'bob', 'bob', 2, 'RC:TxtMsg', '{\"content\":\"indexed hello\"}', 5, 30), \
+                 ('U2', 1, 'bob', 'bob', 2, 'RC:TxtMsg', '{\"content\":\"waiting hello\"}', 6, 30), \
+                 ('U3', 1, 'bob', 'bob', 2, 'RC:ImgMsg', '{}', 7, 30); \
+                 INSERT INTO message_text (rowid, text) VALUES (1, 'indexed hello'); \
+                 INSERT INTO message_text_pending (message_id) VALUES (2);",
+            )
+            .unwrap();
+        }
+        let conn = open(&file).unwrap().conn;
+        let counts: (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM message_text), \
+                 (SELECT count(*) FROM message_text WHERE text MATCH 'hello'), \
+                 (SELECT count(*) FROM message_text_pending)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(counts, (2, 2, 0));
+        conn.execute("DELETE FROM messages WHERE message_uid = 'U2'", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM message_text", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 1, "the delete trigger keeps the new index in step");
     }
 
     #[test]

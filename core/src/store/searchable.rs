@@ -4,14 +4,27 @@
 //! live one commit at a time, moments later in a batch on the database thread
 //! ([`index_pending`]; searches also scan the messages still waiting). The schema's update and
 //! delete triggers keep the index in step with later changes through the SQL function
-//! `imcore_searchable_text(object_name, content)`, registered on every connection.
+//! `imcore_searchable_text(object_name, content)`, registered on every connection beside
+//! `imcore_fold(text)`, the Unicode lowercasing that keyword matching compares under.
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use serde_json::Value;
 
-/// Name of the SQL function.
+/// Name of the SQL function giving [`searchable_text`].
 pub(crate) const FUNCTION: &str = "imcore_searchable_text";
+
+/// Name of the SQL function giving [`fold`].
+pub(crate) const FOLD_FUNCTION: &str = "imcore_fold";
+
+/// `text` lowercased character by character over all of Unicode (as the trigram index folds
+/// case), unlike SQLite's `lower()` and `LIKE`, which fold ASCII only.
+pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.chars().flat_map(char::to_lowercase).collect()
+}
 
 /// The searchable text of a message: its type's searchable fields joined by newlines, `""` if none.
 pub(crate) fn searchable_text(object_name: &str, content: &str) -> String {
@@ -98,18 +111,32 @@ pub(crate) fn index_pending(conn: &mut Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
-/// Registers [`FUNCTION`] on `conn` (needed before the schema's triggers run).
+/// Registers [`FUNCTION`] (needed before the schema's triggers run) and [`FOLD_FUNCTION`] on
+/// `conn`. Both read their text arguments in place and take NULL as `""`.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        FUNCTION,
-        2,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let object_name = ctx.get::<String>(0)?;
-            let content = ctx.get::<String>(1)?;
-            Ok(searchable_text(&object_name, &content))
-        },
-    )
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function(FUNCTION, 2, flags, |ctx| {
+        Ok(searchable_text(
+            text_argument(ctx, 0)?,
+            text_argument(ctx, 1)?,
+        ))
+    })?;
+    conn.create_scalar_function(FOLD_FUNCTION, 1, flags, |ctx| {
+        Ok(fold(text_argument(ctx, 0)?))
+    })
+}
+
+/// Argument `i` of a function call as text, without copying it (`""` for NULL).
+fn text_argument<'a>(
+    ctx: &'a rusqlite::functions::Context<'_>,
+    i: usize,
+) -> rusqlite::Result<&'a str> {
+    match ctx.get_raw(i) {
+        rusqlite::types::ValueRef::Null => Ok(""),
+        value => value
+            .as_str()
+            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e))),
+    }
 }
 
 #[cfg(test)]
@@ -136,5 +163,19 @@ mod tests {
         );
         assert_eq!(searchable_text("RC:ImgMsg", r#"{"content":"base64"}"#), "");
         assert_eq!(searchable_text("RC:TxtMsg", "not json"), "");
+    }
+
+    #[test]
+    fn folding_lowercases_all_of_unicode_alike() {
+        assert_eq!(fold("Meeting"), "meeting");
+        assert_eq!(fold("ÜBER Straße ΣΟΦΊΑ 你好"), "über straße σοφία 你好");
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        let folded: (String, String) = conn
+            .query_row("SELECT imcore_fold('ÜB'), imcore_fold(NULL)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(folded, ("üb".to_owned(), String::new()));
     }
 }

@@ -546,6 +546,7 @@ fn search_finds_substrings_in_english_and_chinese() {
             text("U2", "ann", "我们明天去北京开会", 2),
             text("U3", "bob", "noon is fine", 3),
             text("U4", "bob", "100% sure_thing", 4),
+            text("U5", "bob", "xyz1 yz12", 5),
         ],
     );
     // Live messages wait to be indexed; searches find them before and after.
@@ -554,7 +555,7 @@ fn search_finds_substrings_in_english_and_chinese() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!(waiting, 4);
+    assert_eq!(waiting, 5);
     for indexed in [false, true] {
         if indexed {
             searchable::index_pending(&mut conn).unwrap();
@@ -579,6 +580,8 @@ fn search_finds_substrings_in_english_and_chinese() {
         assert_eq!(find("1_", "bob"), 0, "`_` is literal too");
         assert_eq!(find("e_t", "bob"), 1);
         assert_eq!(find("\"noon", "bob"), 0, "quotes cannot break the query");
+        assert_eq!(find("xyz12", "bob"), 0, "all its trigrams, apart");
+        assert_eq!(find("yz12", "bob"), 1);
         assert_eq!(
             search::messages(conn, ConversationType::Private, "ann", "e", 2, 10)
                 .unwrap()
@@ -597,6 +600,67 @@ fn search_finds_substrings_in_english_and_chinese() {
                 .is_empty()
         );
     }
+}
+
+#[test]
+fn case_folds_over_unicode_whatever_the_keyword_length() {
+    let (_dir, mut conn) = db();
+    receive(
+        &mut conn,
+        &[
+            text("U1", "ann", "über alles", 1),
+            text("U2", "ann", "ärger", 2),
+            text("U3", "bob", "École ÜBER", 3),
+            text("U4", "bob", "uber", 4),
+        ],
+    );
+    for indexed in [false, true] {
+        if indexed {
+            searchable::index_pending(&mut conn).unwrap();
+        }
+        let conn = &conn;
+        let find = |kw: &str, target: &str| -> Vec<i64> {
+            search::messages(conn, ConversationType::Private, target, kw, 0, 10)
+                .unwrap()
+                .iter()
+                .map(|m| m.sent_time)
+                .collect()
+        };
+        for kw in ["ÜBER", "ÜBE", "ÜB", "Ü", "über", "üb"] {
+            assert_eq!(find(kw, "ann"), [1], "{kw} in ann (indexed: {indexed})");
+            assert_eq!(find(kw, "bob"), [3], "{kw} in bob (indexed: {indexed})");
+            let found = search::conversations(conn, kw, None).unwrap();
+            assert_eq!(found.len(), 2, "{kw} across conversations");
+            assert!(found.iter().all(|c| c.match_count == Some(1)));
+        }
+        assert_eq!(find("ÄR", "ann"), [2]);
+        assert_eq!(find("éC", "bob"), [3]);
+        assert_eq!(find("ÉCOLE", "bob"), [3]);
+    }
+}
+
+#[test]
+fn a_short_keyword_pages_newest_first_within_the_conversation() {
+    let (_dir, mut conn) = db();
+    let batch: Vec<_> = (1..=30)
+        .map(|i| {
+            let words = if i % 3 == 0 { "今天开会" } else { "你好" };
+            text(&format!("U{i}"), "ann", words, i)
+        })
+        .chain([text("B1", "bob", "开会", 40)])
+        .collect();
+    receive(&mut conn, &batch);
+    searchable::index_pending(&mut conn).unwrap();
+    let page = |before: i64| -> Vec<i64> {
+        search::messages(&conn, ConversationType::Private, "ann", "开会", before, 4)
+            .unwrap()
+            .iter()
+            .map(|m| m.sent_time)
+            .collect()
+    };
+    assert_eq!(page(0), [30, 27, 24, 21]);
+    assert_eq!(page(21), [18, 15, 12, 9]);
+    assert_eq!(page(4), [3]);
 }
 
 #[tokio::test]
