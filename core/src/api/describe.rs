@@ -152,13 +152,15 @@ fn declare<T: TS + 'static + ?Sized>(all: &mut Declarations<'_>) {
 }
 
 impl Declarations<'_> {
-    /// Declares the dependencies of `T`, in name order.
+    /// Declares the dependencies of `T`, in name order; those of a wrapper (`Vec<T>`,
+    /// `Option<T>`) include its type arguments.
     fn add_dependencies<T: TS + 'static + ?Sized>(&mut self) {
         let mut deps = Dependencies {
             cfg: self.cfg,
             found: Vec::new(),
         };
         T::visit_dependencies(&mut deps);
+        T::visit_generics(&mut deps);
         deps.found.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, declare) in deps.found {
             declare(self);
