@@ -1251,3 +1251,6 @@ export declare class ImClient {
    */
   searchMessages(conversationType: SearchMessages['conversationType'], targetId: SearchMessages['targetId'], keyword: SearchMessages['keyword'], timestamp: SearchMessages['timestamp'], count: SearchMessages['count']): Promise<Array<ImMessage>>
 }
+
+/** The seed's RongIMLib 2.x API over `ImClient` (`require('imcore/rongimlib')`), loaded on first use. */
+export declare const RongIMLib: typeof import('./rongimlib');

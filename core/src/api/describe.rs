@@ -261,8 +261,15 @@ pub fn typescript() -> String {
         ));
     }
     out.push_str("}\n");
+    out.push_str(RONGIMLIB_EXPORT);
     out
 }
+
+/// The `RongIMLib` export of the Node package (its JavaScript; declared in rongimlib.d.ts).
+const RONGIMLIB_EXPORT: &str = "
+/** The seed's RongIMLib 2.x API over `ImClient` (`require('imcore/rongimlib')`), loaded on first use. */
+export declare const RongIMLib: typeof import('./rongimlib');
+";
 
 /// The lifecycle part of the `ImClient` declaration (written in JavaScript, not a core method).
 const CLIENT_HEADER: &str = "/**
