@@ -729,6 +729,68 @@ types?: Array<ConversationType>,
 count: number, };
 
 /**
+ * One entry of the conversation list, from the local database.
+ */
+export type ImConversation = { 
+/**
+ * Conversation kind.
+ */
+conversationType: ConversationType, 
+/**
+ * Conversation id: the peer for private chats, the group id for groups, the sender for
+ * the system conversation.
+ */
+targetId: string, 
+/**
+ * The latest message, `None` when the conversation has none (all deleted, or pinned first).
+ */
+latestMessage?: ImMessage, 
+/**
+ * Local id of the latest message.
+ */
+latestMessageId?: number, 
+/**
+ * ObjectName of the latest message (`""` without one).
+ */
+objectName: string, 
+/**
+ * Sent time of the latest message (ms); the list order after pinning.
+ */
+sentTime: number, 
+/**
+ * Sent status of the latest message.
+ */
+sentStatus?: SentStatus, 
+/**
+ * Messages received since the unread count was last cleared (counted types only).
+ */
+unreadMessageCount: number, 
+/**
+ * Unread messages that mention the current user.
+ */
+mentionedCount: number, 
+/**
+ * Whether an unread message mentions the current user.
+ */
+hasMentioned: boolean, 
+/**
+ * Pinned to the top of the list.
+ */
+isTop: boolean, 
+/**
+ * Do-not-disturb status (1 on, 2 off).
+ */
+notificationStatus: NotificationStatus, 
+/**
+ * The saved text draft, `""` when none.
+ */
+draft: string, 
+/**
+ * Messages matching the keyword (only in `search_conversation_by_content` results).
+ */
+matchCount?: number, };
+
+/**
  * One conversation, `null` if it never had a message or a status (seed `getConversation`).
  */
 export type GetConversation = ConversationKey;
@@ -869,6 +931,38 @@ export type GetTextMessageDraft = ConversationKey;
  * Removes the text draft of a conversation (seed `clearTextMessageDraft`).
  */
 export type ClearTextMessageDraft = ConversationKey;
+
+/**
+ * One page of every saved draft, in key order (conversation type, then id): at most `count`
+ * (1–100, else 33003), those after the conversation `after` only when given; pass the last
+ * entry of a full page as `after` for the next one.
+ */
+export type GetTextMessageDrafts = { 
+/**
+ * At most this many, 1–100.
+ */
+count: number, 
+/**
+ * Start after this conversation; absent or `null` for the first page.
+ */
+after?: ConversationKey, };
+
+/**
+ * A saved text draft and its conversation (an entry of `getTextMessageDrafts`).
+ */
+export type ImDraft = { 
+/**
+ * Conversation type.
+ */
+conversationType: ConversationType, 
+/**
+ * Conversation id.
+ */
+targetId: string, 
+/**
+ * The draft text.
+ */
+draft: string, };
 
 /**
  * A page of the server's cloud history of a conversation (seed `getRemoteHistoryMessages`);
@@ -1223,6 +1317,12 @@ export declare class ImClient {
    */
   clearTextMessageDraft(conversationType: ClearTextMessageDraft['conversationType'], targetId: ClearTextMessageDraft['targetId']): Promise<null>
   /**
+   * One page of every saved draft, in key order (conversation type, then id): at most `count`
+   * (1–100, else 33003), those after the conversation `after` only when given; pass the last
+   * entry of a full page as `after` for the next one.
+   */
+  getTextMessageDrafts(count: GetTextMessageDrafts['count'], after?: GetTextMessageDrafts['after']): Promise<Array<ImDraft>>
+  /**
    * A page of the server's cloud history of a conversation (seed `getRemoteHistoryMessages`);
    * the messages are stored locally too and returned as stored, in ascending `sentTime` order.
    * 33003 for a count outside 1–100 or a negative timestamp.
@@ -1257,3 +1357,6 @@ export declare class ImClient {
    */
   searchMessages(conversationType: SearchMessages['conversationType'], targetId: SearchMessages['targetId'], keyword: SearchMessages['keyword'], timestamp: SearchMessages['timestamp'], count: SearchMessages['count']): Promise<Array<ImMessage>>
 }
+
+/** The seed's RongIMLib 2.x API over `ImClient` (`require('imcore/rongimlib')`), loaded on first use. */
+export declare const RongIMLib: typeof import('./rongimlib');

@@ -55,6 +55,19 @@ pub struct ConversationKey {
     pub target_id: String,
 }
 
+/// A saved text draft and its conversation (an entry of `getTextMessageDrafts`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ImDraft")]
+pub struct Draft {
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Conversation id.
+    pub target_id: String,
+    /// The draft text.
+    pub draft: String,
+}
+
 /// What `set_conversation_status` changes (seed `statusItem`); absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

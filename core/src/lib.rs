@@ -44,7 +44,8 @@ pub use client::{
     MAX_REMOTE_HISTORY_COUNT, MAX_SEARCH_COUNT,
 };
 pub use conversation::{
-    Conversation, ConversationStatus, ConversationStatusItem, MAX_CONVERSATION_COUNT,
+    Conversation, ConversationKey, ConversationStatus, ConversationStatusItem, Draft,
+    MAX_CONVERSATION_COUNT,
 };
 pub use enums::{
     ConnectionStatus, ConversationType, HistoryOrder, LogLevel, MessageDirection,

@@ -4,6 +4,9 @@
 const { LogLevel } = require('./enums');
 const { Code, failure } = require('./callbacks');
 
+/** Drafts per `getTextMessageDrafts` page: core's most (`MAX_DRAFTS_PAGE`). */
+const DRAFTS_PAGE = 100;
+
 /** Drafts of the connected user by conversation, kept equal to the database's. */
 class Drafts {
   constructor(host) {
@@ -16,11 +19,18 @@ class Drafts {
     this.byKey.clear();
   }
 
-  /** Loads the drafts of `client`'s conversation list (after connecting). */
+  /** Loads every saved draft of the connected user, page by page (after connecting). */
   async load(client) {
-    const list = await client.getConversationList(undefined, 1000);
+    const drafts = [];
+    for (let after; ;) {
+      const page = await client.getTextMessageDrafts(DRAFTS_PAGE, after);
+      drafts.push(...page);
+      if (page.length < DRAFTS_PAGE) break;
+      const last = page[page.length - 1];
+      after = { conversationType: last.conversationType, targetId: last.targetId };
+    }
     this.clear();
-    for (const c of list) if (c.draft) this.byKey.set(key(c.conversationType, c.targetId), c.draft);
+    for (const d of drafts) this.byKey.set(key(d.conversationType, d.targetId), d.draft);
   }
 
   /** The draft of a conversation, `''` when none. */

@@ -88,6 +88,7 @@ test('calls before init are 33001', async () => {
   await rejectsCode(c.getHistoryMessages(1, 'bob', 0, 10, 0), 33001);
   await rejectsCode(c.resendMessage(1), 33001);
   await rejectsCode(c.getTextMessageDraft(1, 'bob'), 33001);
+  await rejectsCode(c.getTextMessageDrafts(10), 33001);
   for (const [name, call] of NEW_CALLS) await rejectsCode(call(c), 33001).catch((e) => assert.fail(`${name}: ${e}`));
   c.setListener(() => {}); // allowed before init
   c.destroy();
@@ -133,6 +134,9 @@ test('async methods reject bad arguments with 33003', async (t) => {
   await rejectsCode(c.saveTextMessageDraft(1, 'bob', 5), 33003);
   await rejectsCode(c.clearTextMessageDraft(1, ''), 33003);
   await rejectsCode(c.getTextMessageDraft(1, 'bob'), 30001); // drafts live in the user's database
+  await rejectsCode(c.getTextMessageDrafts(0), 33003);
+  await rejectsCode(c.getTextMessageDrafts(10, { targetId: 'bob' }), 33003); // `after` lacks its type
+  await rejectsCode(c.getTextMessageDrafts(10), 30001);
   await rejectsCode(c.sendMessage(1, 7, TEXT), 33003);
   await rejectsCode(c.sendMessage(1, '', TEXT), 33003);
   await rejectsCode(c.sendMessage(1, 'bob'), 33003);

@@ -33,6 +33,12 @@ test('ImClient has exactly the methods index.d.ts declares', () => {
   assert.deepEqual(own(ImClient, ['length', 'name', 'prototype']), statics);
 });
 
+test('every export of the package is declared in index.d.ts', () => {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const names = [...dts.matchAll(/^export declare (?:class|const) (\w+)/gm)].map((m) => m[1]);
+  assert.deepEqual(names.sort(), Object.keys(require('..')).sort());
+});
+
 test('every method of native.methods() exists on ImClient', () => {
   const methods = JSON.parse(native.methods());
   assert.ok(methods.length > 30);

@@ -109,8 +109,15 @@ test('A and B exchange messages and keep them in history', { skip, timeout: 60_0
   assert.equal(await a.getTextMessageDraft(PRIVATE, 'bob'), '');
   await a.saveTextMessageDraft(PRIVATE, 'bob', 'half-written 草稿');
   assert.equal(await a.getTextMessageDraft(PRIVATE, 'bob'), 'half-written 草稿');
+  await a.saveTextMessageDraft(3, 'no-messages', 'group draft');
+  const drafts = [{ conversationType: PRIVATE, targetId: 'bob', draft: 'half-written 草稿' },
+    { conversationType: 3, targetId: 'no-messages', draft: 'group draft' }];
+  assert.deepEqual(await a.getTextMessageDrafts(10), drafts);
+  assert.deepEqual(await a.getTextMessageDrafts(10, { conversationType: PRIVATE, targetId: 'bob' }), drafts.slice(1));
+  await a.clearTextMessageDraft(3, 'no-messages');
   await a.clearTextMessageDraft(PRIVATE, 'bob');
   assert.equal(await a.getTextMessageDraft(PRIVATE, 'bob'), '');
+  assert.deepEqual(await a.getTextMessageDrafts(10), []);
 
   // Offline delivery: B disconnects, A sends, B reconnects and receives it.
   b.disconnect();

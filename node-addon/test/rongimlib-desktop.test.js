@@ -1,7 +1,8 @@
 'use strict';
 // RongIMLib's desktop methods over the local database, against a real imserver: insertMessage,
 // getConversationList, deleteLocalMessages/deleteMessages, clearTotalUnreadCount,
-// getCurrentConnectionStatus, clearCache, and drafts that survive a new session.
+// getCurrentConnectionStatus, clearCache, and drafts that survive a new session (those of
+// conversations without messages too).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -83,10 +84,21 @@ test('desktop methods work on the local database', { skip, timeout: 60_000 }, as
   assert.equal(im.getTextMessageDraft(1, 'bob'), '');
   ns.RongIMClient.destroy();
 
-  // A new session on the same database: the draft is read back from it.
+  // Drafts of conversations without messages (no conversation-list row), more than one
+  // page of getTextMessageDrafts, saved by another client on the same database.
+  const writer = new ImClient();
+  writer.init(server.appKey, { navi: server.url, dbPath });
+  await writer.connect(token);
+  const quiet = Array.from({ length: 120 }, (_, i) => `quiet-${i}`);
+  await Promise.all(quiet.map((id) => writer.saveTextMessageDraft(3, id, `draft of ${id}`)));
+  writer.destroy();
+
+  // A new session on the same database: the drafts are read back from it at connect.
   const later = createNamespace();
   t.after(() => later.RongIMClient.destroy());
   later.RongIMClient.init(server.appKey, null, { navi: server.url, dbPath });
   await connect(later);
-  assert.equal(later.RongIMClient.getInstance().getTextMessageDraft(1, 'bob'), 'kept');
+  const laterIm = later.RongIMClient.getInstance();
+  assert.equal(laterIm.getTextMessageDraft(1, 'bob'), 'kept');
+  for (const id of quiet) assert.equal(laterIm.getTextMessageDraft(3, id), `draft of ${id}`);
 });

@@ -35,6 +35,8 @@ pub const MAX_HISTORY_COUNT: usize = 20;
 pub const MAX_REMOTE_HISTORY_COUNT: usize = 100;
 /// Largest conversation list.
 pub const MAX_CONVERSATION_COUNT: usize = 1000;
+/// Most drafts one page of `getTextMessageDrafts` holds (each up to `MAX_CONTENT_BYTES`).
+pub const MAX_DRAFTS_PAGE: usize = 100;
 /// Most messages one deletion names (seed: 100).
 pub const MAX_DELETE_COUNT: usize = 100;
 /// Most messages one `insertMessages` call stores (one transaction).

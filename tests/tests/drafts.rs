@@ -1,7 +1,7 @@
 //! Drafts live in the user's database: they survive the client being destroyed and created
-//! again (the seed's Web SDK lost them on refresh).
+//! again (the seed's Web SDK lost them on refresh), and are listed page by page.
 
-use imcore::{ConversationType, ImClient};
+use imcore::{ConversationKey, ConversationType, Draft, ImClient};
 use imcore_harness::{Client, ServerProcess};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,6 +48,41 @@ async fn drafts_survive_a_restart_of_the_client() {
         )
         .unwrap();
     again.connect(&server.token("alice").await).await.unwrap();
+    let listed = |page: Vec<Draft>| -> Vec<(ConversationType, String, String)> {
+        page.into_iter()
+            .map(|d| (d.conversation_type, d.target_id, d.draft))
+            .collect()
+    };
+    let first = again.get_text_message_drafts(None, 1).await.unwrap();
+    assert_eq!(
+        listed(first),
+        [(private, "bob".to_owned(), "半句话".to_owned())],
+        "one page of one, in key order: private (1) before group (3)"
+    );
+    let after = ConversationKey {
+        conversation_type: private,
+        target_id: "bob".into(),
+    };
+    assert_eq!(
+        listed(
+            again
+                .get_text_message_drafts(Some(after), 100)
+                .await
+                .unwrap()
+        ),
+        [(
+            ConversationType::Group,
+            "bob".to_owned(),
+            "group draft".to_owned()
+        )]
+    );
+    for count in [0, imcore::MAX_DRAFTS_PAGE + 1] {
+        let refused = again
+            .get_text_message_drafts(None, count)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code, 33003, "count {count}");
+    }
     assert_eq!(
         again.get_text_message_draft(private, "bob").await.unwrap(),
         "半句话"
@@ -66,6 +101,15 @@ async fn drafts_survive_a_restart_of_the_client() {
             .await
             .unwrap(),
         "group draft"
+    );
+    assert_eq!(
+        listed(again.get_text_message_drafts(None, 100).await.unwrap()),
+        [(
+            ConversationType::Group,
+            "bob".to_owned(),
+            "group draft".to_owned()
+        )],
+        "a cleared draft is no longer listed"
     );
     again.destroy();
 }

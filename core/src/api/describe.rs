@@ -152,13 +152,15 @@ fn declare<T: TS + 'static + ?Sized>(all: &mut Declarations<'_>) {
 }
 
 impl Declarations<'_> {
-    /// Declares the dependencies of `T`, in name order.
+    /// Declares the dependencies of `T`, in name order; those of a wrapper (`Vec<T>`,
+    /// `Option<T>`) include its type arguments.
     fn add_dependencies<T: TS + 'static + ?Sized>(&mut self) {
         let mut deps = Dependencies {
             cfg: self.cfg,
             found: Vec::new(),
         };
         T::visit_dependencies(&mut deps);
+        T::visit_generics(&mut deps);
         deps.found.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, declare) in deps.found {
             declare(self);
@@ -259,8 +261,15 @@ pub fn typescript() -> String {
         ));
     }
     out.push_str("}\n");
+    out.push_str(RONGIMLIB_EXPORT);
     out
 }
+
+/// The `RongIMLib` export of the Node package (its JavaScript; declared in rongimlib.d.ts).
+const RONGIMLIB_EXPORT: &str = "
+/** The seed's RongIMLib 2.x API over `ImClient` (`require('imcore/rongimlib')`), loaded on first use. */
+export declare const RongIMLib: typeof import('./rongimlib');
+";
 
 /// The lifecycle part of the `ImClient` declaration (written in JavaScript, not a core method).
 const CLIENT_HEADER: &str = "/**

@@ -217,6 +217,7 @@ pub static METHODS: &[Method] = &[
     asynchronous::<draft::SaveTextMessageDraft>(),
     asynchronous::<draft::GetTextMessageDraft>(),
     asynchronous::<draft::ClearTextMessageDraft>(),
+    asynchronous::<draft::GetTextMessageDrafts>(),
     asynchronous::<history::GetRemoteHistoryMessages>(),
     asynchronous::<conversation_sync::GetRemoteConversationList>(),
     asynchronous::<deletions::DeleteRemoteMessages>(),

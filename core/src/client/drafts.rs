@@ -2,11 +2,40 @@
 
 use super::ImClient;
 use crate::api::Operation;
-use crate::conversation::ConversationKey;
+use crate::conversation::{ConversationKey, Draft};
 use crate::enums::ConversationType;
 use crate::error::ImResult;
+use crate::message::{validate_count, validate_target_id};
+use crate::store;
 use serde::Deserialize;
 use ts_rs::TS;
+
+pub use improto::limits::MAX_DRAFTS_PAGE;
+
+impl ImClient {
+    /// One page of every saved draft (not in the seed: apps and the RongIMLib facade load
+    /// their draft cache with it): at most `count` (1–100) in key order, those after the
+    /// conversation `after` only when given. A page shorter than `count` is the last.
+    pub async fn get_text_message_drafts(
+        &self,
+        after: Option<ConversationKey>,
+        count: usize,
+    ) -> ImResult<Vec<Draft>> {
+        self.ensure_initialized()?;
+        validate_count(count, MAX_DRAFTS_PAGE)?;
+        if let Some(key) = &after {
+            validate_target_id(&key.target_id)?;
+        }
+        let after = after.as_ref();
+        self.read_store(|conn| {
+            store::drafts::page(
+                conn,
+                after.map(|k| (k.conversation_type, k.target_id.as_str())),
+                count,
+            )
+        })
+    }
+}
 
 /// Saves the text draft of a conversation (seed `saveTextMessageDraft`); drafts live in the
 /// user's database and survive restarts. 33003 for a draft over 128 KB.
@@ -63,5 +92,27 @@ impl Operation for ClearTextMessageDraft {
         client
             .clear_text_message_draft(key.conversation_type, &key.target_id)
             .await
+    }
+}
+
+/// One page of every saved draft, in key order (conversation type, then id): at most `count`
+/// (1–100, else 33003), those after the conversation `after` only when given; pass the last
+/// entry of a full page as `after` for the next one.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct GetTextMessageDrafts {
+    /// At most this many, 1–100.
+    pub count: usize,
+    /// Start after this conversation; absent or `null` for the first page.
+    pub after: Option<ConversationKey>,
+}
+
+impl Operation for GetTextMessageDrafts {
+    const METHOD: &'static str = "getTextMessageDrafts";
+    type Output = Vec<Draft>;
+
+    async fn run(self, client: ImClient) -> ImResult<Vec<Draft>> {
+        client.get_text_message_drafts(self.after, self.count).await
     }
 }

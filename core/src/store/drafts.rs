@@ -1,5 +1,6 @@
 //! Text drafts per conversation, kept across restarts (the seed's Web SDK lost them on refresh).
 
+use crate::conversation::Draft;
 use crate::enums::ConversationType;
 use crate::error::ImResult;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -29,6 +30,34 @@ pub(crate) fn get(conn: &Connection, kind: ConversationType, target_id: &str) ->
         })
         .optional()?;
     Ok(draft.unwrap_or_default())
+}
+
+/// At most `count` drafts in key order (conversation type, then id), those after `after`
+/// only when given: one page of every saved draft.
+pub(crate) fn page(
+    conn: &Connection,
+    after: Option<(ConversationType, &str)>,
+    count: usize,
+) -> ImResult<Vec<Draft>> {
+    let (kind, target_id) = after.map_or((i32::MIN, ""), |(k, t)| (i32::from(k), t));
+    let mut stmt = conn.prepare_cached(
+        "SELECT conversation_type, target_id, draft FROM drafts \
+         WHERE (conversation_type, target_id) > (?1, ?2) \
+         ORDER BY conversation_type, target_id LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![kind, target_id, count as i64], |r| {
+        Ok((r.get::<_, i32>(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    let mut drafts = Vec::new();
+    for row in rows {
+        let (kind, target_id, draft) = row?;
+        drafts.push(Draft {
+            conversation_type: ConversationType::try_from(kind)?,
+            target_id,
+            draft,
+        });
+    }
+    Ok(drafts)
 }
 
 /// Removes the draft of a conversation.

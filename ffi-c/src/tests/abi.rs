@@ -150,6 +150,10 @@ const VALID: &[(&str, &str)] = &[
         r#"{"conversationType":1,"targetId":"bob"}"#,
     ),
     (
+        "getTextMessageDrafts",
+        r#"{"count":10,"after":{"conversationType":1,"targetId":"bob"}}"#,
+    ),
+    (
         "getRemoteHistoryMessages",
         r#"{"conversationType":1,"targetId":"bob","timestamp":0,"count":10,"order":0}"#,
     ),
