@@ -511,7 +511,7 @@ targetId: string,
 /**
  * The message.
  */
-message: InsertMessage, 
+message: ImInsertMessage, 
 /**
  * Whether a received, unread message counts as unread (default true).
  */
@@ -522,7 +522,7 @@ countUnread?: boolean, };
  * imported message. As JSON
  * `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf","content":{…}}`.
  */
-export type InsertMessage = { 
+export type ImInsertMessage = { 
 /**
  * The server's id of an imported message (1–64 bytes): a message already stored under
  * it is not stored again (`messageUid` accepted too).
@@ -652,8 +652,6 @@ messageId: number,
  * The new content object, e.g. `{"content":"edited"}`.
  */
 content: { [key in string]: JsonValue }, };
-
-export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -1182,7 +1180,7 @@ export declare class ImClient {
    * `pushData` unless it has its own, `isMentioned`, `isStatusMessage`; `isVoipPush` travels to
    * the server's push).
    */
-  sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message'], isMentioned?: SendMessage['isMentioned'], pushContent?: SendMessage['pushContent'], pushData?: SendMessage['pushData'], methodType: SendMessage['methodType'], config?: SendMessage['config']): Promise<ImMessage>
+  sendMessage(conversationType: SendMessage['conversationType'], targetId: SendMessage['targetId'], message: SendMessage['message'], isMentioned: SendMessage['isMentioned'], pushContent: SendMessage['pushContent'], pushData: SendMessage['pushData'], methodType: SendMessage['methodType'], config?: SendMessage['config']): Promise<ImMessage>
   /**
    * Sends a FAILED message again under its original idempotency key, so that the receiver gets
    * it once even if the first attempt did reach the server; resolves to the message, now SENT.
@@ -1221,7 +1219,7 @@ export declare class ImClient {
    * under it; 33003 for no messages, over 500, or any bad message (named by its index), and
    * then nothing is stored.
    */
-  insertMessages(conversationType?: InsertMessages['conversationType'], targetId?: InsertMessages['targetId'], messages: InsertMessages['messages'], countUnread?: InsertMessages['countUnread']): Promise<Array<ImMessage>>
+  insertMessages(conversationType: InsertMessages['conversationType'], targetId: InsertMessages['targetId'], messages: InsertMessages['messages'], countUnread?: InsertMessages['countUnread']): Promise<Array<ImMessage>>
   /**
    * Replaces the content object of a stored message (seed `setMessageContent`); resolves to
    * whether the message exists. 30016 for content over 128 KB, 33003 nested over 32 deep.
@@ -1252,7 +1250,7 @@ export declare class ImClient {
    * The conversation list (seed `getConversationList`): conversations of `types` (absent = every
    * type), pinned first, then by latest message, at most `count` (1–1000, else 33003).
    */
-  getConversationList(types?: GetConversationList['types'], count: GetConversationList['count']): Promise<Array<ImConversation>>
+  getConversationList(types: GetConversationList['types'], count: GetConversationList['count']): Promise<Array<ImConversation>>
   /**
    * One conversation, `null` if it never had a message or a status (seed `getConversation`).
    */

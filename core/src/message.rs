@@ -182,7 +182,7 @@ impl MessageContent {
 /// `{"senderUserId":"bob","messageDirection":2,"objectName":"RC:InfoNtf","content":{…}}`.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(try_from = "InsertEnvelope")]
-#[ts(as = "InsertEnvelope")]
+#[ts(as = "InsertEnvelope", rename = "ImInsertMessage")]
 pub struct InsertMessage {
     /// The server's id of an imported message: one already stored is not stored again.
     pub message_uid: Option<String>,

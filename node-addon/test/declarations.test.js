@@ -47,3 +47,10 @@ test('every method of native.methods() exists on ImClient', () => {
     assert.equal(typeof where[name], 'function', `${name} (${kind})`);
   }
 });
+
+test('index.d.ts type-checks under strict TypeScript (tsc of the lock)', { timeout: 60_000 }, () => {
+  const { execFileSync } = require('node:child_process');
+  const tsc = path.join(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--lib', 'es2022', '--target', 'es2022', '--module', 'nodenext',
+    path.join(__dirname, '..', 'index.d.ts')], { stdio: 'pipe' });
+});

@@ -13,7 +13,7 @@ use crate::options::InitOptions;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::any::TypeId;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use ts_rs::{Config, TS, TypeVisitor};
 
 /// One method as the shells see it.
@@ -119,6 +119,8 @@ pub(super) fn types<T: TS + 'static, R: TS + 'static>(all: &mut Declarations<'_>
 pub(super) struct Declarations<'a> {
     cfg: &'a Config,
     seen: HashSet<TypeId>,
+    /// Each declared name with its declaration: two types of one name must declare the same.
+    names: HashMap<String, String>,
     out: Vec<String>,
 }
 
@@ -139,7 +141,9 @@ impl TypeVisitor for Dependencies<'_> {
     }
 }
 
-/// Declares `T` unless already declared, then its dependencies.
+/// Declares `T` unless already declared, then its dependencies. Two Rust types declaring one
+/// TypeScript name (e.g. `serde_json::Value`'s `JsonValue` through two paths) are declared
+/// once; a panic if their declarations differ, which TypeScript would refuse.
 fn declare<T: TS + 'static + ?Sized>(all: &mut Declarations<'_>) {
     if T::output_path().is_none() || !all.seen.insert(TypeId::of::<T>()) {
         return;
@@ -147,7 +151,17 @@ fn declare<T: TS + 'static + ?Sized>(all: &mut Declarations<'_>) {
     let mut decl = T::docs().unwrap_or_default();
     decl.push_str("export ");
     decl.push_str(&T::decl(all.cfg));
-    all.out.push(decl);
+    match all.names.get(&T::ident(all.cfg)) {
+        Some(earlier) if *earlier == decl => {}
+        Some(earlier) => panic!(
+            "two types declare {}:\n{earlier}\n{decl}",
+            T::ident(all.cfg)
+        ),
+        None => {
+            all.names.insert(T::ident(all.cfg), decl.clone());
+            all.out.push(decl);
+        }
+    }
     all.add_dependencies::<T>();
 }
 
@@ -178,6 +192,7 @@ fn declarations(cfg: &Config) -> Vec<String> {
     let mut all = Declarations {
         cfg,
         seen: HashSet::new(),
+        names: HashMap::new(),
         out: Vec::new(),
     };
     all.add::<InitOptions>();
@@ -237,11 +252,23 @@ pub fn typescript() -> String {
     out.push_str(CLIENT_HEADER);
     for m in methods() {
         out.push_str(&jsdoc(&m.doc, "  "));
+        let optional_from = m
+            .params
+            .iter()
+            .rposition(|p| !p.optional)
+            .map_or(0, |required| required + 1);
         let args: Vec<String> = m
             .params
             .iter()
-            .map(|p| {
-                let mark = if p.optional { "?" } else { "" };
+            .enumerate()
+            .map(|(i, p)| {
+                // Only a trailing run of optional parameters may be left out; an optional one
+                // before a required one takes `undefined` or `null` in its place.
+                let mark = if p.optional && optional_from <= i {
+                    "?"
+                } else {
+                    ""
+                };
                 format!("{}{mark}: {}['{}']", p.name, m.params_type, p.name)
             })
             .collect();
