@@ -61,6 +61,8 @@ test('desktop methods work on the local database', { skip, timeout: 60_000 }, as
   assert.equal(await ask(im, 'getMessage', tip.messageId), null);
   const again = await ask(im, 'insertMessage', 1, 'bob', { senderUserId: 'bob', messageDirection: 2, objectName: 'RC:TxtMsg', content: { content: 'plain' } });
   assert.ok(again.content instanceof ns.TextMessage);
+  assert.equal(await ask(im, 'getTotalUnreadCount'), 1, 'a received text inserted unread counts, as in the seed desktop');
+  await ask(im, 'clearTotalUnreadCount');
   assert.equal(await ask(im, 'deleteMessages', 1, 'bob', [again]), true);
 
   const bob = new ImClient();
