@@ -92,20 +92,25 @@ pub async fn run(conversations: usize, per_conversation: usize) {
 
     let file = imcore::database::database_file(&db_dir, &server.app_key, RECEIVER);
     let baseline_s = baseline(&file, &dir.path().join("baseline.db"), total, total);
-    let ours_rate = total as f64 / ours_s;
-    let baseline_rate = total as f64 / baseline_s;
-    let line = serde_json::json!({
+    let mut line = serde_json::json!({
         "bench": "backlog",
         "messages": total,
         "conversations": conversations,
         "prepare_s": (prepare_s * 10.0).round() / 10.0,
-        "seconds": (ours_s * 1000.0).round() / 1000.0,
-        "rate_msgs_per_s": ours_rate.round(),
-        "baseline_seconds": (baseline_s * 1000.0).round() / 1000.0,
-        "baseline_rate_msgs_per_s": baseline_rate.round(),
-        "ratio": (ours_rate / baseline_rate * 100.0).round() / 100.0,
     });
+    add_rates(&mut line, total, ours_s, baseline_s);
     println!("{line}");
+}
+
+/// Adds to a JSON line the seconds and messages/s of our run and of the baseline's, and their
+/// ratio.
+pub fn add_rates(line: &mut serde_json::Value, messages: usize, ours_s: f64, baseline_s: f64) {
+    let (ours_rate, baseline_rate) = (messages as f64 / ours_s, messages as f64 / baseline_s);
+    line["seconds"] = ((ours_s * 1000.0).round() / 1000.0).into();
+    line["rate_msgs_per_s"] = ours_rate.round().into();
+    line["baseline_seconds"] = ((baseline_s * 1000.0).round() / 1000.0).into();
+    line["baseline_rate_msgs_per_s"] = baseline_rate.round().into();
+    line["ratio"] = ((ours_rate / baseline_rate * 100.0).round() / 100.0).into();
 }
 
 /// Inserts the rows the client stored into a new database with the same schema, with one

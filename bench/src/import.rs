@@ -3,7 +3,7 @@
 //! conversation, unread count and search index entry, against bare rusqlite inserts of the same
 //! rows into the same tables and indexes, the same number of rows a transaction.
 
-use crate::backlog::baseline;
+use crate::backlog::{add_rates, baseline};
 use imcore::{Outcome, Params};
 use imcore_harness::{Client, ServerProcess};
 use improto::limits::MAX_INSERT_BATCH;
@@ -45,19 +45,13 @@ pub async fn run(conversations: usize, messages: usize, batch: usize) {
 
     let file = imcore::database::database_file(&db_dir, &server.app_key, "me");
     let baseline_s = baseline(&file, &dir.path().join("baseline.db"), messages, batch);
-    let ours_rate = messages as f64 / ours_s;
-    let baseline_rate = messages as f64 / baseline_s;
-    let line = serde_json::json!({
+    let mut line = serde_json::json!({
         "bench": "import",
         "messages": messages,
         "conversations": conversations,
         "batch": batch,
-        "seconds": (ours_s * 1000.0).round() / 1000.0,
-        "rate_msgs_per_s": ours_rate.round(),
-        "baseline_seconds": (baseline_s * 1000.0).round() / 1000.0,
-        "baseline_rate_msgs_per_s": baseline_rate.round(),
-        "ratio": (ours_rate / baseline_rate * 100.0).round() / 100.0,
     });
+    add_rates(&mut line, messages, ours_s, baseline_s);
     println!("{line}");
 }
 
